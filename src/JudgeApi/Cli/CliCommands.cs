@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace JudgeApi.Cli;
+
+/// <summary>The command-line tools of the host; each command lives in its own file and is listed here.</summary>
+public static class CliCommands
+{
+    private static RootCommand Build() => new("JudgeApi: an LLM pairwise judge that trains itself. With no command, serves the HTTP API.")
+    {
+    };
+
+    /// <summary>True when the first argument names a command (or asks for help), so the web host is not started.</summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (args[0] is "--help" or "-h" or "-?" || Build().Subcommands.Any(c => c.Name == args[0]));
+
+    public static Task<int> RunAsync(string[] args) => Build().Parse(args).InvokeAsync();
+}

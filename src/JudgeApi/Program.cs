@@ -1,0 +1,11 @@
+using JudgeApi.Cli;
+
+// `dotnet run --project src/JudgeApi -- <command> …` runs a command-line tool (create-test-model, train, …);
+// with no command it serves the HTTP API.
+if (CliCommands.IsCommand(args))
+    return await CliCommands.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+await app.RunAsync();
+return 0;
