@@ -42,9 +42,11 @@ build_llama_tools() {
         if [[ -f "$root/.complete" ]]; then exit 0; fi
         bench_log "building llama.cpp tools ($commit) in $root (log: $root/build.log)"
         {
-            # No HTTPS downloads, no server/app/tests: only what the benchmarks run.
+            # No HTTPS downloads, no server/app/tests: only what the benchmarks run. OpenMP off because
+            # the pinned natives we benchmark against are built without it (ggml's own thread pool):
+            # both sides then share one threading model and the comparison measures our binding.
             nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
-                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON \
+                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
                 -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF \
                 -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=ON \
                 -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$root/bin" -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$root/bin" &&
