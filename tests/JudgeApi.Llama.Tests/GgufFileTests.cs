@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using JudgeApi.Llama.Gguf;
 using JudgeApi.Llama.Native;
 
@@ -73,13 +74,25 @@ public class GgufFileTests
         }
         Assert.InRange(length - (file.DataOffset + previousEnd), 0, file.Alignment - 1);
 
-        // the norm weights are ones: read one straight from the file at the reported offset
-        var norm = file.FindTensor("output_norm.weight")!;
-        using var stream = File.OpenRead(file.Path);
-        stream.Position = file.DataOffset + norm.Offset;
-        var bytes = new byte[norm.SizeBytes];
-        stream.ReadExactly(bytes);
-        Assert.All(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray(), v => Assert.Equal(1f, v));
+        // the norm weights are ones and the matrices random: both read from the reported offsets
+        var norm = MemoryMarshal.Cast<byte, float>(file.ReadTensorData(file.FindTensor("output_norm.weight")!)).ToArray();
+        Assert.Equal(TestModelPreset.Tiny.EmbeddingLength, norm.Length);
+        Assert.All(norm, v => Assert.Equal(1f, v));
+        var up = MemoryMarshal.Cast<byte, float>(file.ReadTensorData(file.FindTensor("blk.0.ffn_up.weight")!)).ToArray();
+        Assert.InRange(up.Select(v => v * v).Average(), 0.5 / TestModelPreset.Tiny.EmbeddingLength, 2.0 / TestModelPreset.Tiny.EmbeddingLength);
+    }
+
+    [Fact]
+    public void Reading_data_of_a_truncated_file_is_a_load_error()
+    {
+        var source = File.ReadAllBytes(TestModels.Tiny());
+        var path = Path.Combine(TestModels.NewDirectory(), "no-tail.gguf");
+        File.WriteAllBytes(path, source.AsSpan(0, source.Length - 1000).ToArray());
+        using var file = GgufFile.Open(path);
+
+        var e = Assert.Throws<LlamaModelLoadException>(() => file.ReadTensorData(file.Tensors[^1]));
+
+        Assert.Contains("truncated", e.Message);
     }
 
     [Fact]

@@ -39,12 +39,8 @@ public class LoraAdapterWriterTests
         Assert.Equal([2, Embd], file.FindTensor("blk.1.ffn_down.weight.lora_b")!.Shape);
         Assert.All(file.Tensors, t => Assert.Equal(GgmlType.F32, t.Type));
 
-        var b = file.FindTensor("blk.1.ffn_down.weight.lora_b")!;
-        using var stream = File.OpenRead(path);
-        stream.Position = file.DataOffset + b.Offset;
-        var bytes = new byte[b.SizeBytes];
-        stream.ReadExactly(bytes);
-        Assert.Equal(pairs[1].B, MemoryMarshal.Cast<byte, float>(bytes).ToArray());
+        Assert.Equal(pairs[0].A, MemoryMarshal.Cast<byte, float>(file.ReadTensorData(file.FindTensor("blk.0.attn_q.weight.lora_a")!)).ToArray());
+        Assert.Equal(pairs[1].B, MemoryMarshal.Cast<byte, float>(file.ReadTensorData(file.FindTensor("blk.1.ffn_down.weight.lora_b")!)).ToArray());
     }
 
     [Fact]
