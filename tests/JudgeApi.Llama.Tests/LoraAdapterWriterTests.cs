@@ -76,9 +76,9 @@ public class LoraAdapterWriterTests
     }
 
     [Fact]
-    public void Adapter_for_a_qwen2_base_names_its_architecture_and_loads()
+    public void Adapter_for_a_quantized_qwen2_base_names_its_architecture_and_loads()
     {
-        var basePath = TestModels.Tiny("qwen2");
+        var basePath = TestModels.PathOf(new TestModelSpec("qwen2", Type: GgmlType.Q8_0));
         var path = Path.Combine(TestModels.NewDirectory(), "qwen2.gguf");
         var kvWidth = TestModelPreset.Tiny.HeadCountKv * TestModelPreset.Tiny.HeadDim;
 
@@ -87,6 +87,8 @@ public class LoraAdapterWriterTests
         using var model = LlamaModel.Load(basePath);
         using var adapter = LoraAdapter.Load(model, path);
         Assert.Equal(path, adapter.Path);
+        using var file = GgufFile.Open(path);
+        Assert.Equal("qwen2", file.Architecture);
     }
 
     public static TheoryData<string, LoraTensorPair[], string> InvalidPairs() => new()
