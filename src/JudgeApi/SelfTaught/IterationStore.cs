@@ -213,7 +213,7 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
         {
             var pairId = reader.GetInt64(0);
             if (result.Count == 0 || result[^1].Id != pairId)
-                result.Add(new(pairId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), [], reader.GetInt32(5)));
+                result.Add(new(pairId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), new List<JudgmentRecord>(), reader.GetInt32(5)));
             ((List<JudgmentRecord>)result[^1].Judgments).Add(new(reader.GetInt32(6), Enum.Parse<PairPosition>(reader.GetString(7)),
                 reader.IsDBNull(8) ? null : Enum.Parse<PairPosition>(reader.GetString(8)), (uint)reader.GetInt64(9),
                 reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetString(11), reader.GetString(12)));
