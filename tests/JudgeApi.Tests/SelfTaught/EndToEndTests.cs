@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using JudgeApi.SelfTaught;
+using Microsoft.Data.Sqlite;
 
 namespace JudgeApi.Tests.SelfTaught;
 
@@ -83,39 +84,59 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, stats.GetProperty("unclassified").GetInt32());
     }
 
+    /// <remarks>
+    /// Texts are compared item by item before and after the kill, not with a separate uninterrupted run: llama.cpp's
+    /// kernels are not batch-invariant, so a sampled text can change with which other sequences shared its decode
+    /// steps, even with the same seed. (Equality with an uninterrupted run is checked on the scripted model.)
+    /// </remarks>
     [Fact]
-    public async Task SigkillDuringAnnotationThenRestartFinishesWithTheUninterruptedCounts()
+    public async Task SigkillDuringAnnotationThenRestartKeepsEveryRecordedItemAndFinishes()
     {
-        using var referenceDirectory = new TempDirectory();
-        IterationView reference;
-        string referenceDataset;
-        await using (var server = await ServerProcess.StartAsync(referenceDirectory.Path))
-        {
-            var referenceId = await ImportAndQueueAsync(server.Client);
-            reference = await WaitForAsync(server.Client, referenceId, _ => false);
-            referenceDataset = await DatasetAsync(server.Client, referenceId);
-        }
-
         string id;
+        IReadOnlyList<string> recordedAtKill;
         await using (var server = await ServerProcess.StartAsync(directory.Path))
         {
             id = await ImportAndQueueAsync(server.Client);
             var atKill = await WaitForAsync(server.Client, id, v => v.Stage == IterationStage.Annotate && v.Progress.Judgments > 0);
             await server.KillAsync();
             Assert.Equal((IterationStatus.Running, IterationStage.Annotate), (atKill.Status, atKill.Stage));
+            recordedAtKill = RecordedItems(directory.Path);
         }
+        Assert.Contains(recordedAtKill, r => r.StartsWith("judgment"));
+        Assert.Contains(recordedAtKill, r => r.StartsWith("pair"));
 
         await using (var restarted = await ServerProcess.StartAsync(directory.Path))
         {
             var resumed = await WaitForAsync(restarted.Client, id, _ => false);
 
             Assert.Equal(IterationStatus.Succeeded, resumed.Status);
-            Assert.Equal(reference.Progress, resumed.Progress);
-            Assert.Equal(reference.Progress.Pairs * 2 - 2 * DegenerateCount(reference), resumed.Progress.Judgments);
-            Assert.Equal((reference.Metrics.SelfAccuracy, reference.Metrics.LabelA, reference.Metrics.LabelB),
-                (resumed.Metrics.SelfAccuracy, resumed.Metrics.LabelA, resumed.Metrics.LabelB));
-            Assert.Equal(referenceDataset, await DatasetAsync(restarted.Client, id));
+            Assert.Equal((8, 8), (resumed.Progress.Selected, resumed.Progress.Pairs));
+            Assert.Equal((resumed.Progress.Pairs - DegenerateCount(resumed)) * 2, resumed.Progress.Judgments);
+            Assert.Equal(resumed.Progress.Pairs, resumed.Progress.Kept + resumed.Progress.Discarded);
+            Assert.True(Math.Abs(resumed.Metrics.LabelA - resumed.Metrics.LabelB) <= 1);
+            var recordedAfter = RecordedItems(directory.Path);
+            Assert.Empty(recordedAtKill.Except(recordedAfter));
+            Assert.Equal(resumed.Progress.Judgments, recordedAfter.Count(r => r.StartsWith("judgment")));
         }
+    }
+
+    /// <summary>Every synthesised pair and every judgment in the store, as text that changes if the item was redone.</summary>
+    private static List<string> RecordedItems(string dataDir)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "pipeline.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT 'pair ' || id || ' ' || instruction_id || ' ' || modified_instruction || ' ' || chosen || ' ' || rejected FROM pairs
+            WHERE modified_instruction IS NOT NULL
+            UNION ALL
+            SELECT 'judgment ' || pair_id || ' ' || sample || ' ' || seed || ' ' || completion FROM judgments
+            """;
+        var items = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            items.Add(reader.GetString(0));
+        return items;
     }
 
     private static int DegenerateCount(IterationView view) => view.Metrics.DiscardReasons

@@ -10,6 +10,7 @@ namespace JudgeApi.Tests.SelfTaught;
 internal sealed partial class ScriptedPipelineModel : IPipelineModel
 {
     private int judgeCalls;
+    private int generateCalls;
 
     /// <summary>Decides, per judged pair and seed, whether the judge picks the rejected response.</summary>
     public Func<PairToJudge, uint, bool> JudgeIsWrong { get; init; } = (_, seed) => seed % 4 == 0;
@@ -25,7 +26,7 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
 
     public int JudgeCalls => judgeCalls;
 
-    public int GenerateCalls { get; private set; }
+    public int GenerateCalls => generateCalls;
 
     public string JudgePromptVersion => "scripted-judge/v1";
 
@@ -34,7 +35,7 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
     public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);
-        GenerateCalls++;
+        Interlocked.Increment(ref generateCalls);
         if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
         {
             var instruction = Embedded(userPrompt);
