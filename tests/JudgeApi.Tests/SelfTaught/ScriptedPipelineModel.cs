@@ -49,15 +49,21 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
         return $"Answer to: {userPrompt}";
     }
 
-    public Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<PipelineJudgment>>(samples.Select(Judge).ToList());
+    }
+
+    private PipelineJudgment Judge(JudgeSample sample)
+    {
         if (Interlocked.Increment(ref judgeCalls) == CrashOnJudgeCall)
             throw new SimulatedCrashException();
+        var pair = sample.Pair;
         var chosen = pair.ResponseA == $"Answer to: {pair.Instruction}" ? PairPosition.A : PairPosition.B;
-        var winner = JudgeIsWrong(pair, seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
-        var reasoning = $"Reasoning with seed {seed}.";
-        return Task.FromResult(new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1));
+        var winner = JudgeIsWrong(pair, sample.Seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
+        var reasoning = $"Reasoning with seed {sample.Seed}.";
+        return new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1);
     }
 
     public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>

@@ -2,30 +2,18 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using JudgeApi.Llama.Gguf;
+using JudgeApi.Tests.Service;
 
 namespace JudgeApi.Tests.SelfTaught;
 
 /// <summary>
 /// The real host as a child process (the JudgeApi build copied next to the tests) on a free loopback port, with an
-/// operator key, the generated tiny model and small token budgets, so a test can SIGKILL it and start it again.
+/// operator key, the service tests' generated tiny model and small token budgets, so a test can SIGKILL it and start it again.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     public const string OperatorKey = "pipeline-operator-key";
     public const string ClientKey = "pipeline-client-key";
-
-    private static readonly Lazy<string> TinyModel = new(() =>
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "judgeapi-pipeline-tests", typeof(TestModelWriter).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
-        var path = Path.Combine(directory, "tiny-llama.gguf");
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(directory);
-            TestModelWriter.Write(new TestModelSpec(), path);
-        }
-        return path;
-    });
 
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -56,7 +44,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["urls"] = address.ToString().TrimEnd('/'),
-            ["Judge:ModelPath"] = TinyModel.Value,
+            ["Judge:ModelPath"] = TestModel.Tiny,
             ["Judge:DataDir"] = dataDir,
             ["Judge:Threads"] = "1",
             ["Judge:Sequences"] = "4",
