@@ -87,6 +87,22 @@ public class DecodeTests(TinyModelFixture fixture)
     }
 
     [Fact]
+    public void Without_a_unified_kv_cache_only_whole_sequences_are_copied()
+    {
+        using var context = new LlamaContext(Model, new ContextOptions { ContextSize = 512, BatchSize = 64, MicroBatchSize = 64, Sequences = 2, Threads = 1, KvUnified = false });
+        var tokens = Prompt("copy me whole");
+        TinyModelFixture.DecodeLast(context, tokens);
+
+        Assert.Throws<LlamaArgumentException>(() => context.CopySequence(0, 1, 0, 2));
+        Assert.Equal(-1, context.MaxPosition(1));
+
+        context.CopySequence(0, 1);
+
+        Assert.Equal(tokens.Length - 1, context.MaxPosition(1));
+        Assert.Equal(256, context.SequenceContextSize);
+    }
+
+    [Fact]
     public void Memory_operations_track_positions()
     {
         using var context = fixture.NewContext();
@@ -172,6 +188,32 @@ public class DecodeTests(TinyModelFixture fixture)
     }
 
     [Fact]
+    public void A_full_kv_cache_is_a_decode_error_and_removing_tokens_makes_room()
+    {
+        using var context = fixture.NewContext(contextSize: 256, sequences: 2);
+        var filler = Enumerable.Repeat(Prompt("x")[0], 200).ToArray();
+        using var batch = new LlamaBatch(64);
+        for (var start = 0; start < filler.Length; start += 50)
+        {
+            batch.Clear();
+            for (var i = start; i < start + 50; i++)
+                batch.Add(filler[i], i, 0, logits: false);
+            context.Decode(batch);
+        }
+        batch.Clear();
+        for (var i = 0; i < 60; i++)
+            batch.Add(filler[i], i, 1, logits: i == 59);
+
+        var e = Assert.Throws<LlamaDecodeException>(() => context.Decode(batch));
+        Assert.Contains("No room in the KV cache", e.Message);
+        Assert.Equal(-1, context.MaxPosition(1));
+
+        context.RemoveTokens(0);
+        context.Decode(batch);
+        Assert.Equal(59, context.MaxPosition(1));
+    }
+
+    [Fact]
     public void Positions_past_the_context_are_a_too_long_error()
     {
         using var context = fixture.NewContext(contextSize: 256);
@@ -196,7 +238,7 @@ public class DecodeTests(TinyModelFixture fixture)
     public void A_context_keeps_its_model_alive_after_the_model_is_disposed()
     {
         var model = LlamaModel.Load(fixture.Path);
-        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 64, BatchSize = 16, MicroBatchSize = 16, Threads = 2 });
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 64, BatchSize = 16, MicroBatchSize = 16, Threads = 1 });
         var tokens = model.Tokenize("still alive", addSpecial: false);
         model.Dispose();
 

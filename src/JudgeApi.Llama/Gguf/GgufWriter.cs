@@ -24,8 +24,7 @@ internal sealed class GgufWriter : IDisposable
     public GgufWriter(int maxTensors)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTensors);
-        if (LlamaRuntime.Backend is null)
-            LlamaRuntime.Initialize();
+        LlamaRuntime.EnsureInitialized();
 
         _maxTensors = maxTensors;
         _gguf = SafeGgufContextHandle.FromRaw(NativeApi.gguf_init_empty());
@@ -157,6 +156,9 @@ internal sealed class GgufWriter : IDisposable
     private static string CheckKey(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        // gguf aborts the process when this key is set with any type but u32; the writer keeps the default alignment
+        if (key == "general.alignment")
+            throw new ArgumentException("general.alignment is managed by gguf; do not set it.", nameof(key));
         return key;
     }
 }
