@@ -1,0 +1,80 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using JudgeApi.Auth;
+using JudgeApi.Infrastructure;
+using JudgeApi.SelfTaught;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.Apis;
+
+/// <summary>Start, watch, cancel self-taught iterations and download their datasets.</summary>
+public static class IterationsApi
+{
+    public static RouteGroupBuilder MapIterationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/iterations").WithTags("Iterations").RequireAuthorization(AuthRoles.OperatorPolicy);
+        group.MapPost("/", Create).AddEndpointFilter<ValidationFilter<IterationRequest>>().ProducesValidationProblem()
+            .WithSummary("Queue a self-taught iteration; 202 with Location /iterations/{id}.");
+        group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews())).WithSummary("All iterations, newest first.");
+        group.MapGet("/{id}", (string id, IterationStore store) =>
+            store.View(id) is { } view ? Results.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
+        group.MapGet("/{id}/events", (string id, IterationStore store, IterationEvents events, CancellationToken cancellationToken) =>
+            store.Find(id) is null ? NotFound(id) : TypedResults.ServerSentEvents(Watch(id, store, events, cancellationToken)))
+            .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel at the next item boundary; what was done stays.");
+        group.MapGet("/{id}/dataset", Dataset).WithSummary("The training examples as NDJSON chat messages (TRL format).");
+        return group;
+    }
+
+    private static IResult Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
+    {
+        var iteration = store.Create(request.ToParameters(options.Value.Categories));
+        runner.Wake();
+        return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
+    }
+
+    private static IResult Cancel(string id, IterationStore store, IterationRunner runner) => runner.Cancel(id) switch
+    {
+        CancelOutcome.NotFound => NotFound(id),
+        CancelOutcome.AlreadyFinished => TypedResults.Problem($"Iteration {id} has already finished.", statusCode: StatusCodes.Status409Conflict),
+        _ => TypedResults.Accepted($"/iterations/{id}", store.View(id)),
+    };
+
+    private static IResult Dataset(string id, IterationStore store, HttpContext http)
+    {
+        if (store.Find(id) is not { } iteration)
+            return NotFound(id);
+        if (iteration.Stage != IterationStage.Done)
+            return TypedResults.Problem($"Iteration {id} has not built its dataset yet (stage {iteration.Stage}, status {iteration.Status}).",
+                statusCode: StatusCodes.Status409Conflict);
+        return Results.Stream(async body =>
+        {
+            await using var writer = new StreamWriter(body, leaveOpen: true);
+            await foreach (var example in store.ReadDataset(id, http.RequestAborted))
+                await writer.WriteAsync(DatasetFormat.Line(example) + "\n");
+        }, "application/x-ndjson");
+    }
+
+    /// <summary>A snapshot first, then an event per change ("status", "stage" or "progress"), ending when the iteration finishes.</summary>
+    private static async IAsyncEnumerable<SseItem<IterationView>> Watch(string id, IterationStore store, IterationEvents events,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var subscription = events.Subscribe(id);
+        IterationView? last = null;
+        while (true)
+        {
+            subscription.Consume();
+            var view = store.View(id)!;
+            var type = last is null ? "snapshot" : view.Status != last.Status ? "status" : view.Stage != last.Stage ? "stage" : "progress";
+            if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress)
+                yield return new SseItem<IterationView>(view, type);
+            if (IterationStatus.IsFinished(view.Status))
+                yield break;
+            last = view;
+            await subscription.WaitAsync(cancellationToken);
+        }
+    }
+
+    private static IResult NotFound(string id) =>
+        TypedResults.Problem($"No iteration {id}.", statusCode: StatusCodes.Status404NotFound);
+}

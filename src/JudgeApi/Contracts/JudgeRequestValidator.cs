@@ -1,0 +1,31 @@
+using FluentValidation;
+
+namespace JudgeApi.Contracts;
+
+public sealed class JudgeRequestValidator : AbstractValidator<JudgeRequest>
+{
+    public const int MaxSamples = 32;
+    public const int MaxReasoningTokensLimit = 4096;
+
+    public JudgeRequestValidator()
+    {
+        RuleFor(r => r.Instruction).NotEmpty().MustBeTextForTheModel();
+        RuleFor(r => r.ResponseA).NotEmpty().MustBeTextForTheModel();
+        RuleFor(r => r.ResponseB).NotEmpty().MustBeTextForTheModel();
+        RuleFor(r => r.Criteria).MustBeTextForTheModel();
+        RuleFor(r => r.Mode).Must(JudgeModes.IsValid)
+            .WithMessage($"'{{PropertyName}}' must be '{JudgeModes.Reasoning}' or '{JudgeModes.Direct}'.");
+        RuleFor(r => r.Samples).InclusiveBetween(1, MaxSamples);
+        RuleFor(r => r.MaxReasoningTokens).InclusiveBetween(1, MaxReasoningTokensLimit);
+        RuleFor(r => r.Temperature).InclusiveBetween(0, 2);
+    }
+}
+
+internal static class TextRules
+{
+    /// <summary>Text reaches the tokenizer as NUL-terminated UTF-8, where a NUL would silently cut it. (Unpaired
+    /// surrogates never get this far: the JSON reader rejects them.)</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeTextForTheModel<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(text => text is null || !text.Contains('\0'))
+            .WithMessage("'{PropertyName}' must not contain NUL characters.");
+}

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using JudgeApi.SelfTaught;
+
+namespace JudgeApi.Tests.SelfTaught;
+
+/// <summary>
+/// A stand-in model with scripted, seed-deterministic behaviour: answers are "Answer to: x", modified instructions
+/// "Variant of: x", categories come from keywords, and the judge is right unless <see cref="JudgeIsWrong"/> says so.
+/// </summary>
+internal sealed partial class ScriptedPipelineModel : IPipelineModel
+{
+    private int judgeCalls;
+    private int generateCalls;
+
+    /// <summary>Decides, per judged pair and seed, whether the judge picks the rejected response.</summary>
+    public Func<PairToJudge, uint, bool> JudgeIsWrong { get; init; } = (_, seed) => seed % 4 == 0;
+
+    /// <summary>Replaces the modified instruction for an original (to script degenerate pairs).</summary>
+    public Func<string, string?> ModifiedInstruction { get; init; } = _ => null;
+
+    /// <summary>Throws <see cref="SimulatedCrashException"/> on the judge call with this 1-based number.</summary>
+    public int? CrashOnJudgeCall { get; init; }
+
+    /// <summary>Generation waits for this task first, so a test can hold an iteration at its first model call.</summary>
+    public Task Gate { get; init; } = Task.CompletedTask;
+
+    public int JudgeCalls => judgeCalls;
+
+    public int GenerateCalls => generateCalls;
+
+    public string JudgePromptVersion => "scripted-judge/v1";
+
+    public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref generateCalls);
+        if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
+        {
+            var instruction = Embedded(userPrompt);
+            return instruction.Contains("code") ? "coding" : instruction.Contains("sum") ? "math" : "writing";
+        }
+        if (userPrompt.Contains("Write a different instruction", StringComparison.Ordinal))
+        {
+            var instruction = Embedded(userPrompt);
+            return ModifiedInstruction(instruction) ?? $"Variant of: {instruction}";
+        }
+        return $"Answer to: {userPrompt}";
+    }
+
+    public Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<PipelineJudgment>>(samples.Select(Judge).ToList());
+    }
+
+    private PipelineJudgment Judge(JudgeSample sample)
+    {
+        if (Interlocked.Increment(ref judgeCalls) == CrashOnJudgeCall)
+            throw new SimulatedCrashException();
+        var pair = sample.Pair;
+        var chosen = pair.ResponseA == $"Answer to: {pair.Instruction}" ? PairPosition.A : PairPosition.B;
+        var winner = JudgeIsWrong(pair, sample.Seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
+        var reasoning = $"Reasoning with seed {sample.Seed}.";
+        return new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1);
+    }
+
+    public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>
+        [new("system", "You are a judge."), new("user", $"Q: {pair.Instruction}\nA: {pair.ResponseA}\nB: {pair.ResponseB}")];
+
+    private static string Embedded(string prompt) => InstructionTag().Match(prompt).Groups[1].Value;
+
+    [GeneratedRegex("<instruction>\n(.*)\n</instruction>", RegexOptions.Singleline)]
+    private static partial Regex InstructionTag();
+}
+
+internal sealed class SimulatedCrashException() : Exception("simulated crash");
