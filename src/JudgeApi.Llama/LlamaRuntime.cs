@@ -22,6 +22,19 @@ public static class LlamaRuntime
     public static string? NativeDirectory => _nativeDir;
 
     /// <summary>
+    /// Receives every llama.cpp / ggml log line (called on the thread that logs, possibly concurrently).
+    /// The default drops debug and info and writes warnings and errors to stderr.
+    /// </summary>
+    public static Action<LlamaLogLevel, string> Log { get; set; } = LlamaLog.WriteWarningsToStderr;
+
+    /// <summary>Loads the CPU backend unless a backend is already loaded (what model loading needs).</summary>
+    internal static void EnsureInitialized()
+    {
+        if (_backend is null)
+            Initialize();
+    }
+
+    /// <summary>
     /// Idempotent. The first call decides the backend for the life of the process (native libraries
     /// cannot be unloaded); a later call asking for another backend throws.
     /// </summary>
@@ -50,6 +63,10 @@ public static class LlamaRuntime
             NativeLibrary.SetDllImportResolver(typeof(LlamaRuntime).Assembly, (name, _, _) =>
                 files.TryGetValue(name, out var file) ? NativeLibrary.Load(Path.Combine(dir, file)) : IntPtr.Zero);
 
+            unsafe
+            {
+                NativeApi.llama_log_set(LlamaLog.Callback, null);
+            }
             NativeApi.ggml_backend_load_all_from_path(dir);
             NativeApi.llama_backend_init();
             _backend = backend;

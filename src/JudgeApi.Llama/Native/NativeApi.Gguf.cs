@@ -21,6 +21,9 @@ internal static unsafe partial class NativeApi
     internal static partial nuint gguf_get_data_offset(SafeGgufContextHandle ctx);
 
     [LibraryImport(GgmlBase)]
+    internal static partial nuint gguf_get_alignment(SafeGgufContextHandle ctx);
+
+    [LibraryImport(GgmlBase)]
     internal static partial long gguf_get_n_kv(SafeGgufContextHandle ctx);
 
     [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
@@ -122,6 +125,14 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial void gguf_add_tensor(SafeGgufContextHandle ctx, ggml_tensor* tensor);
+
+    /// <summary>Size of header, metadata and tensor directory including the padding before the tensor data.</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial nuint gguf_get_meta_size(SafeGgufContextHandle ctx);
+
+    /// <summary>Writes gguf_get_meta_size bytes to data.</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial void gguf_get_meta_data(SafeGgufContextHandle ctx, void* data);
 
     [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalAs(UnmanagedType.U1)]

@@ -1,0 +1,36 @@
+namespace JudgeApi.Llama.Gguf;
+
+/// <summary>
+/// Dimensions of a generated model. "tiny" is for tests (a few MB, fast on 2 cores); the others copy the
+/// shapes of real small models, so benchmarks on them cost what the real model costs.
+/// </summary>
+public sealed record TestModelPreset(
+    string Name,
+    int EmbeddingLength,
+    int LayerCount,
+    int FeedForwardLength,
+    int HeadCount,
+    int HeadCountKv,
+    int ContextLength,
+    float RopeFreqBase,
+    float RmsNormEpsilon,
+    string VocabFile)
+{
+    public int HeadDim => EmbeddingLength / HeadCount;
+
+    public static TestModelPreset Tiny { get; } = new("tiny", 64, 2, 128, 4, 2, 8192, 10000f, 1e-5f, GptVocab);
+
+    public static TestModelPreset SmolLm2_135M { get; } = new("smollm2-135m", 576, 30, 1536, 9, 3, 8192, 100000f, 1e-5f, GptVocab);
+
+    public static TestModelPreset Qwen25_05B { get; } = new("qwen2.5-0.5b", 896, 24, 4864, 14, 2, 32768, 1000000f, 1e-6f, QwenVocab);
+
+    public static IReadOnlyList<TestModelPreset> All { get; } = [Tiny, SmolLm2_135M, Qwen25_05B];
+
+    public static TestModelPreset Get(string name) =>
+        All.FirstOrDefault(p => p.Name == name)
+        ?? throw new ArgumentException($"Preset '{name}' is not known; use one of: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+
+    // vocabularies from the llama.cpp source bundle, copied next to the assembly by the build
+    private const string GptVocab = "ggml-vocab-gpt-2.gguf";
+    private const string QwenVocab = "ggml-vocab-qwen2.gguf";
+}

@@ -1,0 +1,106 @@
+using JudgeApi.Llama.Native;
+
+namespace JudgeApi.Llama;
+
+/// <summary>
+/// A llama_sampler chain built from <see cref="SamplingOptions"/>: grammar (if any), then greedy, or
+/// top-k / top-p / min-p / temperature and a seeded random draw. Not thread-safe.
+/// </summary>
+public sealed unsafe class LlamaSampler : IDisposable
+{
+    private readonly SafeLlamaSamplerHandle _chain;
+    private readonly LlamaModel _model;
+    private readonly bool _hasGrammar;
+
+    public LlamaSampler(LlamaModel model, SamplingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        _model = model;
+        _chain = SafeLlamaSamplerHandle.CreateChain(model.Handle);
+        try
+        {
+            if (options.Grammar is { } grammar)
+            {
+                using var lease = new HandleLease(model.Handle);
+                LlamaLog.BeginCapture();
+                var sampler = NativeApi.llama_sampler_init_grammar(NativeApi.llama_model_get_vocab(model.Handle), grammar, options.GrammarRoot);
+                if (sampler == IntPtr.Zero)
+                    throw new LlamaGrammarException(
+                        $"The GBNF grammar does not parse or has no rule '{options.GrammarRoot}': {LlamaLog.TakeErrors("no details")}");
+                _chain.Add(sampler, "grammar");
+                _hasGrammar = true;
+            }
+            if (options.Temperature == 0)
+            {
+                _chain.Add(NativeApi.llama_sampler_init_greedy(), "greedy");
+                return;
+            }
+            if (options.TopK > 0)
+                _chain.Add(NativeApi.llama_sampler_init_top_k(options.TopK), "top-k");
+            if (options.TopP < 1)
+                _chain.Add(NativeApi.llama_sampler_init_top_p(options.TopP, 1), "top-p");
+            if (options.MinP > 0)
+                _chain.Add(NativeApi.llama_sampler_init_min_p(options.MinP, 1), "min-p");
+            _chain.Add(NativeApi.llama_sampler_init_temp(options.Temperature), "temperature");
+            _chain.Add(NativeApi.llama_sampler_init_dist(options.Seed), "dist");
+        }
+        catch
+        {
+            _chain.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Picks a token from the logits of a batch index of the context's last decode, and accepts it.</summary>
+    public int Sample(LlamaContext context, int batchIndex)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Model.VocabSize != _model.VocabSize)
+            throw new LlamaArgumentException(nameof(context), "The context's model has another vocabulary than the sampler's model; create the sampler for the context's model.");
+        context.EnsureLogits(batchIndex);
+        return NativeApi.llama_sampler_sample(_chain, context.Handle, batchIndex);
+    }
+
+    /// <summary>Tells the sampler a token was chosen outside <see cref="Sample"/> (advances the grammar).</summary>
+    public void Accept(int token)
+    {
+        _model.CheckToken(token, nameof(token));
+        if (_hasGrammar && !GrammarAllows(token))
+            throw new LlamaGrammarException($"Token {token} ('{_model.TokenToPiece(token, special: true)}') is not allowed by the grammar at this point.");
+        NativeApi.llama_sampler_accept(_chain, token);
+    }
+
+    /// <summary>Returns the chain (and its grammar) to its initial state.</summary>
+    public void Reset() => NativeApi.llama_sampler_reset(_chain);
+
+    public void Dispose() => _chain.Dispose();
+
+    /// <summary>
+    /// Asks the grammar sampler (first in the chain) about one candidate: llama.cpp aborts the process when a
+    /// grammar accepts a token it does not allow, so this is checked first.
+    /// </summary>
+    private bool GrammarAllows(int token)
+    {
+        using var lease = new HandleLease(_chain);
+        var candidate = new llama_token_data { id = token, logit = 0, p = 0 };
+        var array = new llama_token_data_array { data = &candidate, size = 1, selected = -1, sorted = false };
+        NativeApi.llama_sampler_apply(NativeApi.llama_sampler_chain_get(_chain, 0), &array);
+        return !float.IsNegativeInfinity(candidate.logit);
+    }
+
+    private static void Validate(SamplingOptions o)
+    {
+        if (!float.IsFinite(o.Temperature) || o.Temperature < 0)
+            throw new LlamaArgumentException(nameof(o.Temperature), $"Temperature must be 0 (greedy) or positive, not {o.Temperature}.");
+        if (o.TopK < 0)
+            throw new LlamaArgumentException(nameof(o.TopK), $"TopK must be 0 (off) or positive, not {o.TopK}.");
+        if (!(o.TopP > 0 && o.TopP <= 1))
+            throw new LlamaArgumentException(nameof(o.TopP), $"TopP must be in (0, 1], not {o.TopP}.");
+        if (!(o.MinP >= 0 && o.MinP < 1))
+            throw new LlamaArgumentException(nameof(o.MinP), $"MinP must be in [0, 1), not {o.MinP}.");
+        if (o.Grammar is not null && string.IsNullOrWhiteSpace(o.GrammarRoot))
+            throw new LlamaArgumentException(nameof(o.GrammarRoot), "GrammarRoot must name the grammar's start rule.");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.InteropServices;
+
+namespace JudgeApi.Llama.Native;
+
+/// <summary>
+/// Owns a struct llama_context *. Holds a reference on its model and on every LoRA adapter currently set
+/// on it, because llama.cpp keeps raw pointers to both; they are released only after llama_free.
+/// </summary>
+internal sealed class SafeLlamaContextHandle : SafeHandle
+{
+    private readonly SafeLlamaModelHandle _model;
+    private SafeLlamaAdapterLoraHandle[] _adapters = [];
+
+    private SafeLlamaContextHandle(SafeLlamaModelHandle model) : base(IntPtr.Zero, ownsHandle: true)
+    {
+        _model = model;
+    }
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    /// <summary>Creates a context; returns null when llama.cpp refuses (the reason went to the log).</summary>
+    internal static SafeLlamaContextHandle? Create(SafeLlamaModelHandle model, llama_context_params @params)
+    {
+        var added = false;
+        model.DangerousAddRef(ref added);
+        var raw = NativeApi.llama_init_from_model(model, @params);
+        if (raw == IntPtr.Zero)
+        {
+            model.DangerousRelease();
+            return null;
+        }
+        var ctx = new SafeLlamaContextHandle(model);
+        ctx.SetHandle(raw);
+        return ctx;
+    }
+
+    /// <summary>
+    /// Sets the context's adapters (empty clears them), taking a reference on each new adapter before
+    /// llama.cpp sees it and dropping the references on the previous set afterwards.
+    /// </summary>
+    internal unsafe void SetAdapters(SafeLlamaAdapterLoraHandle[] adapters, float[] scales)
+    {
+        var taken = new List<SafeLlamaAdapterLoraHandle>(adapters.Length);
+        try
+        {
+            foreach (var adapter in adapters)
+            {
+                var added = false;
+                adapter.DangerousAddRef(ref added);
+                taken.Add(adapter);
+            }
+            var raw = stackalloc IntPtr[Math.Max(adapters.Length, 1)];
+            for (var i = 0; i < adapters.Length; i++)
+                raw[i] = adapters[i].DangerousGetHandle();
+            fixed (float* s = scales)
+            {
+                var rc = adapters.Length == 0
+                    ? NativeApi.llama_set_adapters_lora(this, null, 0, null)
+                    : NativeApi.llama_set_adapters_lora(this, raw, (nuint)adapters.Length, s);
+                if (rc != 0)
+                    throw new LlamaAdapterException($"llama_set_adapters_lora failed ({rc}); the adapters were not applied.");
+            }
+        }
+        catch
+        {
+            foreach (var adapter in taken)
+                adapter.DangerousRelease();
+            throw;
+        }
+
+        var previous = _adapters;
+        _adapters = adapters;
+        foreach (var adapter in previous)
+            adapter.DangerousRelease();
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        NativeApi.llama_free(handle);
+        foreach (var adapter in _adapters)
+            adapter.DangerousRelease();
+        _adapters = [];
+        _model.DangerousRelease();
+        return true;
+    }
+}
