@@ -1,4 +1,4 @@
-using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
 using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Training;
@@ -110,6 +110,10 @@ internal sealed unsafe class LoraWeights : IDisposable
 
     public Pair Get(string weightName) =>
         _pairs.TryGetValue(weightName, out var p) ? p : throw new ArgumentException($"'{weightName}' is not a LoRA target of this adapter.", nameof(weightName));
+
+    /// <summary>The current factors, in the layout <see cref="LoraAdapterWriter"/> writes.</summary>
+    public IReadOnlyList<LoraTensorPair> Export() =>
+        _pairs.Values.Select(p => new LoraTensorPair(p.WeightName, Rank, Read(p.A), Read(p.B))).ToList();
 
     /// <summary>Zeroes every gradient accumulator (after an optimizer step).</summary>
     public void ClearGradients() => NativeApi.ggml_backend_buffer_clear(_gradBuffer, 0);
