@@ -66,7 +66,7 @@ public static class TrainCommand
 
             Console.WriteLine($"Wrote {result.AdapterPath} (manifest {result.ManifestPath})");
             Console.WriteLine($"  steps       {result.Steps} over {result.Examples} examples, {result.TokensProcessed:N0} tokens in {result.Elapsed:hh\\:mm\\:ss}" +
-                              $" ({result.TokensProcessed / result.Elapsed.TotalSeconds:F0} tokens/s)");
+                              $" ({result.TokensPerSecond:F0} tokens/s in the training loop)");
             Console.WriteLine($"  loss        {result.InitialLoss:F4} -> {result.FinalLoss:F4}");
             Console.WriteLine($"  truncated   {result.TruncatedExamples} examples lost {result.TruncatedTokens:N0} prompt tokens to --max-seq {options.MaxSequenceLength}");
             Console.WriteLine($"  memory      base {Mib(result.BaseWeightBytes)}, LoRA state {Mib(result.LoraStateBytes)}, compute {Mib(result.PeakComputeBytes)}");
