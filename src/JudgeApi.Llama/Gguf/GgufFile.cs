@@ -10,8 +10,6 @@ namespace JudgeApi.Llama.Gguf;
 /// </summary>
 public sealed class GgufFile : IDisposable
 {
-    private static ReadOnlySpan<byte> Magic => "GGUF"u8;
-
     // magic, version, tensor count, key/value count
     private const int HeaderSize = 4 + 4 + 8 + 8;
 
@@ -27,11 +25,14 @@ public sealed class GgufFile : IDisposable
         DataOffset = (long)NativeApi.gguf_get_data_offset(handle);
         Alignment = (long)NativeApi.gguf_get_alignment(handle);
 
-        var keyCount = NativeApi.gguf_get_n_kv(handle);
-        _keyIds = new Dictionary<string, long>((int)keyCount, StringComparer.Ordinal);
-        for (long i = 0; i < keyCount; i++)
-            _keyIds[Utf8(NativeApi.gguf_get_key(handle, i))] = i;
-        Keys = [.. _keyIds.Keys];
+        var keys = new string[NativeApi.gguf_get_n_kv(handle)];
+        _keyIds = new Dictionary<string, long>(keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Utf8(NativeApi.gguf_get_key(handle, i));
+            _keyIds[keys[i]] = i;
+        }
+        Keys = keys;
 
         Tensors = ReadTensorDirectory(handle);
         _tensorsByName = Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -45,14 +46,14 @@ public sealed class GgufFile : IDisposable
         var fullPath = System.IO.Path.GetFullPath(path);
         CheckHeader(fullPath);
 
-        if (LlamaRuntime.Backend is null)
-            LlamaRuntime.Initialize();
+        LlamaRuntime.EnsureInitialized();
 
+        LlamaLog.BeginCapture();
         var raw = NativeApi.gguf_init_from_file(fullPath, new gguf_init_params { no_alloc = true, ctx = IntPtr.Zero });
         if (raw == IntPtr.Zero)
             throw new LlamaModelLoadException(
-                $"'{fullPath}' has a GGUF header but its metadata or tensor directory is corrupt or truncated " +
-                "(the llama.cpp log above names the failing part). Re-download or regenerate the file.");
+                $"'{fullPath}' has a GGUF header but its metadata or tensor directory is corrupt or truncated: " +
+                $"{LlamaLog.TakeErrors("gguf gave no reason")}. Re-download or regenerate the file.");
         return new GgufFile(fullPath, SafeGgufContextHandle.FromRaw(raw));
     }
 
@@ -92,6 +93,27 @@ public sealed class GgufFile : IDisposable
             : null;
 
     public GgufTensorInfo? FindTensor(string name) => _tensorsByName.GetValueOrDefault(name);
+
+    /// <summary>Reads a tensor's raw data (in its stored type) from the file.</summary>
+    public byte[] ReadTensorData(GgufTensorInfo tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (FindTensor(tensor.Name) != tensor)
+            throw new ArgumentException($"Tensor '{tensor.Name}' is not from this file's directory.", nameof(tensor));
+
+        var data = new byte[tensor.SizeBytes];
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        stream.Position = DataOffset + tensor.Offset;
+        try
+        {
+            stream.ReadExactly(data);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new LlamaModelLoadException($"'{Path}' is truncated: the data of tensor '{tensor.Name}' runs past the end of the file.", e);
+        }
+        return data;
+    }
 
     // The Try* readers return false when the key is absent or stored with another type.
 
@@ -197,29 +219,14 @@ public sealed class GgufFile : IDisposable
         return tensors;
     }
 
-    /// <summary>Checks what the native reader would otherwise only log: existence, size and magic.</summary>
+    /// <summary>Checks what the native reader would otherwise only log: existence, magic and header size.</summary>
     private static void CheckHeader(string path)
     {
-        if (!File.Exists(path))
-            throw new LlamaModelLoadException($"Model file '{path}' does not exist. Check the path (Judge:ModelPath or --model).");
-
-        Span<byte> header = stackalloc byte[HeaderSize];
-        int read;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            read = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LlamaModelLoadException($"Cannot read '{path}': {e.Message}", e);
-        }
-
-        if (read < Magic.Length || !header[..Magic.Length].SequenceEqual(Magic))
-            throw new LlamaModelLoadException(
-                $"'{path}' is not a GGUF file (it does not start with the GGUF magic). Point at a .gguf model converted for llama.cpp.");
-        if (read < HeaderSize)
-            throw new LlamaModelLoadException($"'{path}' is truncated: {read} bytes, shorter than a GGUF header ({HeaderSize} bytes).");
+        if (GgufMagic.Problem(path) is { } problem)
+            throw new LlamaModelLoadException($"{problem} Point at a .gguf file converted for llama.cpp.");
+        var length = new FileInfo(path).Length;
+        if (length < HeaderSize)
+            throw new LlamaModelLoadException($"'{path}' is truncated: {length} bytes, shorter than a GGUF header ({HeaderSize} bytes).");
     }
 
     private static string Utf8(IntPtr p) => Marshal.PtrToStringUTF8(p) ?? "";

@@ -24,8 +24,7 @@ internal sealed class GgufWriter : IDisposable
     public GgufWriter(int maxTensors)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTensors);
-        if (LlamaRuntime.Backend is null)
-            LlamaRuntime.Initialize();
+        LlamaRuntime.EnsureInitialized();
 
         _maxTensors = maxTensors;
         _gguf = SafeGgufContextHandle.FromRaw(NativeApi.gguf_init_empty());
