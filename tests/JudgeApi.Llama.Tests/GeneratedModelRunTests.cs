@@ -3,7 +3,10 @@ using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Llama.Tests;
 
-/// <summary>Every architecture of the tiny preset, in F32 and Q8_0, loads with llama.cpp, tokenizes and decodes.</summary>
+/// <summary>
+/// Every architecture of the tiny preset, in F32 and Q8_0, is seen by llama.cpp as the writer meant it
+/// (dimensions, vocabulary, chat template, end-of-turn token) and decodes to finite logits.
+/// </summary>
 public class GeneratedModelRunTests
 {
     public static TheoryData<string, GgmlType> Specs()
@@ -19,14 +22,21 @@ public class GeneratedModelRunTests
 
     [Theory]
     [MemberData(nameof(Specs))]
-    public void Tiny_model_loads_and_decodes(string arch, GgmlType type)
+    public void Tiny_model_is_read_by_llama_cpp_as_written_and_decodes(string arch, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(arch, Type: type));
         using var model = LlamaModel.Load(path);
+        using (var file = GgufFile.Open(path))
+        {
+            Assert.Equal(file.Tensors.Sum(t => t.ElementCount), model.ParameterCount);
+            Assert.True(file.TryGetStringArray("tokenizer.ggml.tokens", out var vocab));
+            Assert.Equal(vocab.Length, model.VocabSize);
+        }
 
         Assert.Equal(arch, model.Architecture);
         Assert.Equal(TestModelPreset.Tiny.EmbeddingLength, model.EmbeddingLength);
         Assert.Equal(TestModelPreset.Tiny.LayerCount, model.LayerCount);
+        Assert.Equal(TestModelPreset.Tiny.ContextLength, model.TrainContextLength);
         Assert.Contains(type == GgmlType.F32 ? "F32" : "Q8_0", model.Description);
         Assert.True(model.IsEndOfGeneration(model.Tokenize("<|im_end|>", addSpecial: false, parseSpecial: true).Single()));
 
