@@ -96,6 +96,15 @@ public class GgufFileTests
     }
 
     [Fact]
+    public void A_disposed_file_throws_instead_of_reading_freed_memory()
+    {
+        var file = GgufFile.Open(TestModels.Tiny());
+        file.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => file.TryGetString("general.architecture", out _));
+    }
+
+    [Fact]
     public void Missing_file_is_a_load_error()
     {
         var path = Path.Combine(TestModels.NewDirectory(), "absent.gguf");
