@@ -3,7 +3,7 @@ namespace JudgeApi.Llama;
 /// <summary>How a <see cref="LlamaContext"/> is sized.</summary>
 public sealed record ContextOptions
 {
-    /// <summary>KV cache positions, shared by all sequences when <see cref="KvUnified"/>, else split evenly.</summary>
+    /// <summary>KV cache positions (llama.cpp rounds up to a multiple of 256), shared by all sequences when <see cref="KvUnified"/>, else split evenly.</summary>
     public int ContextSize { get; init; } = 4096;
 
     /// <summary>Most tokens one <see cref="LlamaContext.Decode"/> call accepts.</summary>

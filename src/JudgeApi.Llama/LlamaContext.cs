@@ -154,7 +154,7 @@ public sealed unsafe class LlamaContext : IDisposable
         {
             var (adapter, scale) = adapters[i];
             ArgumentNullException.ThrowIfNull(adapter, nameof(adapters));
-            if (adapter.Handle.Model != Model.Handle)
+            if (adapter.Model != Model)
                 throw new LlamaAdapterException($"Adapter '{adapter.Path}' was loaded for another model; load it with LoraAdapter.Load(context.Model, path).");
             if (!float.IsFinite(scale))
                 throw new LlamaArgumentException(nameof(adapters), $"The scale of adapter '{adapter.Path}' is {scale}; use a finite number.");

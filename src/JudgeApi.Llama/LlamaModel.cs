@@ -10,11 +10,13 @@ namespace JudgeApi.Llama;
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
+    private readonly SafeLlamaModelHandle _handle;
     private readonly IntPtr _vocab; // owned by the model; used under a lease of Handle
+    private bool _disposed;
 
     private unsafe LlamaModel(SafeLlamaModelHandle handle, string path, bool vocabOnly)
     {
-        Handle = handle;
+        _handle = handle;
         Path = path;
         IsVocabOnly = vocabOnly;
         _vocab = NativeApi.llama_model_get_vocab(handle);
@@ -32,7 +34,18 @@ public sealed class LlamaModel : IDisposable
         ChatTemplate = Marshal.PtrToStringUTF8(NativeApi.llama_model_chat_template(handle, null));
     }
 
-    internal SafeLlamaModelHandle Handle { get; }
+    /// <summary>
+    /// The native model, for calls and for new contexts, samplers and adapters. Throws once the model is disposed,
+    /// even while objects made earlier still keep the native model alive.
+    /// </summary>
+    internal SafeLlamaModelHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _handle;
+        }
+    }
 
     /// <summary>Loaded with <see cref="ModelOptions.VocabOnly"/>: no weights, so no context can be made.</summary>
     public bool IsVocabOnly { get; }
@@ -217,7 +230,11 @@ public sealed class LlamaModel : IDisposable
         }
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _handle.Dispose();
+    }
 
     internal void CheckToken(int token, string paramName)
     {

@@ -14,6 +14,7 @@ public static class LlamaRuntime
     private static readonly Lock Gate = new();
     private static LlamaBackend? _backend;
     private static string? _nativeDir;
+    private static volatile Action<LlamaLogLevel, string> _log = LlamaLog.WriteWarningsToStderr;
 
     /// <summary>The backend the process loaded; null before <see cref="Initialize"/>.</summary>
     public static LlamaBackend? Backend => _backend;
@@ -25,7 +26,11 @@ public static class LlamaRuntime
     /// Receives every llama.cpp / ggml log line (called on the thread that logs, possibly concurrently).
     /// The default drops debug and info and writes warnings and errors to stderr.
     /// </summary>
-    public static Action<LlamaLogLevel, string> Log { get; set; } = LlamaLog.WriteWarningsToStderr;
+    public static Action<LlamaLogLevel, string> Log
+    {
+        get => _log;
+        set => _log = value ?? throw new ArgumentNullException(nameof(value), "Set a no-op action to silence llama.cpp.");
+    }
 
     /// <summary>Loads the CPU backend unless a backend is already loaded (what model loading needs).</summary>
     internal static void EnsureInitialized()

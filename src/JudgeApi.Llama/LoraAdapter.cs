@@ -8,15 +8,30 @@ namespace JudgeApi.Llama;
 /// </summary>
 public sealed class LoraAdapter : IDisposable
 {
-    private LoraAdapter(SafeLlamaAdapterLoraHandle handle, string path)
+    private readonly SafeLlamaAdapterLoraHandle _handle;
+    private bool _disposed;
+
+    private LoraAdapter(SafeLlamaAdapterLoraHandle handle, LlamaModel model, string path)
     {
-        Handle = handle;
+        _handle = handle;
+        Model = model;
         Path = path;
     }
 
     public string Path { get; }
 
-    internal SafeLlamaAdapterLoraHandle Handle { get; }
+    /// <summary>The model the adapter was loaded for (the only one it can be applied to).</summary>
+    public LlamaModel Model { get; }
+
+    /// <summary>The native adapter; throws once disposed, even while a context still keeps it alive.</summary>
+    internal SafeLlamaAdapterLoraHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _handle;
+        }
+    }
 
     public static LoraAdapter Load(LlamaModel model, string path)
     {
@@ -33,8 +48,12 @@ public sealed class LoraAdapter : IDisposable
             ?? throw new LlamaAdapterException(
                 $"llama.cpp refused LoRA adapter '{fullPath}' for model '{model.Path}': {LlamaLog.TakeErrors("no reason given")}. " +
                 "It must be a GGUF LoRA (general.type=adapter) trained for this model's architecture and shapes.");
-        return new LoraAdapter(handle, fullPath);
+        return new LoraAdapter(handle, model, fullPath);
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _handle.Dispose();
+    }
 }

@@ -39,5 +39,6 @@ public class ModelLoadErrorTests : IDisposable
 
         Assert.Contains("could not load", e.Message);
         Assert.Contains(path, e.Message);
+        Assert.Contains("gguf_init_from_reader", e.Message); // llama.cpp's own reason, captured from its log
     }
 }

@@ -17,8 +17,6 @@ internal sealed class SafeLlamaAdapterLoraHandle : SafeHandle
 
     public override bool IsInvalid => handle == IntPtr.Zero;
 
-    internal SafeLlamaModelHandle Model => _model;
-
     /// <summary>Loads an adapter; returns null when llama.cpp refuses the file (the reason went to the log).</summary>
     internal static SafeLlamaAdapterLoraHandle? Load(SafeLlamaModelHandle model, string path)
     {
