@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+
+namespace JudgeApi.Llama.Native;
+
+/// <summary>Owns a ggml_backend_t (a compute device with its own thread pool).</summary>
+internal sealed class SafeGgmlBackendHandle : SafeHandle
+{
+    public SafeGgmlBackendHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    /// <summary>Starts the CPU backend; needs <see cref="LlamaRuntime.Initialize"/> first (the CPU backend is a loaded plug-in).</summary>
+    public static SafeGgmlBackendHandle CreateCpu(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var raw = NativeApi.ggml_backend_init_by_type(NativeApi.GGML_BACKEND_DEVICE_TYPE_CPU, null);
+        if (raw == IntPtr.Zero)
+            throw new LlamaNativeLibraryException("No ggml CPU backend could be started; call LlamaRuntime.Initialize() first and check that native/cpu holds the libggml-cpu-*.so variants.");
+        var backend = new SafeGgmlBackendHandle();
+        backend.SetHandle(raw);
+        backend.SetThreads(threads);
+        return backend;
+    }
+
+    /// <summary>Sets the worker thread count through the backend's optional "ggml_backend_set_n_threads" entry point.</summary>
+    private unsafe void SetThreads(int threads)
+    {
+        var reg = NativeApi.ggml_backend_dev_backend_reg(NativeApi.ggml_backend_get_device(this));
+        var setThreads = (delegate* unmanaged<IntPtr, int, void>)NativeApi.ggml_backend_reg_get_proc_address(reg, "ggml_backend_set_n_threads");
+        if (setThreads != null)
+            setThreads(handle, threads);
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        NativeApi.ggml_backend_free(handle);
+        return true;
+    }
+}

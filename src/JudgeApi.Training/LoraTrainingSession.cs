@@ -1,0 +1,266 @@
+using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
+using JudgeApi.Llama.Native;
+
+namespace JudgeApi.Training;
+
+/// <summary>
+/// A base model on the CPU backend with a LoRA adapter over it: computes logits, the masked cross-entropy loss,
+/// accumulates LoRA gradients through ggml's autograd and applies AdamW steps with ggml_opt_step_adamw.
+/// Each call builds a graph for its sequence and allocates it with one reused graph allocator.
+/// </summary>
+internal sealed unsafe class LoraTrainingSession : IDisposable
+{
+    private const int GraphSize = 16384;
+
+    private readonly SafeGgmlBackendHandle _backend;
+    private readonly SafeGgmlGallocrHandle _galloc;
+    private readonly DecoderGraph _graph;
+
+    public ModelHyperparameters Hyperparameters { get; }
+    public FrozenBaseWeights BaseWeights { get; }
+    public LoraWeights Lora { get; }
+
+    /// <summary>Bytes of the largest compute buffer any graph so far needed.</summary>
+    public long ComputeBufferBytes => (long)NativeApi.ggml_gallocr_get_buffer_size(_galloc, 0);
+
+    public LoraTrainingSession(string modelPath, IReadOnlyList<string> targets, int rank, float alpha, int seed, int threads)
+    {
+        LlamaRuntime.Initialize();
+        using var gguf = GgufFile.Open(modelPath);
+        Hyperparameters = ModelHyperparameters.Read(gguf);
+        _backend = SafeGgmlBackendHandle.CreateCpu(threads);
+        try
+        {
+            BaseWeights = FrozenBaseWeights.Load(modelPath, gguf, _backend);
+            Lora = new LoraWeights(BaseWeights, Hyperparameters.LayerCount, targets, rank, alpha, seed, _backend);
+            _graph = DecoderGraph.For(Hyperparameters, BaseWeights, Lora);
+            _galloc = SafeGgmlGallocrHandle.Create(_backend);
+        }
+        catch
+        {
+            Lora?.Dispose();
+            BaseWeights?.Dispose();
+            _backend.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Logits [rows.Length][n_vocab] at the given positions of the sequence (forward only).</summary>
+    public float[][] Logits(ReadOnlySpan<int> tokens, ReadOnlySpan<int> rows)
+    {
+        using var ctx = NewGraphContext();
+        var inputs = NewInputs(ctx, tokens.Length, rows.Length);
+        var logits = _graph.BuildLogits(ctx, inputs);
+        NativeApi.ggml_set_output(logits);
+        var gf = NativeApi.ggml_new_graph_custom(ctx, GraphSize, false);
+        NativeApi.ggml_build_forward_expand(gf, logits);
+        Allocate(gf);
+        SetInputs(inputs, tokens, rows);
+        Compute(gf);
+
+        var vocab = Hyperparameters.VocabSize;
+        var all = new float[rows.Length * vocab];
+        fixed (float* p = all)
+            NativeApi.ggml_backend_tensor_get(logits, p, 0, (nuint)(all.Length * sizeof(float)));
+        return Enumerable.Range(0, rows.Length).Select(r => all.AsSpan(r * vocab, vocab).ToArray()).ToArray();
+    }
+
+    /// <summary>Mean cross-entropy over the example's target tokens (forward only).</summary>
+    public float Loss(TokenizedExample example)
+    {
+        using var ctx = NewGraphContext();
+        var graph = BuildLossGraph(ctx, example, withGradients: false);
+        Allocate(graph.Graph);
+        SetLossInputs(example, graph);
+        Compute(graph.Graph);
+        return ReadScalar(graph.Loss);
+    }
+
+    /// <summary>
+    /// Adds d(weight * loss)/d(LoRA) for one example to the gradient accumulators and returns its (unweighted) loss.
+    /// The weight lets a caller average over the examples of an accumulated batch.
+    /// </summary>
+    public float AccumulateGradients(TokenizedExample example, float weight)
+    {
+        using var ctx = NewGraphContext();
+        var graph = BuildLossGraph(ctx, example, withGradients: true);
+        var gf = graph.Graph;
+        var scaled = NativeApi.ggml_scale(ctx, graph.Loss, weight);
+        NativeApi.ggml_set_loss(scaled);
+        NativeApi.ggml_build_forward_expand(gf, scaled);
+        ggml_tensor*[] accumulators = GradientAccumulators(gf);
+        fixed (ggml_tensor** accs = accumulators)
+            NativeApi.ggml_build_backward_expand(ctx, gf, accs);
+        Allocate(gf);
+        SetLossInputs(example, graph);
+        // The loss gradient is the seed of backpropagation: d loss / d loss = 1.
+        var one = 1f;
+        NativeApi.ggml_backend_tensor_set(NativeApi.ggml_graph_get_grad(gf, scaled), &one, 0, sizeof(float));
+        Compute(gf);
+        return ReadScalar(graph.Loss);
+    }
+
+    /// <summary>One AdamW step over every LoRA tensor from the accumulated gradients, which are then cleared.</summary>
+    /// <param name="step">1-based optimizer step (for the bias corrections).</param>
+    public void AdamWStep(float learningRate, int step, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        ReadOnlySpan<float> hyper = [learningRate, beta1, beta2, epsilon, weightDecay,
+            1f / (1f - MathF.Pow(beta1, step)), 1f / (1f - MathF.Pow(beta2, step))];
+        LoraWeights.Write(Lora.AdamWParameters, hyper);
+
+        using var ctx = NewGraphContext();
+        var gf = NativeApi.ggml_new_graph_custom(ctx, GraphSize, false);
+        foreach (var pair in Lora.Pairs)
+        {
+            NativeApi.ggml_build_forward_expand(gf, NativeApi.ggml_opt_step_adamw(ctx, pair.A, pair.GradA, pair.MomentA1, pair.MomentA2, Lora.AdamWParameters));
+            NativeApi.ggml_build_forward_expand(gf, NativeApi.ggml_opt_step_adamw(ctx, pair.B, pair.GradB, pair.MomentB1, pair.MomentB2, Lora.AdamWParameters));
+        }
+        Allocate(gf);
+        Compute(gf);
+        Lora.ClearGradients();
+    }
+
+    /// <summary>A sequence's loss graph: the loss, the graph holding it, and the inputs to fill after allocation.</summary>
+    private readonly struct LossGraph
+    {
+        public ggml_tensor* Loss { get; init; }
+        public IntPtr Graph { get; init; }
+        public DecoderGraph.Inputs Inputs { get; init; }
+        public ggml_tensor* Labels { get; init; }
+    }
+
+    private LossGraph BuildLossGraph(
+        SafeGgmlContextHandle ctx, TokenizedExample example, bool withGradients)
+    {
+        if (example.PromptLength < 1 || example.TargetLength < 1)
+            throw new ArgumentException("An example needs at least one prompt token and one target token.", nameof(example));
+        var inputs = NewInputs(ctx, example.Tokens.Length, example.TargetLength);
+        var logits = _graph.BuildLogits(ctx, inputs);
+        var labels = NativeApi.ggml_new_tensor_2d(ctx, GgmlType.F32, Hyperparameters.VocabSize, example.TargetLength);
+        NativeApi.ggml_set_input(labels);
+        var loss = NativeApi.ggml_cross_entropy_loss(ctx, logits, labels);
+        NativeApi.ggml_set_output(loss);
+        var gf = NativeApi.ggml_new_graph_custom(ctx, GraphSize, withGradients);
+        NativeApi.ggml_build_forward_expand(gf, loss);
+        return new LossGraph { Loss = loss, Graph = gf, Inputs = inputs, Labels = labels };
+    }
+
+    /// <summary>For each forward node, its persistent gradient accumulator when it is a LoRA tensor (ggml indexes them by node).</summary>
+    private ggml_tensor*[] GradientAccumulators(IntPtr gf)
+    {
+        var byParam = new Dictionary<IntPtr, IntPtr>();
+        foreach (var pair in Lora.Pairs)
+        {
+            byParam[(IntPtr)pair.A] = (IntPtr)pair.GradA;
+            byParam[(IntPtr)pair.B] = (IntPtr)pair.GradB;
+        }
+        var count = NativeApi.ggml_graph_n_nodes(gf);
+        var accs = new ggml_tensor*[count];
+        for (var i = 0; i < count; i++)
+            accs[i] = byParam.TryGetValue((IntPtr)NativeApi.ggml_graph_node(gf, i), out var acc) ? (ggml_tensor*)acc : null;
+        return accs;
+    }
+
+    private void SetLossInputs(TokenizedExample example, in LossGraph graph)
+    {
+        var targets = example.TargetLength;
+        var rows = new int[targets];
+        for (var i = 0; i < targets; i++)
+            rows[i] = example.PromptLength - 1 + i;
+        SetInputs(graph.Inputs, example.Tokens, rows);
+
+        var vocab = Hyperparameters.VocabSize;
+        var oneHot = new float[(long)vocab * targets];
+        for (var i = 0; i < targets; i++)
+        {
+            var token = example.Tokens[example.PromptLength + i];
+            if ((uint)token >= (uint)vocab)
+                throw new ArgumentException($"Token {token} is outside the vocabulary of {vocab}.", nameof(example));
+            oneHot[(long)i * vocab + token] = 1f;
+        }
+        LoraWeights.Write(graph.Labels, oneHot);
+    }
+
+    private DecoderGraph.Inputs NewInputs(SafeGgmlContextHandle ctx, int tokens, int rows)
+    {
+        var inputs = new DecoderGraph.Inputs
+        {
+            Tokens = NativeApi.ggml_new_tensor_1d(ctx, GgmlType.I32, tokens),
+            Positions = NativeApi.ggml_new_tensor_1d(ctx, GgmlType.I32, tokens),
+            CausalMask = NativeApi.ggml_new_tensor_2d(ctx, GgmlType.F32, tokens, tokens),
+            OutputRows = NativeApi.ggml_new_tensor_1d(ctx, GgmlType.I32, rows),
+        };
+        NativeApi.ggml_set_input(inputs.Tokens);
+        NativeApi.ggml_set_input(inputs.Positions);
+        NativeApi.ggml_set_input(inputs.CausalMask);
+        NativeApi.ggml_set_input(inputs.OutputRows);
+        return inputs;
+    }
+
+    private void SetInputs(in DecoderGraph.Inputs inputs, ReadOnlySpan<int> tokens, ReadOnlySpan<int> rows)
+    {
+        var n = tokens.Length;
+        if (n < 1)
+            throw new ArgumentException("A sequence needs at least one token.", nameof(tokens));
+        if (n > Hyperparameters.TrainContextLength)
+            throw new ArgumentException($"A sequence of {n} tokens exceeds the model's context of {Hyperparameters.TrainContextLength}.", nameof(tokens));
+        foreach (var token in tokens)
+        {
+            if ((uint)token >= (uint)Hyperparameters.VocabSize)
+                throw new ArgumentException($"Token {token} is outside the vocabulary of {Hyperparameters.VocabSize}.", nameof(tokens));
+        }
+        foreach (var row in rows)
+        {
+            if ((uint)row >= (uint)n)
+                throw new ArgumentException($"Output row {row} is outside the sequence of {n} tokens.", nameof(rows));
+        }
+
+        var positions = new int[n];
+        for (var i = 0; i < n; i++)
+            positions[i] = i;
+        var mask = new float[(long)n * n];
+        for (var q = 0; q < n; q++)
+            mask.AsSpan(q * n + q + 1, n - q - 1).Fill(float.NegativeInfinity);
+
+        fixed (int* t = tokens)
+            NativeApi.ggml_backend_tensor_set(inputs.Tokens, t, 0, (nuint)(n * sizeof(int)));
+        fixed (int* p = positions)
+            NativeApi.ggml_backend_tensor_set(inputs.Positions, p, 0, (nuint)(n * sizeof(int)));
+        fixed (int* r = rows)
+            NativeApi.ggml_backend_tensor_set(inputs.OutputRows, r, 0, (nuint)(rows.Length * sizeof(int)));
+        LoraWeights.Write(inputs.CausalMask, mask);
+    }
+
+    private static SafeGgmlContextHandle NewGraphContext() =>
+        SafeGgmlContextHandle.Create((ulong)((long)NativeApi.ggml_tensor_overhead() * GraphSize * 2 + (long)NativeApi.ggml_graph_overhead_custom(GraphSize, true)), noAlloc: true);
+
+    private void Allocate(IntPtr gf)
+    {
+        if (!NativeApi.ggml_gallocr_alloc_graph(_galloc, gf))
+            throw new LlamaException("Allocating the training graph failed (out of memory); lower the maximum sequence length.");
+    }
+
+    private void Compute(IntPtr gf)
+    {
+        var status = NativeApi.ggml_backend_graph_compute(_backend, gf);
+        if (status != 0)
+            throw new LlamaException($"ggml_backend_graph_compute failed with status {status}.");
+    }
+
+    private static float ReadScalar(ggml_tensor* tensor)
+    {
+        float value;
+        NativeApi.ggml_backend_tensor_get(tensor, &value, 0, sizeof(float));
+        return value;
+    }
+
+    public void Dispose()
+    {
+        _galloc.Dispose();
+        Lora.Dispose();
+        BaseWeights.Dispose();
+        _backend.Dispose();
+    }
+}
