@@ -1,3 +1,4 @@
+using JudgeApi;
 using JudgeApi.Cli;
 
 // `dotnet run --project src/JudgeApi -- <command> …` runs a command-line tool (create-test-model, train, …);
@@ -5,7 +6,5 @@ using JudgeApi.Cli;
 if (CliCommands.IsCommand(args))
     return await CliCommands.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-await app.RunAsync();
+await JudgeHost.Build(args).RunAsync();
 return 0;

@@ -1,0 +1,4 @@
+namespace JudgeApi.Contracts;
+
+/// <summary>GET /health/live and /health/ready answer.</summary>
+public sealed record HealthResponse(string Status, string Description);

@@ -1,0 +1,85 @@
+using JudgeApi.Judging;
+
+namespace JudgeApi.Contracts;
+
+/// <summary>
+/// POST /judge body. Every field is nullable so that a missing or null field is reported by the validator under its
+/// own name; <see cref="ToParameters"/> applies the defaults.
+/// </summary>
+public sealed record JudgeRequest
+{
+    /// <summary>The instruction (user prompt) both responses answer.</summary>
+    public string? Instruction { get; init; }
+
+    /// <summary>The first candidate response.</summary>
+    public string? ResponseA { get; init; }
+
+    /// <summary>The second candidate response.</summary>
+    public string? ResponseB { get; init; }
+
+    /// <summary>Optional extra rubric text appended to the judge's instructions.</summary>
+    public string? Criteria { get; init; }
+
+    /// <summary>"reasoning" (default: reasoning, then the verdict) or "direct" (verdict from one forward pass).</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Independent judgments combined by mean probability and by vote: 1..32, default 1.</summary>
+    public int? Samples { get; init; }
+
+    /// <summary>Also judge with the responses swapped and map that verdict back: default true.</summary>
+    public bool? Swap { get; init; }
+
+    /// <summary>Cap on reasoning tokens per judgment: 1..4096, default 512. The verdict is always produced.</summary>
+    public int? MaxReasoningTokens { get; init; }
+
+    /// <summary>Sampling temperature 0..2; default 0 (greedy) for one sample, else 0.7.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Sampling seed; default 0. Same inputs, seed and model give the same response.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>False skips the cache lookup (the fresh result is still stored): default true.</summary>
+    public bool? UseCache { get; init; }
+
+    public JudgeParameters ToParameters()
+    {
+        var samples = Samples ?? 1;
+        return new JudgeParameters(
+            Instruction!, ResponseA!, ResponseB!, string.IsNullOrWhiteSpace(Criteria) ? null : Criteria,
+            JudgeModes.Parse(Mode), samples, Swap ?? true, MaxReasoningTokens ?? 512,
+            (float)(Temperature ?? (samples == 1 ? 0 : 0.7)), Seed ?? 0);
+    }
+}
+
+/// <summary>A validated judge request with every default applied; the cache key is built from it.</summary>
+public sealed record JudgeParameters(
+    string Instruction,
+    string ResponseA,
+    string ResponseB,
+    string? Criteria,
+    JudgeMode Mode,
+    int Samples,
+    bool Swap,
+    int MaxReasoningTokens,
+    float Temperature,
+    int Seed);
+
+/// <summary>The wire names of <see cref="JudgeMode"/>.</summary>
+public static class JudgeModes
+{
+    public const string Reasoning = "reasoning";
+    public const string Direct = "direct";
+
+    public static bool IsValid(string? mode) => mode is null || Parse(mode, out _);
+
+    public static JudgeMode Parse(string? mode) =>
+        mode is null ? JudgeMode.Reasoning : Parse(mode, out var parsed) ? parsed : throw new ArgumentException($"Unknown mode '{mode}'.", nameof(mode));
+
+    public static string Name(JudgeMode mode) => mode == JudgeMode.Direct ? Direct : Reasoning;
+
+    private static bool Parse(string mode, out JudgeMode parsed)
+    {
+        parsed = mode.Equals(Direct, StringComparison.OrdinalIgnoreCase) ? JudgeMode.Direct : JudgeMode.Reasoning;
+        return mode.Equals(Direct, StringComparison.OrdinalIgnoreCase) || mode.Equals(Reasoning, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,22 @@
+namespace JudgeApi.Contracts;
+
+/// <summary>GET /model answer.</summary>
+/// <param name="ContextSize">Tokens one judgment may use.</param>
+/// <param name="Sequences">Judgments decoded together.</param>
+/// <param name="IsDemo">True for the generated random-weight demo model (random verdicts).</param>
+public sealed record ModelResponse(
+    string Path,
+    string FileName,
+    string Sha256,
+    string Architecture,
+    string Description,
+    long Parameters,
+    long SizeBytes,
+    int ContextSize,
+    int Sequences,
+    string Backend,
+    ModelAdapter? Adapter,
+    string PromptVersion,
+    bool IsDemo);
+
+public sealed record ModelAdapter(string Path, string FileName, string Sha256);

@@ -1,0 +1,29 @@
+using JudgeApi.Apis;
+using JudgeApi.Options;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.Extensions;
+
+/// <summary>The HTTP pipeline and the routes.</summary>
+public static class JudgeApplicationExtensions
+{
+    public static WebApplication UseJudgeApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseSwagger();
+        app.UseSwaggerUI(c => c.SwaggerEndpoint("/swagger/v1/swagger.json", "JudgeApi v1"));
+
+        app.MapHealthApi();
+        app.MapJudgeApi();
+        app.MapModelApi();
+
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
+                "No API keys configured (Auth:ClientKeys, Auth:OperatorKeys): listening on loopback only ({Urls}) and accepting every caller.",
+                string.Join(", ", app.Urls)));
+        return app;
+    }
+}

@@ -1,0 +1,88 @@
+using JudgeApi.Llama;
+
+namespace JudgeApi.Judging;
+
+/// <summary>
+/// The judge model behind one scheduler: every caller (HTTP, the self-taught pipeline) goes through it, so one
+/// owner drives the native context and batches concurrent work into its sequences. Thread-safe.
+/// </summary>
+public interface IJudgeEngine
+{
+    /// <summary>True once the model is loaded and work is accepted.</summary>
+    bool IsReady { get; }
+
+    /// <summary>What is loaded; throws <see cref="JudgeEngineNotReadyException"/> before <see cref="IsReady"/>.</summary>
+    JudgeModelInfo Model { get; }
+
+    /// <summary>
+    /// One judgment of one fixed order (<see cref="JudgeOnceRequest.First"/> shown as A). Throws
+    /// <see cref="LlamaPromptTooLongException"/> before queueing when the prompt cannot fit.
+    /// </summary>
+    Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken);
+
+    /// <summary>Free text generation through the model's chat template (assistant turn appended).</summary>
+    Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken);
+}
+
+/// <summary>Interactive work (live /judge requests) is always scheduled before background work.</summary>
+public enum WorkPriority
+{
+    Interactive,
+    Background,
+}
+
+/// <summary>How a judgment is produced.</summary>
+public enum JudgeMode
+{
+    /// <summary>The judge writes its reasoning, then the verdict.</summary>
+    Reasoning,
+
+    /// <summary>No reasoning: the verdict is read from the next-token probabilities after the prompt.</summary>
+    Direct,
+}
+
+/// <param name="First">Shown as assistant A.</param>
+/// <param name="Second">Shown as assistant B.</param>
+/// <param name="Temperature">0 is greedy.</param>
+public sealed record JudgeOnceRequest(
+    string Instruction,
+    string First,
+    string Second,
+    string? Criteria = null,
+    JudgeMode Mode = JudgeMode.Reasoning,
+    int MaxReasoningTokens = 512,
+    float Temperature = 0,
+    uint Seed = 0);
+
+/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before the verdict.</param>
+/// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better) or <see cref="JudgePrompt.LabelB"/>.</param>
+/// <param name="ProbabilityA">P(first is better), from the two labels' next-token probabilities.</param>
+/// <param name="ReasoningTokens">Tokens generated before the verdict.</param>
+/// <param name="HitTokenLimit">The reasoning was cut at the token cap and the verdict forced.</param>
+public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit);
+
+/// <param name="Grammar">Optional GBNF grammar constraining the output.</param>
+public sealed record GenerationRequest(int MaxTokens = 512, float Temperature = 0, uint Seed = 0, string? Grammar = null);
+
+public sealed record GenerationResult(string Text, int TokenCount, GenerationStopReason StopReason);
+
+/// <summary>Identity and shape of the loaded judge.</summary>
+/// <param name="ContentHash">SHA-256 of the model file (hex), computed once at load.</param>
+/// <param name="AdapterHash">SHA-256 of the active LoRA adapter file, null without one.</param>
+/// <param name="ContextSize">Tokens available to one judgment (prompt + reasoning + verdict).</param>
+public sealed record JudgeModelInfo(
+    string Path,
+    string ContentHash,
+    string Architecture,
+    string Description,
+    long ParameterCount,
+    long SizeBytes,
+    int ContextSize,
+    int Sequences,
+    string Backend,
+    string? AdapterPath,
+    string? AdapterHash,
+    bool IsDemo);
+
+/// <summary>The model is still loading (or failed to load); the service answers 503.</summary>
+public sealed class JudgeEngineNotReadyException(string message) : Exception(message);

@@ -1,0 +1,149 @@
+using System.Security.Cryptography;
+using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
+using JudgeApi.Options;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.Judging;
+
+/// <summary>
+/// The llama.cpp judge: loads the model (or generates the demo model), one context with
+/// <see cref="JudgeOptions.Sequences"/> sequences, and the <see cref="SequenceScheduler"/> that owns it.
+/// Tokenizing happens on the caller's thread; everything that touches the context runs on the scheduler's.
+/// </summary>
+public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnvironment environment, JudgeMetrics metrics,
+    ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
+{
+    private readonly JudgeOptions _options = options.Value;
+    private Loaded? _loaded;
+
+    public bool IsReady => Volatile.Read(ref _loaded) is not null;
+
+    public JudgeModelInfo Model => Current.Info;
+
+    private Loaded Current => Volatile.Read(ref _loaded)
+        ?? throw new JudgeEngineNotReadyException("The judge model is still loading; try again shortly (GET /health/ready says when).");
+
+    /// <summary>Loads everything; called once by <see cref="JudgeEngineLoader"/> off the request path.</summary>
+    public void Load()
+    {
+        var backend = Enum.Parse<LlamaBackend>(_options.Backend, ignoreCase: true);
+        LlamaRuntime.Initialize(backend);
+
+        var isDemo = string.IsNullOrWhiteSpace(_options.ModelPath);
+        var path = Path.GetFullPath(isDemo ? _options.DemoModelPath : _options.ModelPath!, environment.ContentRootPath);
+        if (isDemo)
+        {
+            if (!File.Exists(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                TestModelWriter.Write(new TestModelSpec(), path);
+            }
+            logger.LogWarning(
+                "NO JUDGE MODEL CONFIGURED: serving the generated demo model {Path}. Its weights are random, so its verdicts are random. " +
+                "Point Judge:ModelPath (env Judge__ModelPath) at an instruction-tuned GGUF model to get real judgments.", path);
+        }
+
+        var model = LlamaModel.Load(path, new ModelOptions { GpuLayers = _options.GpuLayers });
+        var perSequence = Math.Min(_options.ContextSize, model.TrainContextLength);
+        var context = new LlamaContext(model, new ContextOptions
+        {
+            ContextSize = perSequence * _options.Sequences,
+            BatchSize = _options.BatchSize,
+            MicroBatchSize = _options.BatchSize,
+            Sequences = _options.Sequences,
+            Threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount,
+        });
+
+        LoraAdapter? adapter = null;
+        string? adapterPath = null;
+        if (!string.IsNullOrWhiteSpace(_options.AdapterPath))
+        {
+            adapterPath = Path.GetFullPath(_options.AdapterPath, environment.ContentRootPath);
+            adapter = LoraAdapter.Load(model, adapterPath);
+            context.SetLoraAdapters([(adapter, 1f)]);
+        }
+
+        var tokenizer = new PromptTokenizer(model);
+        if (!tokenizer.HasChatTemplate)
+            logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
+
+        var info = new JudgeModelInfo(path, HashFile(path), model.Architecture, model.Description, model.ParameterCount,
+            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), adapterPath,
+            adapterPath is null ? null : HashFile(adapterPath), isDemo);
+        var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
+        var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
+        var scheduler = new SequenceScheduler(context, reasoningVerdict, directVerdict, metrics);
+        Volatile.Write(ref _loaded, new Loaded(model, context, adapter, scheduler, tokenizer, reasoningVerdict, directVerdict, info));
+        logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
+            path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
+    }
+
+    public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    {
+        var loaded = Current;
+        var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
+        SequenceJob job;
+        if (request.Mode == JudgeMode.Direct)
+        {
+            prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
+            EnsureFits(prompt.Length + 1, loaded);
+            job = new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken);
+        }
+        else
+        {
+            EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
+            var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
+            job = new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken);
+        }
+
+        var outcome = await loaded.Scheduler.Enqueue(job);
+        var p = outcome.ProbabilityFirst!.Value;
+        return new JudgeOnceResult(outcome.Text, p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
+            outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens);
+    }
+
+    public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxTokens, 1);
+        var loaded = Current;
+        var prompt = loaded.Tokenizer.Chat(messages);
+        EnsureFits(prompt.Length + request.MaxTokens, loaded);
+        var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
+        var outcome = await loaded.Scheduler.Enqueue(new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken));
+        return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
+    }
+
+    /// <summary>Requests admitted to the scheduler and not finished (waiting plus active sequences).</summary>
+    public int PendingSequences => Volatile.Read(ref _loaded) is { } l ? l.Scheduler.Waiting + l.Scheduler.Active : 0;
+
+    private static void EnsureFits(int tokens, Loaded loaded)
+    {
+        if (tokens > loaded.Info.ContextSize)
+            throw new LlamaPromptTooLongException(tokens, loaded.Info.ContextSize);
+    }
+
+    private static SamplingOptions Sampling(float temperature, uint seed, string? grammar) =>
+        temperature <= 0
+            ? new SamplingOptions { Grammar = grammar }
+            : new SamplingOptions { Temperature = temperature, TopP = 0.95f, MinP = 0.05f, Seed = seed, Grammar = grammar };
+
+    private static string HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _loaded, null) is not { } loaded)
+            return;
+        loaded.Scheduler.Dispose();
+        loaded.Context.Dispose();
+        loaded.Adapter?.Dispose();
+        loaded.Model.Dispose();
+    }
+
+    private sealed record Loaded(LlamaModel Model, LlamaContext Context, LoraAdapter? Adapter, SequenceScheduler Scheduler,
+        PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
+}

@@ -1,0 +1,308 @@
+using System.Collections.Concurrent;
+using System.Text;
+using JudgeApi.Llama;
+
+namespace JudgeApi.Judging;
+
+/// <summary>
+/// Sole owner of one <see cref="LlamaContext"/>: a dedicated thread admits jobs into free sequences (interactive
+/// before background) and decodes every active sequence together in one batch per step (continuous batching):
+/// prompt chunks of newly admitted jobs ride along with the single next tokens of the ones generating.
+/// </summary>
+internal sealed class SequenceScheduler : IDisposable
+{
+    private const string VerdictMarker = JudgePrompt.VerdictOpen;
+
+    private readonly LlamaContext _context;
+    private readonly VerdictTokens _reasoningVerdict;
+    private readonly VerdictTokens _directVerdict;
+    private readonly JudgeMetrics _metrics;
+    private readonly ConcurrentQueue<SequenceJob> _interactive = new();
+    private readonly ConcurrentQueue<SequenceJob> _background = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Slot[] _slots;
+    private readonly LlamaBatch _batch;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private int _waiting;
+
+    public SequenceScheduler(LlamaContext context, VerdictTokens reasoningVerdict, VerdictTokens directVerdict, JudgeMetrics metrics)
+    {
+        _context = context;
+        _reasoningVerdict = reasoningVerdict;
+        _directVerdict = directVerdict;
+        _metrics = metrics;
+        _slots = Enumerable.Range(0, context.SequenceCount).Select(i => new Slot(i)).ToArray();
+        _batch = new LlamaBatch(context.BatchSize);
+        _thread = new Thread(Run) { IsBackground = true, Name = "judge-scheduler" };
+        _thread.Start();
+    }
+
+    /// <summary>Jobs waiting for a sequence.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Jobs holding a sequence.</summary>
+    public int Active => _slots.Count(s => s.Job is not null);
+
+    public Task<SequenceOutcome> Enqueue(SequenceJob job)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        (job.Priority == WorkPriority.Interactive ? _interactive : _background).Enqueue(job);
+        Interlocked.Increment(ref _waiting);
+        job.CancellationToken.Register(() => Wake());
+        Wake();
+        return job.Completion.Task;
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+            _wake.Release();
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            DropCancelled();
+            Admit();
+            if (_slots.All(s => s.Job is null))
+            {
+                _wake.Wait(TimeSpan.FromSeconds(1));
+                continue;
+            }
+            Step();
+        }
+        foreach (var slot in _slots.Where(s => s.Job is not null))
+            Finish(slot, job => job.Completion.TrySetCanceled());
+        while (TryDequeue(out var job))
+            job.Completion.TrySetCanceled();
+    }
+
+    private bool TryDequeue(out SequenceJob job)
+    {
+        if (_interactive.TryDequeue(out job!) || _background.TryDequeue(out job!))
+        {
+            Interlocked.Decrement(ref _waiting);
+            return true;
+        }
+        return false;
+    }
+
+    private void DropCancelled()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Job is { CancellationToken.IsCancellationRequested: true } job)
+                Finish(slot, j => j.Completion.TrySetCanceled(job.CancellationToken));
+        }
+    }
+
+    private void Admit()
+    {
+        foreach (var slot in _slots.Where(s => s.Job is null))
+        {
+            SequenceJob? job = null;
+            while (TryDequeue(out var next))
+            {
+                if (!next.CancellationToken.IsCancellationRequested)
+                {
+                    job = next;
+                    break;
+                }
+                next.Completion.TrySetCanceled(next.CancellationToken);
+                next.Dispose();
+            }
+            if (job is null)
+                return;
+            slot.Start(job);
+        }
+    }
+
+    /// <summary>One decode over every active sequence: pending single tokens first, then prompt chunks.</summary>
+    private void Step()
+    {
+        _batch.Clear();
+        foreach (var slot in _slots.Where(s => s.Job is not null).OrderBy(s => s.PendingCount > 1).ThenBy(s => s.Job!.Priority))
+        {
+            var room = _batch.Capacity - _batch.Count;
+            if (room == 0)
+                break;
+            var take = Math.Min(room, slot.PendingCount);
+            for (var i = 0; i < take; i++)
+            {
+                var last = i == take - 1 && take == slot.PendingCount;
+                var index = _batch.Add(slot.Pending[slot.PendingOffset + i], slot.Position + i, slot.Sequence, last);
+                if (last)
+                    slot.LogitsIndex = index;
+            }
+            slot.PendingOffset += take;
+            slot.Position += take;
+        }
+
+        try
+        {
+            _context.Decode(_batch);
+        }
+        catch (LlamaException ex)
+        {
+            foreach (var slot in _slots.Where(s => s.Job is not null))
+                Finish(slot, job => job.Completion.TrySetException(ex));
+            return;
+        }
+
+        foreach (var slot in _slots.Where(s => s is { Job: not null, LogitsIndex: >= 0 }))
+        {
+            var index = slot.LogitsIndex;
+            slot.LogitsIndex = -1;
+            try
+            {
+                Advance(slot, index);
+            }
+            catch (LlamaException ex)
+            {
+                Finish(slot, job => job.Completion.TrySetException(ex));
+            }
+        }
+    }
+
+    /// <summary>The slot's pending input is decoded and its logits are at <paramref name="index"/>.</summary>
+    private void Advance(Slot slot, int index)
+    {
+        var job = slot.Job!;
+        if (slot.ReadingVerdict || job.Kind == SequenceJobKind.Verdict)
+        {
+            var verdict = slot.ReadingVerdict ? _reasoningVerdict : _directVerdict;
+            var p = verdict.ProbabilityA(_context.GetLogits(index));
+            var outcome = new SequenceOutcome(slot.Reasoning, slot.ReasoningTokens, slot.StopReason, p);
+            Finish(slot, j => j.Completion.TrySetResult(outcome));
+            return;
+        }
+
+        var model = _context.Model;
+        var token = job.Sampler!.Sample(_context, index);
+        if (model.IsEndOfGeneration(token))
+        {
+            Stop(slot, slot.Generated.Count, GenerationStopReason.EndOfGeneration);
+            return;
+        }
+
+        slot.TokenTextStart.Add(slot.Text.Length);
+        slot.Generated.Add(token);
+        slot.Text.Append(model.TokenToPiece(token));
+        _metrics.TokensGenerated(1);
+
+        if (job.Kind == SequenceJobKind.ReasonThenVerdict)
+        {
+            var searchFrom = Math.Max(0, slot.TokenTextStart[^1] - VerdictMarker.Length + 1);
+            var marker = slot.Text.ToString(searchFrom, slot.Text.Length - searchFrom).IndexOf(VerdictMarker, StringComparison.Ordinal);
+            if (marker >= 0)
+            {
+                // Keep the tokens that end before the marker; the forced lead writes the verdict.
+                var markerAt = searchFrom + marker;
+                var keep = slot.TokenTextStart.FindLastIndex(start => start <= markerAt);
+                Stop(slot, keep, GenerationStopReason.EndOfGeneration);
+                return;
+            }
+        }
+
+        if (slot.Generated.Count >= job.MaxTokens)
+        {
+            Stop(slot, slot.Generated.Count, GenerationStopReason.MaxTokens);
+            return;
+        }
+        slot.SetPending([token]);
+    }
+
+    /// <summary>Generation ends with the first <paramref name="keep"/> generated tokens.</summary>
+    private void Stop(Slot slot, int keep, GenerationStopReason reason)
+    {
+        var job = slot.Job!;
+        var model = _context.Model;
+        var text = model.Detokenize(slot.Generated.ToArray().AsSpan(0, keep));
+        if (job.Kind == SequenceJobKind.Generate)
+        {
+            var outcome = new SequenceOutcome(text, keep, reason, null);
+            Finish(slot, j => j.Completion.TrySetResult(outcome));
+            return;
+        }
+
+        // Rewind the sequence to the kept tokens, then feed any kept token not yet decoded and the verdict lead.
+        var decoded = slot.Position - job.Prompt.Length;
+        if (keep < decoded)
+        {
+            _context.RemoveTokens(slot.Sequence, job.Prompt.Length + keep);
+            slot.Position = job.Prompt.Length + keep;
+            decoded = keep;
+        }
+        slot.Reasoning = text.Trim();
+        slot.ReasoningTokens = keep;
+        slot.StopReason = reason;
+        slot.ReadingVerdict = true;
+        slot.SetPending([.. slot.Generated.Skip(decoded).Take(keep - decoded), .. _reasoningVerdict.Lead]);
+    }
+
+    private void Finish(Slot slot, Action<SequenceJob> complete)
+    {
+        var job = slot.Job!;
+        _context.RemoveTokens(slot.Sequence);
+        slot.Reset();
+        complete(job);
+        job.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        Wake();
+        _thread.Join();
+        _batch.Dispose();
+        _wake.Dispose();
+    }
+
+    /// <summary>Per-sequence state; touched only by the scheduler thread.</summary>
+    private sealed class Slot(int sequence)
+    {
+        public int Sequence { get; } = sequence;
+        public SequenceJob? Job { get; private set; }
+        public int[] Pending { get; private set; } = [];
+        public int PendingOffset { get; set; }
+        public int PendingCount => Pending.Length - PendingOffset;
+        public int Position { get; set; }
+        public int LogitsIndex { get; set; } = -1;
+        public List<int> Generated { get; } = [];
+        public List<int> TokenTextStart { get; } = [];
+        public StringBuilder Text { get; } = new();
+        public bool ReadingVerdict { get; set; }
+        public string Reasoning { get; set; } = "";
+        public int ReasoningTokens { get; set; }
+        public GenerationStopReason StopReason { get; set; } = GenerationStopReason.EndOfGeneration;
+
+        public void Start(SequenceJob job)
+        {
+            Job = job;
+            SetPending(job.Prompt);
+        }
+
+        public void SetPending(int[] tokens)
+        {
+            Pending = tokens;
+            PendingOffset = 0;
+        }
+
+        public void Reset()
+        {
+            Job = null;
+            SetPending([]);
+            Position = 0;
+            LogitsIndex = -1;
+            Generated.Clear();
+            TokenTextStart.Clear();
+            Text.Clear();
+            ReadingVerdict = false;
+            Reasoning = "";
+            ReasoningTokens = 0;
+            StopReason = GenerationStopReason.EndOfGeneration;
+        }
+    }
+}
