@@ -1,0 +1,40 @@
+using System.CommandLine;
+using JudgeApi.Bench;
+using JudgeApi.Llama;
+
+// Measures our binding's pp/tg throughput (EngineThroughput) and compares it with a llama-bench JSON report.
+var modelOption = new Option<FileInfo>("--model") { Description = "GGUF model to benchmark", Required = true };
+var threadsOption = new Option<int>("--threads") { Description = "CPU threads for prompt and generation", DefaultValueFactory = _ => 2 };
+var promptOption = new Option<int>("--prompt") { Description = "prompt tokens of the pp test", DefaultValueFactory = _ => 512 };
+var genOption = new Option<int>("--gen") { Description = "generated tokens of the tg test", DefaultValueFactory = _ => 128 };
+var repsOption = new Option<int>("--reps") { Description = "timed repetitions per test", DefaultValueFactory = _ => 3 };
+var referenceOption = new Option<FileInfo?>("--llama-bench-json") { Description = "llama-bench -o json report to compare with" };
+
+var root = new RootCommand("Prompt-processing and generation throughput of JudgeApi.Llama, side by side with llama-bench")
+{
+    modelOption, threadsOption, promptOption, genOption, repsOption, referenceOption,
+};
+root.SetAction(parse =>
+{
+    var reps = parse.GetValue(repsOption);
+    if (reps < 1 || parse.GetValue(promptOption) < 1 || parse.GetValue(genOption) < 1 || parse.GetValue(threadsOption) < 1)
+    {
+        Console.Error.WriteLine("--reps, --prompt, --gen and --threads must be at least 1");
+        return 2;
+    }
+
+    using var model = LlamaModel.Load(parse.GetValue(modelOption)!.FullName);
+    var throughput = new EngineThroughput(model, parse.GetValue(threadsOption));
+    var ours = new[]
+    {
+        throughput.PromptProcessing(parse.GetValue(promptOption), reps),
+        throughput.Generation(parse.GetValue(genOption), reps),
+    };
+    var reference = parse.GetValue(referenceOption) is { } report ? LlamaBenchReport.Read(report.FullName) : [];
+
+    Console.WriteLine($"model: {model.Description}, {model.ParameterCount / 1e6:F1}M params, {model.SizeBytes / 1048576.0:F1} MiB; threads {parse.GetValue(threadsOption)}, {reps} reps");
+    ComparisonTable.Print(Console.Out, ours, reference);
+    Console.WriteLine(ComparisonTable.RatioLine(ours, reference));
+    return 0;
+});
+return root.Parse(args).Invoke();

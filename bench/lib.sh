@@ -1,0 +1,80 @@
+# Shell functions shared by the benchmarks (bench/*.sh source this file).
+# Everything built or generated here lives in a cache outside git, keyed so that it is made once:
+#   ${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}/llama-tools/<llama.cpp source commit>/bin/   llama.cpp's own tools
+#   ${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}/models/<preset>-<type>.gguf                 generated benchmark models
+
+BENCH_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_CACHE="${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}"
+BENCH_LLAMA_SOURCE="$BENCH_REPO_ROOT/.cache/llama.cpp"
+# Benchmarks compare like with like: the same thread count for llama.cpp's tools and for our code.
+BENCH_THREADS="${BENCH_THREADS:-2}"
+
+bench_log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# The first build of any project fetches the pinned natives and clones the llama.cpp source bundle.
+ensure_llama_source() {
+    if [[ ! -f "$BENCH_LLAMA_SOURCE/include/llama.h" ]]; then
+        bench_log "llama.cpp source missing; building src/JudgeApi.Llama to fetch it"
+        dotnet build "$BENCH_REPO_ROOT/src/JudgeApi.Llama" -nologo -v quiet >&2
+    fi
+}
+
+llama_source_commit() {
+    ensure_llama_source
+    git -C "$BENCH_LLAMA_SOURCE" rev-parse HEAD
+}
+
+# Directory holding llama-bench, llama-batched-bench and llama-finetune built from the bundled source.
+llama_tools_dir() {
+    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)/bin"
+}
+
+# Builds llama.cpp's benchmark and training tools once per source commit (minutes on 2 cores).
+# A lock keeps helpers that call this at the same time from building twice; a marker file written
+# last tells a finished build from an interrupted one. Prints the bin directory.
+build_llama_tools() {
+    local commit root
+    commit="$(llama_source_commit)"
+    root="$BENCH_CACHE/llama-tools/$commit"
+    mkdir -p "$root"
+    (
+        flock 9
+        if [[ -f "$root/.complete" ]]; then exit 0; fi
+        bench_log "building llama.cpp tools ($commit) in $root (log: $root/build.log)"
+        {
+            # No HTTPS downloads, no server/app/tests: only what the benchmarks run. OpenMP off because
+            # the pinned natives we benchmark against are built without it (ggml's own thread pool):
+            # both sides then share one threading model and the comparison measures our binding.
+            nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
+                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
+                -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF \
+                -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=ON \
+                -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$root/bin" -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$root/bin" &&
+            nice -n 10 cmake --build "$root/build" \
+                --target llama-bench llama-batched-bench llama-finetune -j "${BENCH_BUILD_JOBS:-2}"
+        } >"$root/build.log" 2>&1 || { bench_log "llama.cpp tools build failed; see $root/build.log"; exit 1; }
+        touch "$root/.complete"
+    ) 9>"$root/.lock" || return 1
+    echo "$root/bin"
+}
+
+# Generates a realistic-shape benchmark model (real dimensions, random weights) once and prints its path.
+# Usage: make_bench_model [preset=smollm2-135m] [type=q8_0]
+make_bench_model() {
+    local preset="${1:-smollm2-135m}" type="${2:-q8_0}" out
+    out="$BENCH_CACHE/models/$preset-$type.gguf"
+    mkdir -p "$BENCH_CACHE/models"
+    (
+        flock 9
+        if [[ -f "$out" ]]; then exit 0; fi
+        bench_log "generating benchmark model $preset ($type) at $out"
+        nice -n 10 dotnet run --project "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -- \
+            create-test-model --preset "$preset" --type "$type" --out "$out" >&2
+    ) 9>"$out.lock" || return 1
+    echo "$out"
+}
+
+# Builds a project under bench/ (kept out of JudgeApi.sln) in Release and prints nothing but errors.
+build_bench_project() {
+    nice -n 10 dotnet build "$BENCH_REPO_ROOT/bench/$1" -c Release -nologo -v quiet >&2
+}
