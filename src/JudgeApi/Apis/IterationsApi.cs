@@ -1,0 +1,110 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using JudgeApi.SelfTaught;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.Apis;
+
+/// <summary>Body of <c>POST /iterations</c>; omitted fields take the documented defaults.</summary>
+public sealed record IterationRequest(
+    int? Instructions,
+    List<string>? Categories,
+    int? JudgmentsPerPair,
+    float? Temperature,
+    bool? Train,
+    long? Seed,
+    bool? IncludeUsedInstructions);
+
+public sealed record IterationQueued(string Id, string Status);
+
+/// <summary>Start, watch, cancel self-taught iterations and download their datasets.</summary>
+public static class IterationsApi
+{
+    public static RouteGroupBuilder MapIterationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/iterations").WithTags("Iterations");
+        group.MapPost("/", Create).ProducesValidationProblem();
+        group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews()));
+        group.MapGet("/{id}", (string id, IterationStore store) =>
+            store.View(id) is { } view ? Results.Ok(view) : NotFound(id));
+        group.MapGet("/{id}/events", (string id, IterationStore store, IterationEvents events, CancellationToken cancellationToken) =>
+            store.Find(id) is null ? NotFound(id) : TypedResults.ServerSentEvents(Watch(id, store, events, cancellationToken)));
+        group.MapPost("/{id}/cancel", Cancel);
+        group.MapGet("/{id}/dataset", Dataset);
+        return group;
+    }
+
+    private static IResult Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
+    {
+        var configured = options.Value.Categories;
+        var categories = request.Categories is { Count: > 0 } asked ? asked.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList() : configured;
+        var errors = new Dictionary<string, string[]>();
+        if (request.Instructions is < 1 or > 100_000)
+            errors["instructions"] = ["must be between 1 and 100000"];
+        if (request.JudgmentsPerPair is < 1 or > 64)
+            errors["judgmentsPerPair"] = ["must be between 1 and 64"];
+        if (request.Temperature is < 0 or > 2 || request.Temperature is float t && float.IsNaN(t))
+            errors["temperature"] = ["must be between 0 and 2"];
+        if (categories.Except(configured).ToList() is { Count: > 0 } unknown)
+            errors["categories"] = [$"unknown categories: {string.Join(", ", unknown)}; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)"];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var parameters = new IterationParameters(
+            request.Instructions ?? 200,
+            categories,
+            request.JudgmentsPerPair ?? 8,
+            request.Temperature ?? 0.8f,
+            request.Train ?? true,
+            request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
+            request.IncludeUsedInstructions ?? false);
+        var iteration = store.Create(parameters);
+        runner.Wake();
+        return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
+    }
+
+    private static IResult Cancel(string id, IterationStore store, IterationRunner runner) => runner.Cancel(id) switch
+    {
+        CancelOutcome.NotFound => NotFound(id),
+        CancelOutcome.AlreadyFinished => TypedResults.Problem($"Iteration {id} has already finished.", statusCode: StatusCodes.Status409Conflict),
+        _ => TypedResults.Accepted($"/iterations/{id}", store.View(id)),
+    };
+
+    private static IResult Dataset(string id, IterationStore store, HttpContext http)
+    {
+        if (store.Find(id) is not { } iteration)
+            return NotFound(id);
+        if (iteration.Stage != IterationStage.Done)
+            return TypedResults.Problem($"Iteration {id} has not built its dataset yet (stage {iteration.Stage}, status {iteration.Status}).",
+                statusCode: StatusCodes.Status409Conflict);
+        return Results.Stream(async body =>
+        {
+            await using var writer = new StreamWriter(body, leaveOpen: true);
+            await foreach (var example in store.ReadDataset(id, http.RequestAborted))
+                await writer.WriteAsync(DatasetFormat.Line(example) + "\n");
+        }, "application/x-ndjson");
+    }
+
+    /// <summary>A snapshot first, then an event per change ("status", "stage" or "progress"), ending when the iteration finishes.</summary>
+    private static async IAsyncEnumerable<SseItem<IterationView>> Watch(string id, IterationStore store, IterationEvents events,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var subscription = events.Subscribe(id);
+        IterationView? last = null;
+        while (true)
+        {
+            subscription.Consume();
+            var view = store.View(id)!;
+            var type = last is null ? "snapshot" : view.Status != last.Status ? "status" : view.Stage != last.Stage ? "stage" : "progress";
+            if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress)
+                yield return new SseItem<IterationView>(view, type);
+            if (IterationStatus.IsFinished(view.Status))
+                yield break;
+            last = view;
+            await subscription.WaitAsync(cancellationToken);
+        }
+    }
+
+    private static IResult NotFound(string id) =>
+        TypedResults.Problem($"No iteration {id}.", statusCode: StatusCodes.Status404NotFound);
+}

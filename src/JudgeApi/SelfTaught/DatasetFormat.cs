@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>One line of <c>GET /iterations/{id}/dataset</c>: the chat trainers (TRL and friends) read, plus provenance.</summary>
+public sealed record DatasetLine(IReadOnlyList<DatasetMessage> Messages, long PairId, string Label);
+
+/// <summary>
+/// Turns a kept judgment into a training example: the judge prompt exactly as the service renders it (same template and
+/// version) for the A/B order the judgment saw, then the judgment's own reasoning and verdict as the assistant turn.
+/// </summary>
+public static class DatasetFormat
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IReadOnlyList<DatasetMessage> Messages(IPipelineModel model, AnnotatedPair pair, JudgmentRecord kept)
+    {
+        var prompt = kept.ChosenPosition == PairPosition.A
+            ? new PairToJudge(pair.Instruction, pair.Chosen, pair.Rejected)
+            : new PairToJudge(pair.Instruction, pair.Rejected, pair.Chosen);
+        return [.. model.RenderJudgePrompt(prompt), new DatasetMessage("assistant", kept.Completion)];
+    }
+
+    public static string SerializeMessages(IReadOnlyList<DatasetMessage> messages) => JsonSerializer.Serialize(messages, Json);
+
+    /// <summary>The NDJSON line for a stored example (its messages were rendered when the dataset was built).</summary>
+    public static string Line(DatasetExample example) =>
+        JsonSerializer.Serialize(new DatasetLine(JsonSerializer.Deserialize<List<DatasetMessage>>(example.MessagesJson, Json)!,
+            example.PairId, example.Label.ToString()), Json);
+}

@@ -1,0 +1,34 @@
+namespace JudgeApi.SelfTaught;
+
+/// <summary>
+/// What the self-taught pipeline needs from the current model. All calls are background work: an implementation
+/// must serve live judge traffic first.
+/// </summary>
+public interface IPipelineModel
+{
+    /// <summary>The assistant's reply to <paramref name="userPrompt"/> given as a single user turn.</summary>
+    Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>One judgment of a pair in a fixed A/B order, sampled with the given temperature and seed.</summary>
+    Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken);
+
+    /// <summary>Version of the judge prompt template that <see cref="JudgeAsync"/> and <see cref="RenderJudgePrompt"/> use.</summary>
+    string JudgePromptVersion { get; }
+
+    /// <summary>The exact messages the judge sees for <paramref name="pair"/> (system and user turns, no assistant turn).</summary>
+    IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair);
+}
+
+/// <param name="Grammar">GBNF that constrains the output, or null for free text.</param>
+public sealed record GenerationSettings(int MaxTokens, float Temperature, uint Seed, string? Grammar = null);
+
+public sealed record PairToJudge(string Instruction, string ResponseA, string ResponseB);
+
+public enum PairPosition { A, B }
+
+/// <param name="Winner">The position the judge picked; null for a tie or an unparsable verdict.</param>
+/// <param name="Completion">The judge's output exactly as a training target: reasoning followed by the verdict.</param>
+public sealed record PipelineJudgment(PairPosition? Winner, string Reasoning, string Completion, double? ProbabilityA);
+
+/// <summary>One chat turn of a training example, in the shape trainers read.</summary>
+public sealed record DatasetMessage(string Role, string Content);

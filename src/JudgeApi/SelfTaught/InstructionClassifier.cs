@@ -1,0 +1,29 @@
+namespace JudgeApi.SelfTaught;
+
+/// <summary>Puts each unclassified pool instruction into one configured category, constrained by a grammar.</summary>
+public sealed class InstructionClassifier(IPipelineModel model, InstructionPool pool)
+{
+    private const int MaxCategoryTokens = 16;
+
+    /// <summary>Classifies one instruction at a time and stores each result at once, so a restart skips what is done.</summary>
+    public async Task ClassifyPoolAsync(IReadOnlyList<string> categories, Action afterEach, CancellationToken cancellationToken)
+    {
+        foreach (var instruction in pool.Unclassified())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var category = await ClassifyAsync(instruction.Text, categories, cancellationToken);
+            pool.SetCategory(instruction.Id, category, PipelinePrompts.ClassifyVersion);
+            afterEach();
+        }
+    }
+
+    public async Task<string> ClassifyAsync(string instruction, IReadOnlyList<string> categories, CancellationToken cancellationToken)
+    {
+        // Greedy decoding: the category of an instruction does not depend on the iteration or on when it is asked.
+        var settings = new GenerationSettings(MaxCategoryTokens, 0f, 0, PipelinePrompts.CategoryGrammar(categories));
+        var answer = (await model.GenerateAsync(PipelinePrompts.Classify(instruction, categories), settings, cancellationToken)).Trim();
+        return categories.FirstOrDefault(c => string.Equals(c, answer, StringComparison.OrdinalIgnoreCase))
+            ?? categories.FirstOrDefault(c => answer.StartsWith(c, StringComparison.OrdinalIgnoreCase))
+            ?? categories[^1];
+    }
+}

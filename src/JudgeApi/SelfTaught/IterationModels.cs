@@ -1,0 +1,63 @@
+namespace JudgeApi.SelfTaught;
+
+/// <summary>What an operator asked for in <c>POST /iterations</c>, with defaults filled in and the seed fixed.</summary>
+public sealed record IterationParameters(
+    int Instructions,
+    IReadOnlyList<string> Categories,
+    int JudgmentsPerPair,
+    float Temperature,
+    bool Train,
+    long Seed,
+    bool IncludeUsedInstructions);
+
+public static class IterationStatus
+{
+    public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed", Canceled = "canceled";
+
+    public static bool IsFinished(string status) => status is Succeeded or Failed or Canceled;
+}
+
+/// <summary>The stages in the order an iteration passes them; each resumes from its own progress markers.</summary>
+public static class IterationStage
+{
+    public const string Pending = "pending", Classify = "classify", Select = "select", Synthesize = "synthesize",
+        Annotate = "annotate", Dataset = "dataset", Done = "done";
+}
+
+/// <summary>Pair states stored in <c>pairs.state</c>.</summary>
+public static class PairState
+{
+    public const string Selected = "selected", Synthesized = "synthesized", Annotated = "annotated", Kept = "kept", Discarded = "discarded";
+}
+
+/// <summary>Why a pair did not make it into the dataset.</summary>
+public static class DiscardReason
+{
+    public const string EmptyOutput = "empty_output", SameInstruction = "same_instruction",
+        IdenticalResponses = "identical_responses", NoCorrectJudgment = "no_correct_judgment", LabelBalance = "label_balance";
+}
+
+public sealed record IterationProgress(int Selected, int Pairs, int Judgments, int Kept, int Discarded);
+
+/// <param name="SelfAccuracy">Mean share of correct judgments per annotated pair: the judge's accuracy on its own pairs.</param>
+/// <param name="KeptRate">Kept pairs over synthesised pairs.</param>
+/// <param name="LabelBalance">Share of kept examples labelled A (0.5 is balanced).</param>
+public sealed record IterationMetrics(
+    double? SelfAccuracy,
+    double? KeptRate,
+    double? LabelBalance,
+    int LabelA,
+    int LabelB,
+    IReadOnlyDictionary<string, int> DiscardReasons);
+
+public sealed record IterationView(
+    string Id,
+    int Number,
+    string Status,
+    string Stage,
+    IterationProgress Progress,
+    IterationMetrics Metrics,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IterationParameters Parameters);

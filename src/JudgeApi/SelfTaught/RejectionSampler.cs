@@ -1,0 +1,34 @@
+namespace JudgeApi.SelfTaught;
+
+/// <summary>Result of annotating one pair: all N judgments and the correct one kept for training (null: none correct).</summary>
+public sealed record PairAnnotation(IReadOnlyList<JudgmentRecord> Judgments, int? KeptSample);
+
+/// <summary>
+/// Annotation by rejection sampling: N judgments of a pair, half with y_w in position A and half in B; a judgment is
+/// correct when it picks y_w; one correct judgment is kept at random.
+/// </summary>
+public sealed class RejectionSampler(IPipelineModel model)
+{
+    public async Task<PairAnnotation> AnnotateAsync(long iterationSeed, long instructionId, string instruction, string chosen, string rejected,
+        int samples, float temperature, CancellationToken cancellationToken)
+    {
+        var judgments = await Task.WhenAll(Enumerable.Range(0, samples).Select(async sample =>
+        {
+            var chosenPosition = ChosenPosition(sample);
+            var pair = chosenPosition == PairPosition.A
+                ? new PairToJudge(instruction, chosen, rejected)
+                : new PairToJudge(instruction, rejected, chosen);
+            var seed = SeedDerivation.Derive(iterationSeed, instructionId, "judge", sample);
+            var judgment = await model.JudgeAsync(pair, temperature, seed, cancellationToken);
+            return new JudgmentRecord(sample, chosenPosition, judgment.Winner, seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion);
+        }));
+        var correct = judgments.Where(j => j.Correct).ToList();
+        int? kept = correct.Count == 0
+            ? null
+            : correct[SeedDerivation.Random(iterationSeed, instructionId, "keep").Next(correct.Count)].Sample;
+        return new(judgments, kept);
+    }
+
+    /// <summary>Even samples put y_w first, odd ones second: half in each position (A gets the extra one when N is odd).</summary>
+    public static PairPosition ChosenPosition(int sample) => sample % 2 == 0 ? PairPosition.A : PairPosition.B;
+}

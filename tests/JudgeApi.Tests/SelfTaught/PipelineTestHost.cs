@@ -1,0 +1,46 @@
+using JudgeApi.Apis;
+using JudgeApi.SelfTaught;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JudgeApi.Tests.SelfTaught;
+
+/// <summary>The pipeline's endpoints and runner on Kestrel (loopback, free port) over a given model.</summary>
+internal sealed class PipelineTestHost : IAsyncDisposable
+{
+    private readonly TempDirectory directory;
+    private readonly WebApplication app;
+
+    private PipelineTestHost(TempDirectory directory, WebApplication app, HttpClient client)
+    {
+        this.directory = directory;
+        this.app = app;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<PipelineTestHost> StartAsync(IPipelineModel model)
+    {
+        var directory = new TempDirectory();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["Judge:DataDir"] = directory.Path;
+        builder.Services.AddSelfTaught(builder.Configuration);
+        builder.Services.AddSingleton(model);
+        var app = builder.Build();
+        app.MapInstructionsApi();
+        app.MapIterationsApi();
+        await app.StartAsync();
+        return new PipelineTestHost(directory, app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        directory.Dispose();
+    }
+}

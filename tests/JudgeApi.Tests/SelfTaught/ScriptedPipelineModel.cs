@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using JudgeApi.SelfTaught;
+
+namespace JudgeApi.Tests.SelfTaught;
+
+/// <summary>
+/// A stand-in model with scripted, seed-deterministic behaviour: answers are "Answer to: x", modified instructions
+/// "Variant of: x", categories come from keywords, and the judge is right unless <see cref="JudgeIsWrong"/> says so.
+/// </summary>
+internal sealed partial class ScriptedPipelineModel : IPipelineModel
+{
+    private int judgeCalls;
+
+    /// <summary>Decides, per judged pair and seed, whether the judge picks the rejected response.</summary>
+    public Func<PairToJudge, uint, bool> JudgeIsWrong { get; init; } = (_, seed) => seed % 4 == 0;
+
+    /// <summary>Replaces the modified instruction for an original (to script degenerate pairs).</summary>
+    public Func<string, string?> ModifiedInstruction { get; init; } = _ => null;
+
+    /// <summary>Throws <see cref="SimulatedCrashException"/> on the judge call with this 1-based number.</summary>
+    public int? CrashOnJudgeCall { get; init; }
+
+    /// <summary>Generation waits for this task first, so a test can hold an iteration at its first model call.</summary>
+    public Task Gate { get; init; } = Task.CompletedTask;
+
+    public int JudgeCalls => judgeCalls;
+
+    public int GenerateCalls { get; private set; }
+
+    public string JudgePromptVersion => "scripted-judge/v1";
+
+    public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        GenerateCalls++;
+        if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
+        {
+            var instruction = Embedded(userPrompt);
+            return instruction.Contains("code") ? "coding" : instruction.Contains("sum") ? "math" : "writing";
+        }
+        if (userPrompt.Contains("Write a different instruction", StringComparison.Ordinal))
+        {
+            var instruction = Embedded(userPrompt);
+            return ModifiedInstruction(instruction) ?? $"Variant of: {instruction}";
+        }
+        return $"Answer to: {userPrompt}";
+    }
+
+    public Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref judgeCalls) == CrashOnJudgeCall)
+            throw new SimulatedCrashException();
+        var chosen = pair.ResponseA == $"Answer to: {pair.Instruction}" ? PairPosition.A : PairPosition.B;
+        var winner = JudgeIsWrong(pair, seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
+        var reasoning = $"Reasoning with seed {seed}.";
+        return Task.FromResult(new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1));
+    }
+
+    public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>
+        [new("system", "You are a judge."), new("user", $"Q: {pair.Instruction}\nA: {pair.ResponseA}\nB: {pair.ResponseB}")];
+
+    private static string Embedded(string prompt) => InstructionTag().Match(prompt).Groups[1].Value;
+
+    [GeneratedRegex("<instruction>\n(.*)\n</instruction>", RegexOptions.Singleline)]
+    private static partial Regex InstructionTag();
+}
+
+internal sealed class SimulatedCrashException() : Exception("simulated crash");
