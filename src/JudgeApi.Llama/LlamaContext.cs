@@ -11,6 +11,7 @@ public sealed unsafe class LlamaContext : IDisposable
     private readonly SafeLlamaContextHandle _handle;
     private readonly IntPtr _memory; // owned by the context; used under a lease of _handle
     private readonly bool[] _hasLogits; // per batch index of the last successful decode
+    private readonly bool _kvUnified;
     private int _lastDecodeCount;
 
     public LlamaContext(LlamaModel model, ContextOptions options)
@@ -42,6 +43,7 @@ public sealed unsafe class LlamaContext : IDisposable
         BatchSize = (int)NativeApi.llama_n_batch(_handle);
         SequenceCount = (int)NativeApi.llama_n_seq_max(_handle);
         _memory = NativeApi.llama_get_memory(_handle);
+        _kvUnified = options.KvUnified;
         _hasLogits = new bool[BatchSize];
     }
 
@@ -127,11 +129,17 @@ public sealed unsafe class LlamaContext : IDisposable
             throw new LlamaContextException($"Could not remove positions [{fromPos}, {toPos}) of sequence {seq}; this model's memory only removes whole sequences.");
     }
 
-    /// <summary>Makes positions [fromPos, toPos) of src also belong to dst (no copy with a unified KV cache).</summary>
+    /// <summary>
+    /// Makes positions [fromPos, toPos) of src also belong to dst (no copy with a unified KV cache). Without a
+    /// unified KV cache only whole sequences can be copied (llama.cpp aborts the process otherwise).
+    /// </summary>
     public void CopySequence(int src, int dst, int fromPos = -1, int toPos = -1)
     {
         CheckSequence(src, nameof(src));
         CheckSequence(dst, nameof(dst));
+        if (!_kvUnified && src != dst && (fromPos > 0 || toPos >= 0))
+            throw new LlamaArgumentException(nameof(fromPos),
+                "Without a unified KV cache (ContextOptions.KvUnified) only whole sequences can be copied; pass fromPos = toPos = -1.");
         using var lease = new HandleLease(_handle);
         NativeApi.llama_memory_seq_cp(_memory, src, dst, fromPos, toPos);
     }

@@ -87,6 +87,22 @@ public class DecodeTests(TinyModelFixture fixture)
     }
 
     [Fact]
+    public void Without_a_unified_kv_cache_only_whole_sequences_are_copied()
+    {
+        using var context = new LlamaContext(Model, new ContextOptions { ContextSize = 512, BatchSize = 64, MicroBatchSize = 64, Sequences = 2, Threads = 2, KvUnified = false });
+        var tokens = Prompt("copy me whole");
+        TinyModelFixture.DecodeLast(context, tokens);
+
+        Assert.Throws<LlamaArgumentException>(() => context.CopySequence(0, 1, 0, 2));
+        Assert.Equal(-1, context.MaxPosition(1));
+
+        context.CopySequence(0, 1);
+
+        Assert.Equal(tokens.Length - 1, context.MaxPosition(1));
+        Assert.Equal(256, context.SequenceContextSize);
+    }
+
+    [Fact]
     public void Memory_operations_track_positions()
     {
         using var context = fixture.NewContext();
@@ -169,6 +185,32 @@ public class DecodeTests(TinyModelFixture fixture)
 
         Assert.Throws<LlamaDecodeException>(() => context.Decode(batch));
         Assert.Throws<LlamaArgumentException>(() => context.GetLogits(0));
+    }
+
+    [Fact]
+    public void A_full_kv_cache_is_a_decode_error_and_removing_tokens_makes_room()
+    {
+        using var context = fixture.NewContext(contextSize: 256, sequences: 2);
+        var filler = Enumerable.Repeat(Prompt("x")[0], 200).ToArray();
+        using var batch = new LlamaBatch(64);
+        for (var start = 0; start < filler.Length; start += 50)
+        {
+            batch.Clear();
+            for (var i = start; i < start + 50; i++)
+                batch.Add(filler[i], i, 0, logits: false);
+            context.Decode(batch);
+        }
+        batch.Clear();
+        for (var i = 0; i < 60; i++)
+            batch.Add(filler[i], i, 1, logits: i == 59);
+
+        var e = Assert.Throws<LlamaDecodeException>(() => context.Decode(batch));
+        Assert.Contains("No room in the KV cache", e.Message);
+        Assert.Equal(-1, context.MaxPosition(1));
+
+        context.RemoveTokens(0);
+        context.Decode(batch);
+        Assert.Equal(59, context.MaxPosition(1));
     }
 
     [Fact]

@@ -49,14 +49,13 @@ internal sealed class SafeLlamaContextHandle : SafeHandle
                 adapter.DangerousAddRef(ref added);
                 taken.Add(adapter);
             }
-            var raw = stackalloc IntPtr[Math.Max(adapters.Length, 1)];
-            for (var i = 0; i < adapters.Length; i++)
-                raw[i] = adapters[i].DangerousGetHandle();
+            var raw = Array.ConvertAll(adapters, a => a.DangerousGetHandle());
+            fixed (IntPtr* r = raw)
             fixed (float* s = scales)
             {
                 var rc = adapters.Length == 0
                     ? NativeApi.llama_set_adapters_lora(this, null, 0, null)
-                    : NativeApi.llama_set_adapters_lora(this, raw, (nuint)adapters.Length, s);
+                    : NativeApi.llama_set_adapters_lora(this, r, (nuint)adapters.Length, s);
                 if (rc != 0)
                     throw new LlamaAdapterException($"llama_set_adapters_lora failed ({rc}); the adapters were not applied.");
             }
