@@ -23,23 +23,9 @@ public sealed class JudgeRequestValidator : AbstractValidator<JudgeRequest>
 
 internal static class TextRules
 {
-    /// <summary>
-    /// Text reaches the tokenizer as NUL-terminated UTF-8: a NUL would silently cut it, and an unpaired surrogate
-    /// (possible through a JSON \u escape) has no UTF-8 form.
-    /// </summary>
+    /// <summary>Text reaches the tokenizer as NUL-terminated UTF-8, where a NUL would silently cut it. (Unpaired
+    /// surrogates never get this far: the JSON reader rejects them.)</summary>
     public static IRuleBuilderOptions<T, string?> MustBeTextForTheModel<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => text is null || (!text.Contains('\0') && IsWellFormedUtf16(text)))
-            .WithMessage("'{PropertyName}' must be valid Unicode text without NUL characters.");
-
-    private static bool IsWellFormedUtf16(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                i++;
-            else if (char.IsSurrogate(text[i]))
-                return false;
-        }
-        return true;
-    }
+        rule.Must(text => text is null || !text.Contains('\0'))
+            .WithMessage("'{PropertyName}' must not contain NUL characters.");
 }

@@ -20,6 +20,12 @@ public interface IJudgeEngine
     /// </summary>
     Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Several judgments queued together (admitted in the same step when sequences are free): one request's samples
+    /// and both orders are decoded side by side. Results in request order.
+    /// </summary>
+    Task<JudgeOnceResult[]> JudgeManyAsync(IReadOnlyList<JudgeOnceRequest> requests, WorkPriority priority, CancellationToken cancellationToken);
+
     /// <summary>Free text generation through the model's chat template (assistant turn appended).</summary>
     Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken);
 }

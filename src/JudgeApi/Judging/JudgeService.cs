@@ -35,11 +35,12 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
         int judgmentCount;
         using (admission.Enter())
         {
-            var judgments = Enumerable.Range(0, request.Samples)
+            var orders = Enumerable.Range(0, request.Samples)
                 .SelectMany(sample => request.Swap ? [(sample, false), (sample, true)] : new[] { (sample, false) })
-                .Select(j => JudgeOrderAsync(request, j.sample, j.Item2, cancellationToken))
                 .ToArray();
-            var results = await Task.WhenAll(judgments);
+            var judgments = await engine.JudgeManyAsync(orders.Select(o => OrderRequest(request, o.sample, o.Item2)).ToArray(),
+                WorkPriority.Interactive, cancellationToken);
+            var results = orders.Zip(judgments, (o, j) => new OrderedJudgment(o.Item2, j)).ToArray();
             judgmentCount = results.Length;
             response = Combine(id, request, model, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -52,12 +53,9 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
         return response;
     }
 
-    private async Task<OrderedJudgment> JudgeOrderAsync(JudgeParameters r, int sample, bool swapped, CancellationToken cancellationToken)
-    {
-        var once = new JudgeOnceRequest(r.Instruction, swapped ? r.ResponseB : r.ResponseA, swapped ? r.ResponseA : r.ResponseB,
+    private static JudgeOnceRequest OrderRequest(JudgeParameters r, int sample, bool swapped) =>
+        new(r.Instruction, swapped ? r.ResponseB : r.ResponseA, swapped ? r.ResponseA : r.ResponseB,
             r.Criteria, r.Mode, r.MaxReasoningTokens, r.Temperature, SampleSeed(r.Seed, sample, swapped));
-        return new OrderedJudgment(swapped, await engine.JudgeOnceAsync(once, WorkPriority.Interactive, cancellationToken));
-    }
 
     /// <summary>Each sample and order draws from its own deterministic seed.</summary>
     private static uint SampleSeed(int seed, int sample, bool swapped) =>

@@ -79,28 +79,45 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
             path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
     }
 
-    public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>
+        (await JudgeManyAsync([request], priority, cancellationToken))[0];
+
+    public async Task<JudgeOnceResult[]> JudgeManyAsync(IReadOnlyList<JudgeOnceRequest> requests, WorkPriority priority, CancellationToken cancellationToken)
     {
         var loaded = Current;
+        var jobs = new List<SequenceJob>(requests.Count);
+        try
+        {
+            foreach (var request in requests)
+                jobs.Add(JudgeJob(loaded, request, priority, cancellationToken));
+        }
+        catch
+        {
+            jobs.ForEach(j => j.Dispose());
+            throw;
+        }
+
+        var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue(jobs));
+        return outcomes.Select(outcome =>
+        {
+            var p = outcome.ProbabilityFirst!.Value;
+            return new JudgeOnceResult(outcome.Text, p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
+                outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens);
+        }).ToArray();
+    }
+
+    private static SequenceJob JudgeJob(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    {
         var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
-        SequenceJob job;
         if (request.Mode == JudgeMode.Direct)
         {
             prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
             EnsureFits(prompt.Length + 1, loaded);
-            job = new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken);
+            return new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken);
         }
-        else
-        {
-            EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
-            var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
-            job = new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken);
-        }
-
-        var outcome = await loaded.Scheduler.Enqueue(job);
-        var p = outcome.ProbabilityFirst!.Value;
-        return new JudgeOnceResult(outcome.Text, p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
-            outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens);
+        EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
+        var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
+        return new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken);
     }
 
     public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
@@ -110,7 +127,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
         var prompt = loaded.Tokenizer.Chat(messages);
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
-        var outcome = await loaded.Scheduler.Enqueue(new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken));
+        var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken)])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using JudgeApi.Llama;
 
@@ -17,14 +16,14 @@ internal sealed class SequenceScheduler : IDisposable
     private readonly VerdictTokens _reasoningVerdict;
     private readonly VerdictTokens _directVerdict;
     private readonly JudgeMetrics _metrics;
-    private readonly ConcurrentQueue<SequenceJob> _interactive = new();
-    private readonly ConcurrentQueue<SequenceJob> _background = new();
+    private readonly Lock _queueGate = new();
+    private readonly Queue<SequenceJob> _interactive = new();
+    private readonly Queue<SequenceJob> _background = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Slot[] _slots;
     private readonly LlamaBatch _batch;
     private readonly Thread _thread;
     private volatile bool _stopping;
-    private int _waiting;
 
     public SequenceScheduler(LlamaContext context, VerdictTokens reasoningVerdict, VerdictTokens directVerdict, JudgeMetrics metrics)
     {
@@ -39,19 +38,34 @@ internal sealed class SequenceScheduler : IDisposable
     }
 
     /// <summary>Jobs waiting for a sequence.</summary>
-    public int Waiting => Volatile.Read(ref _waiting);
+    public int Waiting
+    {
+        get
+        {
+            lock (_queueGate)
+                return _interactive.Count + _background.Count;
+        }
+    }
 
     /// <summary>Jobs holding a sequence.</summary>
     public int Active => _slots.Count(s => s.Job is not null);
 
-    public Task<SequenceOutcome> Enqueue(SequenceJob job)
+    /// <summary>
+    /// Queues jobs together: they are admitted in one step when enough sequences are free, so the sequences of
+    /// one request (samples, both orders) start in the same batch and a repeated request decodes identically.
+    /// </summary>
+    public Task<SequenceOutcome>[] Enqueue(IReadOnlyList<SequenceJob> jobs)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
-        (job.Priority == WorkPriority.Interactive ? _interactive : _background).Enqueue(job);
-        Interlocked.Increment(ref _waiting);
-        job.CancellationToken.Register(() => Wake());
+        lock (_queueGate)
+        {
+            foreach (var job in jobs)
+                (job.Priority == WorkPriority.Interactive ? _interactive : _background).Enqueue(job);
+        }
+        foreach (var job in jobs)
+            job.CancellationToken.Register(Wake);
         Wake();
-        return job.Completion.Task;
+        return jobs.Select(j => j.Completion.Task).ToArray();
     }
 
     private void Wake()
@@ -81,12 +95,8 @@ internal sealed class SequenceScheduler : IDisposable
 
     private bool TryDequeue(out SequenceJob job)
     {
-        if (_interactive.TryDequeue(out job!) || _background.TryDequeue(out job!))
-        {
-            Interlocked.Decrement(ref _waiting);
-            return true;
-        }
-        return false;
+        lock (_queueGate)
+            return _interactive.TryDequeue(out job!) || _background.TryDequeue(out job!);
     }
 
     private void DropCancelled()
@@ -100,22 +110,25 @@ internal sealed class SequenceScheduler : IDisposable
 
     private void Admit()
     {
-        foreach (var slot in _slots.Where(s => s.Job is null))
+        lock (_queueGate)
         {
-            SequenceJob? job = null;
-            while (TryDequeue(out var next))
+            foreach (var slot in _slots.Where(s => s.Job is null))
             {
-                if (!next.CancellationToken.IsCancellationRequested)
+                SequenceJob? job = null;
+                while (TryDequeue(out var next))
                 {
-                    job = next;
-                    break;
+                    if (!next.CancellationToken.IsCancellationRequested)
+                    {
+                        job = next;
+                        break;
+                    }
+                    next.Completion.TrySetCanceled(next.CancellationToken);
+                    next.Dispose();
                 }
-                next.Completion.TrySetCanceled(next.CancellationToken);
-                next.Dispose();
+                if (job is null)
+                    return;
+                slot.Start(job);
             }
-            if (job is null)
-                return;
-            slot.Start(job);
         }
     }
 

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace JudgeApi.Tests.Service;
+
+public sealed class RedisCacheTests
+{
+    private static async Task<JsonElement> JudgeOkAsync(JudgeServer server, object body)
+    {
+        using var response = await server.Client.PostJudgeAsync(body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task Judgments_are_cached_in_redis_and_served_when_redis_dies()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await using var server = await JudgeServer.StartAsync(("ConnectionStrings:Redis", redis.ConnectionString));
+        var body = JudgeRequests.Valid(("mode", "direct"));
+
+        var first = await JudgeOkAsync(server, body);
+        var second = await JudgeOkAsync(server, body);
+
+        Assert.False(first.GetProperty("cached").GetBoolean());
+        Assert.True(second.GetProperty("cached").GetBoolean());
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+            Assert.NotEmpty(connection.GetServer(redis.ConnectionString).Keys(pattern: "judgeapi:judge:*"));
+
+        redis.Stop();
+        Assert.False(await redis.AnswersPingAsync());
+
+        var afterCached = await JudgeOkAsync(server, body);
+        var afterFresh = await JudgeOkAsync(server, JudgeRequests.Valid(("mode", "direct")));
+        Assert.False(afterCached.GetProperty("cached").GetBoolean());
+        Assert.Equal(first.GetProperty("probabilityA").GetDouble(), afterCached.GetProperty("probabilityA").GetDouble());
+        Assert.False(afterFresh.GetProperty("cached").GetBoolean());
+    }
+}
