@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using JudgeApi.Auth;
 using JudgeApi.SelfTaught;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public static class InstructionsApi
 {
     public static RouteGroupBuilder MapInstructionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/instructions").WithTags("Instructions");
+        var group = app.MapGroup("/instructions").WithTags("Instructions").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapPost("/", ImportAsync)
             .Accepts<string[]>("application/json", "application/x-ndjson")
             .Produces<ImportOutcome>()

@@ -1,29 +1,19 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using JudgeApi.Auth;
+using JudgeApi.Infrastructure;
 using JudgeApi.SelfTaught;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Apis;
-
-/// <summary>Body of <c>POST /iterations</c>; omitted fields take the documented defaults.</summary>
-public sealed record IterationRequest(
-    int? Instructions,
-    List<string>? Categories,
-    int? JudgmentsPerPair,
-    float? Temperature,
-    bool? Train,
-    long? Seed,
-    bool? IncludeUsedInstructions);
-
-public sealed record IterationQueued(string Id, string Status);
 
 /// <summary>Start, watch, cancel self-taught iterations and download their datasets.</summary>
 public static class IterationsApi
 {
     public static RouteGroupBuilder MapIterationsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/iterations").WithTags("Iterations");
-        group.MapPost("/", Create).ProducesValidationProblem();
+        var group = app.MapGroup("/iterations").WithTags("Iterations").RequireAuthorization(AuthRoles.OperatorPolicy);
+        group.MapPost("/", Create).AddEndpointFilter<ValidationFilter<IterationRequest>>().ProducesValidationProblem();
         group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews()));
         group.MapGet("/{id}", (string id, IterationStore store) =>
             store.View(id) is { } view ? Results.Ok(view) : NotFound(id));
@@ -36,29 +26,7 @@ public static class IterationsApi
 
     private static IResult Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
     {
-        var configured = options.Value.Categories;
-        var categories = request.Categories is { Count: > 0 } asked ? asked.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList() : configured;
-        var errors = new Dictionary<string, string[]>();
-        if (request.Instructions is < 1 or > 100_000)
-            errors["instructions"] = ["must be between 1 and 100000"];
-        if (request.JudgmentsPerPair is < 1 or > 64)
-            errors["judgmentsPerPair"] = ["must be between 1 and 64"];
-        if (request.Temperature is < 0 or > 2 || request.Temperature is float t && float.IsNaN(t))
-            errors["temperature"] = ["must be between 0 and 2"];
-        if (categories.Except(configured).ToList() is { Count: > 0 } unknown)
-            errors["categories"] = [$"unknown categories: {string.Join(", ", unknown)}; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)"];
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
-
-        var parameters = new IterationParameters(
-            request.Instructions ?? 200,
-            categories,
-            request.JudgmentsPerPair ?? 8,
-            request.Temperature ?? 0.8f,
-            request.Train ?? true,
-            request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
-            request.IncludeUsedInstructions ?? false);
-        var iteration = store.Create(parameters);
+        var iteration = store.Create(request.ToParameters(options.Value.Categories));
         runner.Wake();
         return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
     }

@@ -19,6 +19,8 @@ public static class JudgeApplicationExtensions
         app.MapHealthApi();
         app.MapJudgeApi();
         app.MapModelApi();
+        app.MapInstructionsApi();
+        app.MapIterationsApi();
 
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(

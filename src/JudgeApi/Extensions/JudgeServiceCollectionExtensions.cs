@@ -6,6 +6,7 @@ using JudgeApi.Contracts;
 using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
 using JudgeApi.Options;
+using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.OpenApi;
 using StackExchange.Redis;
@@ -50,6 +51,7 @@ public static class JudgeServiceCollectionExtensions
         services.AddSingleton<JudgeAdmission>();
         services.AddSingleton<JudgmentCache>();
         services.AddSingleton<JudgeService>();
+        services.AddSelfTaught(builder.Configuration);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -6,6 +6,9 @@ namespace JudgeApi.SelfTaught;
 /// </summary>
 public interface IPipelineModel
 {
+    /// <summary>Completes once the model can take work (an iteration stays queued until then).</summary>
+    Task WaitUntilReadyAsync(CancellationToken cancellationToken);
+
     /// <summary>The assistant's reply to <paramref name="userPrompt"/> given as a single user turn.</summary>
     Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken);
 

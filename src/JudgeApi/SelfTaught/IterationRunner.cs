@@ -4,7 +4,8 @@ namespace JudgeApi.SelfTaught;
 /// Owns the iteration queue: runs one iteration at a time, oldest first, and on start resumes one a crash left running.
 /// A failing iteration is marked failed with its error and the runner moves on.
 /// </summary>
-public sealed class IterationRunner(IterationStore store, IterationPipeline pipeline, IterationEvents events, ILogger<IterationRunner> logger)
+public sealed class IterationRunner(IterationStore store, IterationPipeline pipeline, IPipelineModel model, IterationEvents events,
+    ILogger<IterationRunner> logger)
     : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0);
@@ -35,6 +36,7 @@ public sealed class IterationRunner(IterationStore store, IterationPipeline pipe
                 await wake.WaitAsync(stoppingToken);
                 continue;
             }
+            await model.WaitUntilReadyAsync(stoppingToken);
             await RunAsync(iteration, stoppingToken);
         }
     }

@@ -14,6 +14,9 @@ public sealed class SelfTaughtOptions
     /// <summary>Token budget of each synthesised response and modified instruction.</summary>
     public int MaxResponseTokens { get; set; } = 512;
 
+    /// <summary>Reasoning token budget of each sampled judgment.</summary>
+    public int MaxJudgeReasoningTokens { get; set; } = 512;
+
     /// <summary>Sampling temperature of pair synthesis (responses and modified instructions).</summary>
     public float SynthesisTemperature { get; set; } = 0.7f;
 

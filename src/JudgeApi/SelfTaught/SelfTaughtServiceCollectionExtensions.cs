@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
 
@@ -7,7 +8,7 @@ public static partial class SelfTaughtServiceCollectionExtensions
 {
     /// <summary>
     /// The self-taught pipeline: pool and iteration store under <c>Judge:DataDir</c>, and the background runner.
-    /// Needs an <see cref="IPipelineModel"/> registration.
+    /// The model is the service's judge engine unless another <see cref="IPipelineModel"/> was registered first.
     /// </summary>
     public static IServiceCollection AddSelfTaught(this IServiceCollection services, IConfiguration configuration)
     {
@@ -16,11 +17,12 @@ public static partial class SelfTaughtServiceCollectionExtensions
             .Configure(o => o.DataDir = configuration["Judge:DataDir"] ?? o.DataDir)
             .Validate(o => o.Categories.Count > 0 && o.Categories.All(c => CategoryName().IsMatch(c)),
                 "Judge:SelfTaught:Categories must list at least one category, each of lowercase letters, digits, '-' or '_'.")
-            .Validate(o => o.MaxInstructionLength > 0 && o.MaxResponseTokens > 0 && o.SynthesisTemperature >= 0,
-                "Judge:SelfTaught:MaxInstructionLength and MaxResponseTokens must be positive, SynthesisTemperature not negative.")
+            .Validate(o => o.MaxInstructionLength > 0 && o.MaxResponseTokens > 0 && o.MaxJudgeReasoningTokens > 0 && o.SynthesisTemperature >= 0,
+                "Judge:SelfTaught:MaxInstructionLength, MaxResponseTokens and MaxJudgeReasoningTokens must be positive, SynthesisTemperature not negative.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SelfTaughtOptions>>().Value.DataDir));
+        services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<IOptions<SelfTaughtOptions>>().Value.DataDir));
+        services.TryAddSingleton<IPipelineModel, JudgeEnginePipelineModel>();
         services.AddSingleton<InstructionPool>();
         services.AddSingleton<IterationStore>();
         services.AddSingleton<IterationEvents>();

@@ -135,7 +135,7 @@ public class IterationsApiTests
         var notArray = await client.PostAsync("/instructions", new StringContent("""{"instruction": "x"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-        Assert.Equal(["instructions", "judgmentsPerPair", "temperature", "categories"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["instructions", "judgmentsPerPair", "temperature", "categories[0]"], errors.EnumerateObject().Select(p => p.Name));
         Assert.Equal(HttpStatusCode.BadRequest, notArray.StatusCode);
         foreach (var path in new[] { "/iterations/nope", "/iterations/nope/events", "/iterations/nope/dataset" })
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);

@@ -1,4 +1,6 @@
+using FluentValidation;
 using JudgeApi.Apis;
+using JudgeApi.Auth;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,9 +29,15 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["Judge:DataDir"] = directory.Path;
-        builder.Services.AddSelfTaught(builder.Configuration);
         builder.Services.AddSingleton(model);
+        builder.Services.AddSelfTaught(builder.Configuration);
+        builder.Services.AddValidatorsFromAssemblyContaining<IterationRequestValidator>();
+        // Keys and roles are the service's business, tested on the real host; here every caller is an operator.
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AuthRoles.OperatorPolicy, p => p.RequireAssertion(_ => true));
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapInstructionsApi();
         app.MapIterationsApi();
         await app.StartAsync();

@@ -29,6 +29,8 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
 
     public string JudgePromptVersion => "scripted-judge/v1";
 
+    public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);

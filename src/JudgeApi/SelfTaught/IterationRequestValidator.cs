@@ -1,0 +1,19 @@
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.SelfTaught;
+
+public sealed class IterationRequestValidator : AbstractValidator<IterationRequest>
+{
+    public IterationRequestValidator(IOptions<SelfTaughtOptions> options)
+    {
+        var configured = options.Value.Categories;
+        RuleFor(r => r.Instructions).InclusiveBetween(1, 100_000).OverridePropertyName("instructions");
+        RuleFor(r => r.JudgmentsPerPair).InclusiveBetween(1, 64).OverridePropertyName("judgmentsPerPair");
+        RuleFor(r => r.Temperature).InclusiveBetween(0f, 2f).OverridePropertyName("temperature");
+        RuleForEach(r => r.Categories)
+            .Must(c => configured.Contains(IterationRequest.NormalizeCategory(c)))
+            .WithMessage(c => $"unknown category; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)")
+            .OverridePropertyName("categories");
+    }
+}

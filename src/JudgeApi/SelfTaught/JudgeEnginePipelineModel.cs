@@ -1,0 +1,47 @@
+using JudgeApi.Judging;
+using JudgeApi.Llama;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>
+/// The pipeline's model calls on the service's judge engine, all at background priority so live /judge requests go
+/// first. Judgments use the service's own prompt (<see cref="JudgePrompt"/>), so the dataset teaches exactly the
+/// prompt the service serves.
+/// </summary>
+public sealed class JudgeEnginePipelineModel(IJudgeEngine engine, IOptions<SelfTaughtOptions> options) : IPipelineModel
+{
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(250);
+
+    public string JudgePromptVersion => JudgePrompt.Version;
+
+    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        while (!engine.IsReady)
+            await Task.Delay(ReadyPoll, cancellationToken);
+    }
+
+    public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
+    {
+        var result = await engine.GenerateAsync([new ChatMessage("user", userPrompt)],
+            new GenerationRequest(settings.MaxTokens, settings.Temperature, settings.Seed, settings.Grammar), WorkPriority.Background, cancellationToken);
+        return result.Text;
+    }
+
+    public async Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken)
+    {
+        var request = new JudgeOnceRequest(pair.Instruction, pair.ResponseA, pair.ResponseB,
+            MaxReasoningTokens: options.Value.MaxJudgeReasoningTokens, Temperature: temperature, Seed: seed);
+        var result = await engine.JudgeOnceAsync(request, WorkPriority.Background, cancellationToken);
+        PairPosition? winner = result.Verdict switch
+        {
+            JudgePrompt.LabelA => PairPosition.A,
+            JudgePrompt.LabelB => PairPosition.B,
+            _ => null,
+        };
+        return new(winner, result.Reasoning, JudgePrompt.FormatJudgment(result.Reasoning, result.Verdict), result.ProbabilityA);
+    }
+
+    public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>
+        JudgePrompt.Render(pair.Instruction, pair.ResponseA, pair.ResponseB).Select(m => new DatasetMessage(m.Role, m.Content)).ToList();
+}
