@@ -8,6 +8,7 @@ public static class CliCommands
     private static RootCommand Build() => new("JudgeApi: an LLM pairwise judge that trains itself. With no command, serves the HTTP API.")
     {
         CreateTestModelCommand.Create(),
+        EvaluateCommand.Create(),
     };
 
     /// <summary>True when the first argument names a command (or asks for help), so the web host is not started.</summary>
