@@ -89,7 +89,7 @@ public class DecodeTests(TinyModelFixture fixture)
     [Fact]
     public void Without_a_unified_kv_cache_only_whole_sequences_are_copied()
     {
-        using var context = new LlamaContext(Model, new ContextOptions { ContextSize = 512, BatchSize = 64, MicroBatchSize = 64, Sequences = 2, Threads = 2, KvUnified = false });
+        using var context = new LlamaContext(Model, new ContextOptions { ContextSize = 512, BatchSize = 64, MicroBatchSize = 64, Sequences = 2, Threads = 1, KvUnified = false });
         var tokens = Prompt("copy me whole");
         TinyModelFixture.DecodeLast(context, tokens);
 
@@ -238,7 +238,7 @@ public class DecodeTests(TinyModelFixture fixture)
     public void A_context_keeps_its_model_alive_after_the_model_is_disposed()
     {
         var model = LlamaModel.Load(fixture.Path);
-        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 64, BatchSize = 16, MicroBatchSize = 16, Threads = 2 });
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 64, BatchSize = 16, MicroBatchSize = 16, Threads = 1 });
         var tokens = model.Tokenize("still alive", addSpecial: false);
         model.Dispose();
 

@@ -39,14 +39,16 @@ public class TestModelWriterTests
         Assert.True(new FileInfo(file.Path).Length < 20_000_000);
     }
 
-    [Fact]
-    public void Same_seed_gives_the_same_bytes_and_another_seed_other_bytes()
+    [Theory]
+    [InlineData(GgmlType.F32)]
+    [InlineData(GgmlType.Q8_0)]
+    public void Same_seed_gives_the_same_bytes_and_another_seed_other_bytes(GgmlType type)
     {
         var dir = TestModels.NewDirectory();
         string Hash(int seed, string name)
         {
             var path = Path.Combine(dir, name);
-            TestModelWriter.Write(new TestModelSpec(Seed: seed), path);
+            TestModelWriter.Write(new TestModelSpec(Type: type, Seed: seed), path);
             return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
         }
 
@@ -54,5 +56,31 @@ public class TestModelWriterTests
         Assert.Equal(first, Hash(7, "b.gguf"));
         Assert.NotEqual(first, Hash(8, "c.gguf"));
         Assert.Equal(3, Directory.GetFiles(dir).Length); // no temporary file left behind
+    }
+
+    [Theory]
+    [InlineData("gpt2", "tiny", GgmlType.F32, "Architecture")]
+    [InlineData("llama", "huge", GgmlType.F32, "Preset")]
+    [InlineData("llama", "tiny", GgmlType.Q5_K, "Type")]
+    public void Unsupported_specs_are_rejected_with_the_allowed_values(string arch, string preset, GgmlType type, string field)
+    {
+        var path = Path.Combine(TestModels.NewDirectory(), "never.gguf");
+
+        var e = Assert.Throws<ArgumentException>(() => TestModelWriter.Write(new TestModelSpec(arch, preset, type), path));
+
+        Assert.Contains("use one of", e.Message);
+        Assert.Equal(field, e.ParamName);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void F16_model_stores_matrices_in_f16_and_norms_in_f32()
+    {
+        using var file = GgufFile.Open(TestModels.PathOf(new TestModelSpec(Type: GgmlType.F16)));
+
+        Assert.Equal(GgmlType.F16, file.FindTensor("blk.0.ffn_up.weight")!.Type);
+        Assert.Equal(GgmlType.F16, file.FindTensor("token_embd.weight")!.Type);
+        Assert.Equal(GgmlType.F32, file.FindTensor("blk.0.ffn_norm.weight")!.Type);
+        Assert.True(file.TryGetUInt32("general.file_type", out var fileType) && fileType == 1);
     }
 }

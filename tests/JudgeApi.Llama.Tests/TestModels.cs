@@ -4,14 +4,41 @@ namespace JudgeApi.Llama.Tests;
 
 /// <summary>
 /// Generated models shared by the tests of this assembly. Each spec is written once per build of the binding
-/// (the directory is keyed by the binding assembly's MVID, so a changed writer never serves stale files).
+/// (the directory is keyed by the binding assembly's MVID, so a changed writer never serves stale files);
+/// directories of builds untouched for a day, and scratch directories of finished test processes, are removed.
 /// </summary>
 internal static class TestModels
 {
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), "judgeapi-llama-tests",
-        typeof(TestModelWriter).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
+    private static readonly string Parent = Path.Combine(Path.GetTempPath(), "judgeapi-llama-tests");
+    private static readonly string Root = Path.Combine(Parent, typeof(TestModelWriter).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
+    private static readonly string Scratch = Path.Combine(Parent, $"scratch-{Environment.ProcessId}");
     private static readonly Dictionary<TestModelSpec, Lazy<string>> Cache = [];
     private static readonly Lock Gate = new();
+
+    static TestModels()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.SetLastWriteTimeUtc(Root, DateTime.UtcNow);
+        // the test host is often killed rather than exited, so scratch space is reclaimed by the next run
+        foreach (var dir in new DirectoryInfo(Parent).GetDirectories())
+        {
+            var stale = dir.Name.StartsWith("scratch-", StringComparison.Ordinal)
+                ? !IsRunning(dir.Name["scratch-".Length..])
+                : dir.LastWriteTimeUtc < DateTime.UtcNow.AddDays(-1);
+            try
+            {
+                if (stale)
+                    dir.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // another test process is sweeping the same directory
+            }
+        }
+    }
+
+    private static bool IsRunning(string pid) =>
+        int.TryParse(pid, out var id) && Directory.Exists($"/proc/{id}");
 
     public static string PathOf(TestModelSpec spec)
     {
@@ -35,10 +62,10 @@ internal static class TestModels
 
     public static string Tiny(string architecture = "llama") => PathOf(new TestModelSpec(architecture));
 
-    /// <summary>A fresh directory for files a test writes itself.</summary>
+    /// <summary>A fresh directory for files a test writes itself (removed by a later run once this process is gone).</summary>
     public static string NewDirectory()
     {
-        var dir = Path.Combine(Root, Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(Scratch, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }

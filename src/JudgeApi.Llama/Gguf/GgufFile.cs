@@ -25,11 +25,14 @@ public sealed class GgufFile : IDisposable
         DataOffset = (long)NativeApi.gguf_get_data_offset(handle);
         Alignment = (long)NativeApi.gguf_get_alignment(handle);
 
-        var keyCount = NativeApi.gguf_get_n_kv(handle);
-        _keyIds = new Dictionary<string, long>((int)keyCount, StringComparer.Ordinal);
-        for (long i = 0; i < keyCount; i++)
-            _keyIds[Utf8(NativeApi.gguf_get_key(handle, i))] = i;
-        Keys = [.. _keyIds.Keys];
+        var keys = new string[NativeApi.gguf_get_n_kv(handle)];
+        _keyIds = new Dictionary<string, long>(keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Utf8(NativeApi.gguf_get_key(handle, i));
+            _keyIds[keys[i]] = i;
+        }
+        Keys = keys;
 
         Tensors = ReadTensorDirectory(handle);
         _tensorsByName = Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -90,6 +93,27 @@ public sealed class GgufFile : IDisposable
             : null;
 
     public GgufTensorInfo? FindTensor(string name) => _tensorsByName.GetValueOrDefault(name);
+
+    /// <summary>Reads a tensor's raw data (in its stored type) from the file.</summary>
+    public byte[] ReadTensorData(GgufTensorInfo tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (FindTensor(tensor.Name) != tensor)
+            throw new ArgumentException($"Tensor '{tensor.Name}' is not from this file's directory.", nameof(tensor));
+
+        var data = new byte[tensor.SizeBytes];
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        stream.Position = DataOffset + tensor.Offset;
+        try
+        {
+            stream.ReadExactly(data);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new LlamaModelLoadException($"'{Path}' is truncated: the data of tensor '{tensor.Name}' runs past the end of the file.", e);
+        }
+        return data;
+    }
 
     // The Try* readers return false when the key is absent or stored with another type.
 

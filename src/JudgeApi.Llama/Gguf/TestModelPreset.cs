@@ -26,9 +26,8 @@ public sealed record TestModelPreset(
 
     public static IReadOnlyList<TestModelPreset> All { get; } = [Tiny, SmolLm2_135M, Qwen25_05B];
 
-    public static TestModelPreset Get(string name) =>
-        All.FirstOrDefault(p => p.Name == name)
-        ?? throw new ArgumentException($"Preset '{name}' is not known; use one of: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+    /// <summary>The preset with this name, or null.</summary>
+    public static TestModelPreset? Find(string name) => All.FirstOrDefault(p => p.Name == name);
 
     // vocabularies from the llama.cpp source bundle, copied next to the assembly by the build
     private const string GptVocab = "ggml-vocab-gpt-2.gguf";

@@ -17,7 +17,8 @@ public sealed record TestModelSpec(string Architecture = "llama", string Preset 
     {
         if (!Architectures.Contains(Architecture))
             throw new ArgumentException($"Architecture '{Architecture}' is not supported; use one of: {string.Join(", ", Architectures)}.", nameof(Architecture));
-        _ = TestModelPreset.Get(Preset);
+        if (TestModelPreset.Find(Preset) is null)
+            throw new ArgumentException($"Preset '{Preset}' is not known; use one of: {string.Join(", ", TestModelPreset.All.Select(p => p.Name))}.", nameof(Preset));
         if (!Types.Contains(Type))
             throw new ArgumentException($"Type {Type} is not supported; use one of: {string.Join(", ", Types)}.", nameof(Type));
     }

@@ -39,7 +39,7 @@ public static class TestModelWriter
 
     private static void WriteUnquantized(TestModelSpec spec, string path)
     {
-        var preset = TestModelPreset.Get(spec.Preset);
+        var preset = TestModelPreset.Find(spec.Preset)!;
         var arch = spec.Architecture;
         var tensors = TensorsOf(arch, preset);
         using var writer = new GgufWriter(tensors.Count + 1);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 using JudgeApi.Llama.Native;
 
@@ -39,10 +40,18 @@ public static class CreateTestModelCommand
                 parse.GetValue(seedOption));
             var path = parse.GetValue(outOption)!.FullName;
 
-            TestModelWriter.Write(spec, path);
+            try
+            {
+                TestModelWriter.Write(spec, path);
+            }
+            catch (Exception e) when (e is LlamaException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"create-test-model: could not write '{path}': {e.Message}");
+                return 1;
+            }
 
             using var file = GgufFile.Open(path);
-            var preset = TestModelPreset.Get(spec.Preset);
+            var preset = TestModelPreset.Find(spec.Preset)!;
             Console.WriteLine($"Wrote {path}");
             Console.WriteLine($"  size        {new FileInfo(path).Length:N0} bytes");
             Console.WriteLine($"  model       {spec.Architecture} {spec.Preset} {spec.Type} seed {spec.Seed}");
