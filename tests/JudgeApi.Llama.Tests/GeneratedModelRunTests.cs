@@ -58,6 +58,37 @@ public class GeneratedModelRunTests
         Assert.Equal(tokens.Length - 1, context.MaxPosition(0));
     }
 
+    [Theory]
+    [InlineData(GgmlType.Q8_0, 0.999)]
+    [InlineData(GgmlType.Q4_K, 0.98)]
+    public void Quantized_model_computes_nearly_the_logits_of_the_f32_model_of_the_same_seed(GgmlType type, double minCorrelation)
+    {
+        var reference = PromptLogits(new TestModelSpec());
+        var quantized = PromptLogits(new TestModelSpec(Type: type));
+
+        Assert.NotEqual(reference, quantized);
+        Assert.InRange(Correlation(reference, quantized), minCorrelation, 1.0001);
+    }
+
+    private static float[] PromptLogits(TestModelSpec spec)
+    {
+        using var model = LlamaModel.Load(TestModels.PathOf(spec));
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 128, BatchSize = 64, MicroBatchSize = 64, Threads = 2 });
+        return TinyModelFixture.DecodeLast(context, model.Tokenize("Which response follows the instruction better?", addSpecial: true));
+    }
+
+    private static double Correlation(float[] x, float[] y)
+    {
+        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.Sqrt(sxx * syy);
+    }
+
     [Fact]
     public void Tiny_vocab_has_single_token_labels_and_round_trips_utf8()
     {
