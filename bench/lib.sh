@@ -1,6 +1,6 @@
 # Shell functions shared by the benchmarks (bench/*.sh source this file).
 # Everything built or generated here lives in a cache outside git, keyed so that it is made once:
-#   ${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}/llama-tools/<llama.cpp source commit>/bin/   llama.cpp's own tools
+#   ${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}/llama-tools/<llama.cpp source commit>/build/bin/   llama.cpp's own tools
 #   ${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}/models/<preset>-<type>.gguf                 generated benchmark models
 
 BENCH_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +26,7 @@ llama_source_commit() {
 
 # Directory holding llama-bench, llama-batched-bench and llama-finetune built from the bundled source.
 llama_tools_dir() {
-    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)/bin"
+    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)/build/bin"
 }
 
 # Builds llama.cpp's benchmark and training tools once per source commit (minutes on 2 cores).
@@ -48,14 +48,13 @@ build_llama_tools() {
             nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
                 -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
                 -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF \
-                -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=ON \
-                -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$root/bin" -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$root/bin" &&
+                -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=ON &&
             nice -n 10 cmake --build "$root/build" \
                 --target llama-bench llama-batched-bench llama-finetune -j "${BENCH_BUILD_JOBS:-2}"
         } >"$root/build.log" 2>&1 || { bench_log "llama.cpp tools build failed; see $root/build.log"; exit 1; }
         touch "$root/.complete"
     ) 9>"$root/.lock" || return 1
-    echo "$root/bin"
+    echo "$root/build/bin"
 }
 
 # Generates a realistic-shape benchmark model (real dimensions, random weights) once and prints its path.

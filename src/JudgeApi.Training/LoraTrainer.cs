@@ -42,6 +42,8 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
         var order = Enumerable.Range(0, sequences.Count).ToArray();
         var random = new Random(Options.Seed);
 
+        // Throughput counts the optimisation loop only, not loading and tokenizing.
+        var loopClock = Stopwatch.StartNew();
         var step = 0;
         long tokens = 0;
         float initialLoss = float.NaN, lastLoss = float.NaN;
@@ -67,7 +69,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
                 if (step == 1)
                     initialLoss = lastLoss;
 
-                var elapsed = clock.Elapsed;
+                var elapsed = loopClock.Elapsed;
                 var remaining = TimeSpan.FromTicks(elapsed.Ticks / step * (totalSteps - step));
                 progress?.Report(new TrainingProgress(step, totalSteps, epoch, lastLoss, learningRate, tokens / elapsed.TotalSeconds, elapsed, remaining));
             }
@@ -99,6 +101,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
             Steps: step,
             Examples: sequences.Count,
             TokensProcessed: tokens,
+            TokensPerSecond: tokens / loopClock.Elapsed.TotalSeconds,
             InitialLoss: initialLoss,
             FinalLoss: lastLoss,
             TruncatedExamples: sequences.Count(s => s.TruncatedPromptTokens > 0),

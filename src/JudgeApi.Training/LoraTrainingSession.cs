@@ -11,11 +11,12 @@ namespace JudgeApi.Training;
 /// </summary>
 internal sealed unsafe class LoraTrainingSession : IDisposable
 {
-    private const int GraphSize = 16384;
-
     private readonly SafeGgmlBackendHandle _backend;
     private readonly SafeGgmlGallocrHandle _galloc;
     private readonly DecoderGraph _graph;
+    // Node capacity of a graph: a layer with all seven LoRA pairs is under 150 forward nodes, and the backward
+    // pass adds about twice that again.
+    private readonly nuint _graphSize;
 
     public ModelHyperparameters Hyperparameters { get; }
     public FrozenBaseWeights BaseWeights { get; }
@@ -29,6 +30,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         LlamaRuntime.Initialize();
         using var gguf = GgufFile.Open(modelPath);
         Hyperparameters = ModelHyperparameters.Read(gguf);
+        _graphSize = (nuint)(2048 + 512 * Hyperparameters.LayerCount);
         _backend = SafeGgmlBackendHandle.CreateCpu(threads);
         try
         {
@@ -53,7 +55,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         var inputs = NewInputs(ctx, tokens.Length, rows.Length);
         var logits = _graph.BuildLogits(ctx, inputs);
         NativeApi.ggml_set_output(logits);
-        var gf = NativeApi.ggml_new_graph_custom(ctx, GraphSize, false);
+        var gf = NativeApi.ggml_new_graph_custom(ctx, _graphSize, false);
         NativeApi.ggml_build_forward_expand(gf, logits);
         Allocate(gf);
         SetInputs(inputs, tokens, rows);
@@ -111,7 +113,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         LoraWeights.Write(Lora.AdamWParameters, hyper);
 
         using var ctx = NewGraphContext();
-        var gf = NativeApi.ggml_new_graph_custom(ctx, GraphSize, false);
+        var gf = NativeApi.ggml_new_graph_custom(ctx, _graphSize, false);
         foreach (var pair in Lora.Pairs)
         {
             NativeApi.ggml_build_forward_expand(gf, NativeApi.ggml_opt_step_adamw(ctx, pair.A, pair.GradA, pair.MomentA1, pair.MomentA2, Lora.AdamWParameters));
@@ -142,7 +144,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         NativeApi.ggml_set_input(labels);
         var loss = NativeApi.ggml_cross_entropy_loss(ctx, logits, labels);
         NativeApi.ggml_set_output(loss);
-        var gf = NativeApi.ggml_new_graph_custom(ctx, GraphSize, withGradients);
+        var gf = NativeApi.ggml_new_graph_custom(ctx, _graphSize, withGradients);
         NativeApi.ggml_build_forward_expand(gf, loss);
         return new LossGraph { Loss = loss, Graph = gf, Inputs = inputs, Labels = labels };
     }
@@ -233,8 +235,8 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         LoraWeights.Write(inputs.CausalMask, mask);
     }
 
-    private static SafeGgmlContextHandle NewGraphContext() =>
-        SafeGgmlContextHandle.Create((ulong)((long)NativeApi.ggml_tensor_overhead() * GraphSize * 2 + (long)NativeApi.ggml_graph_overhead_custom(GraphSize, true)), noAlloc: true);
+    private SafeGgmlContextHandle NewGraphContext() =>
+        SafeGgmlContextHandle.Create((ulong)((long)NativeApi.ggml_tensor_overhead() * (long)_graphSize * 2 + (long)NativeApi.ggml_graph_overhead_custom(_graphSize, true)), noAlloc: true);
 
     private void Allocate(IntPtr gf)
     {

@@ -1,6 +1,7 @@
 namespace JudgeApi.Training;
 
 /// <summary>What a finished training run produced.</summary>
+/// <param name="TokensPerSecond">Sequence tokens per second of the optimisation loop (loading excluded).</param>
 /// <param name="InitialLoss">Loss of the first optimizer step (before any update).</param>
 /// <param name="FinalLoss">Loss of the last optimizer step.</param>
 /// <param name="TruncatedExamples">Examples that lost prompt tokens to the maximum sequence length.</param>
@@ -12,6 +13,7 @@ public sealed record TrainingResult(
     int Steps,
     int Examples,
     long TokensProcessed,
+    double TokensPerSecond,
     float InitialLoss,
     float FinalLoss,
     int TruncatedExamples,

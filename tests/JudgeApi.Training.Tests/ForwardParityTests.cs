@@ -15,30 +15,30 @@ public sealed class ForwardParityTests
     private const float Bound = 1e-3f;
 
     [Theory]
-    [InlineData("llama", GgmlType.F32, Bound)]
-    [InlineData("qwen2", GgmlType.F32, Bound)]
-    [InlineData("qwen3", GgmlType.F32, Bound)]
-    [InlineData("llama", GgmlType.Q8_0, Bound)]
-    [InlineData("qwen2", GgmlType.Q8_0, Bound)]
-    [InlineData("qwen3", GgmlType.Q8_0, Bound)]
-    public void LogitsMatchLlamaDecode(string architecture, GgmlType type, float bound)
+    [InlineData("llama", GgmlType.F32)]
+    [InlineData("qwen2", GgmlType.F32)]
+    [InlineData("qwen3", GgmlType.F32)]
+    [InlineData("llama", GgmlType.Q8_0)]
+    [InlineData("qwen2", GgmlType.Q8_0)]
+    [InlineData("qwen3", GgmlType.Q8_0)]
+    public void LogitsMatchLlamaDecode(string architecture, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(architecture, Type: type));
         using var session = new LoraTrainingSession(path, LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
         ZeroB(session);
 
         var diff = MaxAbsDifference(session, path, adapterPath: null);
-        Assert.True(diff < bound, $"{architecture} {type}: max |ours - llama.cpp| = {diff} (bound {bound})");
+        Assert.True(diff < Bound, $"{architecture} {type}: max |ours - llama.cpp| = {diff} (bound {Bound})");
     }
 
     [Theory]
-    [InlineData("llama", GgmlType.F32, Bound)]
-    [InlineData("qwen2", GgmlType.F32, Bound)]
-    [InlineData("qwen3", GgmlType.F32, Bound)]
-    [InlineData("llama", GgmlType.Q8_0, Bound)]
-    [InlineData("qwen2", GgmlType.Q8_0, Bound)]
-    [InlineData("qwen3", GgmlType.Q8_0, Bound)]
-    public void LogitsWithRandomAdapterMatchLlamaDecodeWithThatAdapterLoaded(string architecture, GgmlType type, float bound)
+    [InlineData("llama", GgmlType.F32)]
+    [InlineData("qwen2", GgmlType.F32)]
+    [InlineData("qwen3", GgmlType.F32)]
+    [InlineData("llama", GgmlType.Q8_0)]
+    [InlineData("qwen2", GgmlType.Q8_0)]
+    [InlineData("qwen3", GgmlType.Q8_0)]
+    public void LogitsWithRandomAdapterMatchLlamaDecodeWithThatAdapterLoaded(string architecture, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(architecture, Type: type));
         using var session = new LoraTrainingSession(path, LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
@@ -47,11 +47,11 @@ public sealed class ForwardParityTests
         LoraAdapterWriter.Write(adapterPath, path, session.Lora.Alpha, session.Lora.Export());
 
         var diff = MaxAbsDifference(session, path, adapterPath);
-        Assert.True(diff < bound, $"{architecture} {type} with adapter: max |ours - llama.cpp| = {diff} (bound {bound})");
+        Assert.True(diff < Bound, $"{architecture} {type} with adapter: max |ours - llama.cpp| = {diff} (bound {Bound})");
 
         // the adapter must matter, or this test would not tell a dropped adapter from a loaded one
         var withoutAdapter = MaxAbsDifference(session, path, adapterPath: null);
-        Assert.True(withoutAdapter > 10 * bound, $"the random adapter changed the logits by only {withoutAdapter}");
+        Assert.True(withoutAdapter > 10 * Bound, $"the random adapter changed the logits by only {withoutAdapter}");
     }
 
     private static float MaxAbsDifference(LoraTrainingSession session, string modelPath, string? adapterPath)

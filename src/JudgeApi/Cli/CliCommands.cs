@@ -9,6 +9,7 @@ public static class CliCommands
     {
         CreateTestModelCommand.Create(),
         EvaluateCommand.Create(),
+        TrainCommand.Create(),
     };
 
     /// <summary>True when the first argument names a command (or asks for help), so the web host is not started.</summary>
