@@ -9,6 +9,7 @@ namespace JudgeApi.Contracts;
 /// <param name="Votes">Per-judgment verdicts (samples x orders), mapped back to A/B.</param>
 /// <param name="ReasoningTokens">Reasoning tokens generated over all judgments.</param>
 /// <param name="HitTokenLimit">Some reasoning was cut at maxReasoningTokens (the verdict was still read).</param>
+/// <param name="PromptTokens">Prompt tokens decoded over all judgments.</param>
 public sealed record JudgeResponse(
     string Id,
     string Winner,
@@ -22,7 +23,8 @@ public sealed record JudgeResponse(
     string Mode,
     string PromptVersion,
     int ReasoningTokens,
-    bool HitTokenLimit);
+    bool HitTokenLimit,
+    int PromptTokens);
 
 public sealed record JudgeVotes(int A, int B);
 

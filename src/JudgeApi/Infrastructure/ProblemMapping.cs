@@ -15,9 +15,16 @@ public static class ProblemMapping
             $"{tooLong.Tokens - tooLong.Limit} tokens too many. Shorten the texts or lower maxReasoningTokens."),
         JudgeQueueFullException full => new Problem(StatusCodes.Status503ServiceUnavailable, "The judge is busy.", full.Message, JudgeAdmission.RetryAfter),
         JudgeEngineNotReadyException notReady => new Problem(StatusCodes.Status503ServiceUnavailable, "The judge model is not ready.", notReady.Message, TimeSpan.FromSeconds(5)),
-        BadHttpRequestException bad => new Problem(bad.StatusCode, Title(bad.StatusCode),
-            bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message),
+        BadHttpRequestException bad => new Problem(bad.StatusCode, Title(bad.StatusCode), Detail(bad)),
         _ => null,
+    };
+
+    private static string Detail(BadHttpRequestException bad) => bad switch
+    {
+        { InnerException: System.Text.Json.JsonException json } => "The body is not valid JSON for this endpoint: " + json.Message,
+        { StatusCode: StatusCodes.Status400BadRequest, InnerException: null } when bad.Message.Contains("no body", StringComparison.Ordinal) =>
+            "A JSON object body is required.",
+        _ => bad.Message,
     };
 
     private static string Title(int status) => status switch

@@ -23,7 +23,7 @@ internal sealed class SwaggerExamples : ISchemaFilter
 
     private static readonly JudgeResponse Response = new("4c1f2b0e9d8a4f7b9e3a6d5c2b1a0f9e", "A", 0.93, 0.93,
         "Response A names Paris, which is correct; response B names Lyon, which is wrong.", new JudgeVotes(2, 0),
-        new JudgeModelRef("qwen2.5-0.5b-instruct-q8_0.gguf", null), false, 812.5, JudgeModes.Reasoning, Judging.JudgePrompt.Version, 96, false);
+        new JudgeModelRef("qwen2.5-0.5b-instruct-q8_0.gguf", null), false, 812.5, JudgeModes.Reasoning, Judging.JudgePrompt.Version, 96, false, 512);
 
     private static readonly Dictionary<Type, object> Examples = new()
     {

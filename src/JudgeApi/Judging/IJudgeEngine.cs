@@ -83,7 +83,8 @@ public sealed record JudgeOnceRequest(
 /// <param name="ProbabilityA">P(first is better), from the two labels' next-token probabilities.</param>
 /// <param name="ReasoningTokens">Tokens generated before the verdict.</param>
 /// <param name="HitTokenLimit">The reasoning was cut at the token cap and the verdict forced.</param>
-public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit);
+/// <param name="PromptTokens">Tokens of the judge prompt (direct mode: with the verdict lead).</param>
+public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens);
 
 /// <param name="Grammar">Optional GBNF grammar constraining the output.</param>
 public sealed record GenerationRequest(int MaxTokens = 512, float Temperature = 0, uint Seed = 0, string? Grammar = null);

@@ -76,7 +76,7 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
             new JudgeVotes(votesA, results.Length - votesA),
             new JudgeModelRef(Path.GetFileName(model.Path), model.AdapterPath is null ? null : Path.GetFileName(model.AdapterPath)),
             Cached: false, elapsedMs, JudgeModes.Name(request.Mode), JudgePrompt.Version,
-            results.Sum(r => r.Result.ReasoningTokens), results.Any(r => r.Result.HitTokenLimit));
+            results.Sum(r => r.Result.ReasoningTokens), results.Any(r => r.Result.HitTokenLimit), results.Sum(r => r.Result.PromptTokens));
     }
 
     private sealed record OrderedJudgment(bool Swapped, JudgeOnceResult Result);

@@ -111,11 +111,11 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
         }
 
         var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue(jobs));
-        return outcomes.Select(outcome =>
+        return outcomes.Zip(jobs, (outcome, job) =>
         {
             var p = outcome.ProbabilityFirst!.Value;
             return new JudgeOnceResult(outcome.Text, p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
-                outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens);
+                outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens, job.Prompt.Length);
         }).ToArray();
     }
 

@@ -40,6 +40,7 @@ public sealed class JudgeContractTests(JudgeServerFixture fixture) : IClassFixtu
         Assert.Equal("reasoning", json.GetProperty("mode").GetString());
         // Greedy reasoning on a random model runs to the cap in both orders; the verdict is still read.
         Assert.InRange(json.GetProperty("reasoningTokens").GetInt32(), 1, 16);
+        Assert.True(json.GetProperty("promptTokens").GetInt32() > 100);
     }
 
     [Fact]

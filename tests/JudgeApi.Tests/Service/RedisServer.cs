@@ -60,11 +60,24 @@ public sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing answers, as with an overloaded Redis.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process!.Id.ToString()]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Kills the server (as a crash would).</summary>
     public void Stop()
     {
         if (_process is { HasExited: false })
         {
+            Resume();
             _process.Kill();
             _process.WaitForExit();
         }
