@@ -12,8 +12,11 @@ public interface IPipelineModel
     /// <summary>The assistant's reply to <paramref name="userPrompt"/> given as a single user turn.</summary>
     Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken);
 
-    /// <summary>One judgment of a pair in a fixed A/B order, sampled with the given temperature and seed.</summary>
-    Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken);
+    /// <summary>
+    /// One judgment per sample (each a pair in a fixed A/B order and its seed), in sample order; the samples are handed
+    /// over together so the engine can decode them side by side.
+    /// </summary>
+    Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken);
 
     /// <summary>Version of the judge prompt template that <see cref="JudgeAsync"/> and <see cref="RenderJudgePrompt"/> use.</summary>
     string JudgePromptVersion { get; }
@@ -26,6 +29,8 @@ public interface IPipelineModel
 public sealed record GenerationSettings(int MaxTokens, float Temperature, uint Seed, string? Grammar = null);
 
 public sealed record PairToJudge(string Instruction, string ResponseA, string ResponseB);
+
+public sealed record JudgeSample(PairToJudge Pair, uint Seed);
 
 public enum PairPosition { A, B }
 

@@ -5,17 +5,14 @@ public sealed class InstructionClassifier(IPipelineModel model, InstructionPool 
 {
     private const int MaxCategoryTokens = 16;
 
-    /// <summary>Classifies one instruction at a time and stores each result at once, so a restart skips what is done.</summary>
-    public async Task ClassifyPoolAsync(IReadOnlyList<string> categories, Action afterEach, CancellationToken cancellationToken)
-    {
-        foreach (var instruction in pool.Unclassified())
+    /// <summary>Stores each instruction's category as soon as it is known, so a restart skips what is done.</summary>
+    public Task ClassifyPoolAsync(IReadOnlyList<string> categories, int parallelism, Action afterEach, CancellationToken cancellationToken) =>
+        ItemWork.ForEachAsync(pool.Unclassified(), parallelism, async (instruction, token) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var category = await ClassifyAsync(instruction.Text, categories, cancellationToken);
+            var category = await ClassifyAsync(instruction.Text, categories, token);
             pool.SetCategory(instruction.Id, category, PipelinePrompts.ClassifyVersion);
             afterEach();
-        }
-    }
+        }, cancellationToken);
 
     public async Task<string> ClassifyAsync(string instruction, IReadOnlyList<string> categories, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ public sealed class IterationPipeline(
     private readonly InstructionClassifier classifier = new(model, pool);
     private readonly PairSynthesizer synthesizer = new(model, options.Value.MaxResponseTokens, options.Value.SynthesisTemperature);
     private readonly RejectionSampler sampler = new(model);
+    private readonly int parallelism = options.Value.ItemParallelism;
 
     /// <summary>Runs the iteration to completion; throws <see cref="IterationCanceledException"/> when canceled.</summary>
     public async Task RunAsync(IterationRecord iteration, CancellationToken cancellationToken)
@@ -31,7 +32,7 @@ public sealed class IterationPipeline(
         if (stage is IterationStage.Pending or IterationStage.Classify or IterationStage.Select)
         {
             Enter(id, IterationStage.Classify);
-            await classifier.ClassifyPoolAsync(options.Value.Categories, () => ItemDone(id), cancellationToken);
+            await classifier.ClassifyPoolAsync(options.Value.Categories, parallelism, () => ItemDone(id), cancellationToken);
             Enter(id, IterationStage.Select);
             var candidates = pool.Candidates(parameters.Categories, id, parameters.IncludeUsedInstructions);
             store.SaveSelection(id, BalancedSelection.Select(candidates, parameters.Categories, parameters.Instructions, parameters.Seed));
@@ -41,25 +42,25 @@ public sealed class IterationPipeline(
 
         if (stage is IterationStage.Synthesize)
         {
-            foreach (var pair in store.PairsInState(id, PairState.Selected))
+            await ItemWork.ForEachAsync(store.PairsInState(id, PairState.Selected), parallelism, async (pair, token) =>
             {
-                var synthesis = await synthesizer.SynthesizeAsync(parameters.Seed, pair.InstructionId, pair.Instruction, cancellationToken);
+                var synthesis = await synthesizer.SynthesizeAsync(parameters.Seed, pair.InstructionId, pair.Instruction, token);
                 store.SaveSynthesis(pair.Id, synthesis);
                 ItemDone(id);
-            }
+            }, cancellationToken);
             stage = IterationStage.Annotate;
             Enter(id, stage);
         }
 
         if (stage is IterationStage.Annotate)
         {
-            foreach (var pair in store.PairsInState(id, PairState.Synthesized))
+            await ItemWork.ForEachAsync(store.PairsInState(id, PairState.Synthesized), parallelism, async (pair, token) =>
             {
                 var annotation = await sampler.AnnotateAsync(parameters.Seed, pair.InstructionId, pair.Instruction, pair.Chosen!, pair.Rejected!,
-                    parameters.JudgmentsPerPair, parameters.Temperature, cancellationToken);
+                    parameters.JudgmentsPerPair, parameters.Temperature, token);
                 store.SaveAnnotation(pair.Id, annotation.Judgments, annotation.KeptSample);
                 ItemDone(id);
-            }
+            }, cancellationToken);
             stage = IterationStage.Dataset;
             Enter(id, stage);
         }

@@ -64,7 +64,7 @@ public sealed class IterationRunner(IterationStore store, IterationPipeline pipe
             // Shutting down: the iteration stays running and resumes at the next start.
             return;
         }
-        catch (OperationCanceledException e) when (e is IterationCanceledException || cancel.IsCancellationRequested)
+        catch (Exception) when (store.IsCancelRequested(iteration.Id))
         {
             store.SetStatus(iteration.Id, IterationStatus.Canceled);
             logger.LogInformation("Iteration {Number} canceled", iteration.Number);

@@ -28,11 +28,16 @@ public sealed class JudgeEnginePipelineModel(IJudgeEngine engine, IOptions<SelfT
         return result.Text;
     }
 
-    public async Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
     {
-        var request = new JudgeOnceRequest(pair.Instruction, pair.ResponseA, pair.ResponseB,
-            MaxReasoningTokens: options.Value.MaxJudgeReasoningTokens, Temperature: temperature, Seed: seed);
-        var result = await engine.JudgeOnceAsync(request, WorkPriority.Background, cancellationToken);
+        var requests = samples.Select(s => new JudgeOnceRequest(s.Pair.Instruction, s.Pair.ResponseA, s.Pair.ResponseB,
+            MaxReasoningTokens: options.Value.MaxJudgeReasoningTokens, Temperature: temperature, Seed: s.Seed)).ToList();
+        var results = await engine.JudgeManyAsync(requests, WorkPriority.Background, cancellationToken);
+        return results.Select(ToJudgment).ToList();
+    }
+
+    private static PipelineJudgment ToJudgment(JudgeOnceResult result)
+    {
         PairPosition? winner = result.Verdict switch
         {
             JudgePrompt.LabelA => PairPosition.A,

@@ -12,16 +12,16 @@ public sealed class RejectionSampler(IPipelineModel model)
     public async Task<PairAnnotation> AnnotateAsync(long iterationSeed, long instructionId, string instruction, string chosen, string rejected,
         int samples, float temperature, CancellationToken cancellationToken)
     {
-        var judgments = await Task.WhenAll(Enumerable.Range(0, samples).Select(async sample =>
+        var samplesToJudge = Enumerable.Range(0, samples).Select(sample =>
         {
-            var chosenPosition = ChosenPosition(sample);
-            var pair = chosenPosition == PairPosition.A
+            var pair = ChosenPosition(sample) == PairPosition.A
                 ? new PairToJudge(instruction, chosen, rejected)
                 : new PairToJudge(instruction, rejected, chosen);
-            var seed = SeedDerivation.Derive(iterationSeed, instructionId, "judge", sample);
-            var judgment = await model.JudgeAsync(pair, temperature, seed, cancellationToken);
-            return new JudgmentRecord(sample, chosenPosition, judgment.Winner, seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion);
-        }));
+            return new JudgeSample(pair, SeedDerivation.Derive(iterationSeed, instructionId, "judge", sample));
+        }).ToList();
+        var results = await model.JudgeAsync(samplesToJudge, temperature, cancellationToken);
+        var judgments = results.Select((judgment, sample) => new JudgmentRecord(sample, ChosenPosition(sample), judgment.Winner,
+            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion)).ToList();
         var correct = judgments.Where(j => j.Correct).ToList();
         int? kept = correct.Count == 0
             ? null

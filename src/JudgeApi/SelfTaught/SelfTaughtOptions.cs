@@ -20,6 +20,12 @@ public sealed class SelfTaughtOptions
     /// <summary>Sampling temperature of pair synthesis (responses and modified instructions).</summary>
     public float SynthesisTemperature { get; set; } = 0.7f;
 
+    /// <summary>
+    /// Items (classifications, pairs) worked on at once. Each is still recorded on its own as it finishes; more in
+    /// flight lets the engine batch their sequences together.
+    /// </summary>
+    public int ItemParallelism { get; set; } = 4;
+
     /// <summary>Directory of the pipeline database (set from <c>Judge:DataDir</c>).</summary>
     public string DataDir { get; set; } = "data";
 }

@@ -17,8 +17,8 @@ public static partial class SelfTaughtServiceCollectionExtensions
             .Configure(o => o.DataDir = configuration["Judge:DataDir"] ?? o.DataDir)
             .Validate(o => o.Categories.Count > 0 && o.Categories.All(c => CategoryName().IsMatch(c)),
                 "Judge:SelfTaught:Categories must list at least one category, each of lowercase letters, digits, '-' or '_'.")
-            .Validate(o => o.MaxInstructionLength > 0 && o.MaxResponseTokens > 0 && o.MaxJudgeReasoningTokens > 0 && o.SynthesisTemperature >= 0,
-                "Judge:SelfTaught:MaxInstructionLength, MaxResponseTokens and MaxJudgeReasoningTokens must be positive, SynthesisTemperature not negative.")
+            .Validate(o => o.MaxInstructionLength > 0 && o.MaxResponseTokens > 0 && o.MaxJudgeReasoningTokens > 0 && o.ItemParallelism > 0 && o.SynthesisTemperature >= 0,
+                "Judge:SelfTaught:MaxInstructionLength, MaxResponseTokens, MaxJudgeReasoningTokens and ItemParallelism must be positive, SynthesisTemperature not negative.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<IOptions<SelfTaughtOptions>>().Value.DataDir));

@@ -95,12 +95,13 @@ public sealed class IterationPipelineTests : IDisposable
         await Assert.ThrowsAsync<SimulatedCrashException>(() => fixture.RunAsync(new ScriptedPipelineModel { CrashOnJudgeCall = 22 }, iteration.Id));
         var atCrash = fixture.Store.View(iteration.Id)!;
         Assert.Equal(IterationStage.Annotate, atCrash.Stage);
-        Assert.Equal(20, atCrash.Progress.Judgments);
+        Assert.InRange(atCrash.Progress.Judgments, 4, 20);
+        Assert.Equal(0, atCrash.Progress.Judgments % 4);
 
         var resumed = new ScriptedPipelineModel();
         await fixture.RunAsync(resumed, iteration.Id);
 
-        Assert.Equal(48 - 20, resumed.JudgeCalls);
+        Assert.Equal(48 - atCrash.Progress.Judgments, resumed.JudgeCalls);
         Assert.Equal(0, resumed.GenerateCalls);
         var expected = uninterrupted.Store.View(reference.Id)!;
         var actual = fixture.Store.View(iteration.Id)!;
@@ -128,7 +129,10 @@ public sealed class IterationPipelineTests : IDisposable
         await Assert.ThrowsAsync<IterationCanceledException>(() => fixture.RunAsync(model, iteration.Id));
 
         var view = fixture.Store.View(iteration.Id)!;
-        Assert.Equal((6, 2, 1), (view.Progress.Pairs, view.Progress.Judgments, view.Progress.Kept));
-        Assert.Equal(5, fixture.Store.PairsInState(iteration.Id, PairState.Synthesized).Count);
+        var annotated = fixture.Store.PairsInState(iteration.Id, PairState.Annotated).Count;
+        Assert.Equal(6, view.Progress.Pairs);
+        Assert.InRange(annotated, 1, 5);
+        Assert.Equal(2 * annotated, view.Progress.Judgments);
+        Assert.Equal(6 - annotated, fixture.Store.PairsInState(iteration.Id, PairState.Synthesized).Count);
     }
 }

@@ -10,6 +10,7 @@ namespace JudgeApi.Tests.SelfTaught;
 internal sealed partial class ScriptedPipelineModel : IPipelineModel
 {
     private int judgeCalls;
+    private int generateCalls;
 
     /// <summary>Decides, per judged pair and seed, whether the judge picks the rejected response.</summary>
     public Func<PairToJudge, uint, bool> JudgeIsWrong { get; init; } = (_, seed) => seed % 4 == 0;
@@ -25,7 +26,7 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
 
     public int JudgeCalls => judgeCalls;
 
-    public int GenerateCalls { get; private set; }
+    public int GenerateCalls => generateCalls;
 
     public string JudgePromptVersion => "scripted-judge/v1";
 
@@ -34,7 +35,7 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
     public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);
-        GenerateCalls++;
+        Interlocked.Increment(ref generateCalls);
         if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
         {
             var instruction = Embedded(userPrompt);
@@ -48,15 +49,21 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
         return $"Answer to: {userPrompt}";
     }
 
-    public Task<PipelineJudgment> JudgeAsync(PairToJudge pair, float temperature, uint seed, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<PipelineJudgment>>(samples.Select(Judge).ToList());
+    }
+
+    private PipelineJudgment Judge(JudgeSample sample)
+    {
         if (Interlocked.Increment(ref judgeCalls) == CrashOnJudgeCall)
             throw new SimulatedCrashException();
+        var pair = sample.Pair;
         var chosen = pair.ResponseA == $"Answer to: {pair.Instruction}" ? PairPosition.A : PairPosition.B;
-        var winner = JudgeIsWrong(pair, seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
-        var reasoning = $"Reasoning with seed {seed}.";
-        return Task.FromResult(new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1));
+        var winner = JudgeIsWrong(pair, sample.Seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
+        var reasoning = $"Reasoning with seed {sample.Seed}.";
+        return new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1);
     }
 
     public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>

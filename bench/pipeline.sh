@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Self-taught pipeline benchmark: one iteration (classify the pool, select, synthesise pairs, annotate by rejection
+# sampling, build the dataset) through the real service, timed per stage from GET /iterations/{id}.
+# pairs_per_min = synthesised pairs over the synthesis stage's wall time (3 generations each: y_w, x', y_l);
+# judgments_per_min = judgments over the annotation stage's wall time (one judge prompt + reasoning each).
+# Ends with one line `pipeline pairs_per_min=<x> judgments_per_min=<y>`.
+# Usage: bench/run.sh pipeline [model.gguf]   (default: the generated smollm2-135m q8_0 model)
+# BENCH_PAIRS (default 16) instructions per iteration, BENCH_JUDGMENTS (default 4) judgments per pair,
+# BENCH_TOKENS (default 128) token budget of each response and of each judgment's reasoning,
+# BENCH_SEQUENCES (default 16) engine sequences, BENCH_PARALLELISM (default 4) pipeline items in flight.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PAIRS="${BENCH_PAIRS:-16}" JUDGMENTS="${BENCH_JUDGMENTS:-4}" TOKENS="${BENCH_TOKENS:-128}"
+SEQUENCES="${BENCH_SEQUENCES:-16}" PARALLELISM="${BENCH_PARALLELISM:-4}"
+results="$BENCH_REPO_ROOT/bench/results"
+data="$results/pipeline-data"
+mkdir -p "$results"
+rm -rf "$data"
+
+model="${1:-$(make_bench_model smollm2-135m q8_0)}"
+bench_log "building the service (Release)"
+nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet >&2
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+url="http://127.0.0.1:$port"
+bench_log "starting the service on $url with $model, $BENCH_THREADS threads, $SEQUENCES sequences"
+dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll" --urls "$url" \
+    --Judge:ModelPath="$model" --Judge:Threads="$BENCH_THREADS" --Judge:Sequences="$SEQUENCES" --Judge:ContextSize=2048 \
+    --Judge:DataDir="$data" --Judge:SelfTaught:MaxResponseTokens="$TOKENS" \
+    --Judge:SelfTaught:MaxJudgeReasoningTokens="$TOKENS" --Judge:SelfTaught:ItemParallelism="$PARALLELISM" \
+    --Logging:LogLevel:Default=Warning >"$results/pipeline-service.log" 2>&1 &
+service_pid=$!
+trap 'kill "$service_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 600); do
+    curl -sf "$url/health/ready" >/dev/null && break
+    kill -0 "$service_pid" 2>/dev/null || { bench_log "the service exited; see $results/pipeline-service.log"; exit 1; }
+    sleep 0.5
+done
+
+bench_log "one iteration: $PAIRS instructions, $JUDGMENTS judgments per pair, $TOKENS-token budgets"
+python3 - "$url" "$PAIRS" "$JUDGMENTS" "$data/pipeline.db" <<'PY' | tee "$results/pipeline.json" >&2
+import json, sqlite3, sys, time, urllib.request
+url, pairs, judgments, db = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url + path, data, {"Content-Type": "application/json"}, method=method)
+    with urllib.request.urlopen(req, timeout=600) as r:
+        return json.load(r)
+topics = ["a binary search in Python", "the sum of the first {n} odd numbers", "why the sky is blue",
+          "a haiku about autumn", "the capital of Australia", "names for a coffee shop", "a proof that sqrt(2) is irrational"]
+pool = [f"Question {n}: explain or write {t.format(n=n)}." for n in range(pairs) for t in topics][: pairs * 2]
+call("POST", "/instructions", pool)
+iteration = call("POST", "/iterations", {"instructions": pairs, "judgmentsPerPair": judgments, "train": False, "seed": 1})
+entered, stage, start = {}, None, time.time()
+while True:
+    view = call("GET", f"/iterations/{iteration['id']}")
+    if view["stage"] != stage:
+        stage = view["stage"]
+        entered.setdefault(stage, time.time() - start)
+    if view["status"] in ("succeeded", "failed", "canceled"):
+        break
+    time.sleep(0.25)
+total = time.time() - start
+if view["status"] != "succeeded":
+    sys.exit(f"iteration {view['status']}: {view.get('error')}")
+order = ["classify", "select", "synthesize", "annotate", "dataset", "done"]
+marks = [(s, entered[s]) for s in order if s in entered]
+durations = {s: (marks[i + 1][1] if i + 1 < len(marks) else total) - t for i, (s, t) in enumerate(marks)}
+with sqlite3.connect(db) as c:
+    chars = c.execute("SELECT AVG(LENGTH(chosen)), AVG(LENGTH(modified_instruction)), AVG(LENGTH(rejected)) FROM pairs").fetchone()
+    judge_chars = c.execute("SELECT AVG(LENGTH(completion)) FROM judgments").fetchone()[0]
+p, j = view["progress"], view["progress"]["judgments"]
+print(json.dumps({
+    "pool": len(pool), "pairs": p["pairs"], "judgments": j, "kept": p["kept"], "discarded": p["discarded"],
+    "seconds": {k: round(v, 1) for k, v in durations.items()}, "total_s": round(total, 1),
+    "pairs_per_min": round(p["pairs"] / durations["synthesize"] * 60, 2),
+    "judgments_per_min": round(j / durations["annotate"] * 60, 2),
+    "classifications_per_min": round(len(pool) / durations.get("classify", float("nan")) * 60, 2),
+    "avg_chars": {"y_w": round(chars[0] or 0), "x_prime": round(chars[1] or 0), "y_l": round(chars[2] or 0), "judgment": round(judge_chars or 0)},
+    "metrics": view["metrics"]}))
+PY
+kill "$service_pid" 2>/dev/null || true
+jq -r '"pipeline pairs_per_min=\(.pairs_per_min) judgments_per_min=\(.judgments_per_min)"' "$results/pipeline.json"

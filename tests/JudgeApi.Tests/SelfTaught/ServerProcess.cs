@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using JudgeApi.Tests.Service;
+
+namespace JudgeApi.Tests.SelfTaught;
+
+/// <summary>
+/// The real host as a child process (the JudgeApi build copied next to the tests) on a free loopback port, with an
+/// operator key, the service tests' generated tiny model and small token budgets, so a test can SIGKILL it and start it again.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    public const string OperatorKey = "pipeline-operator-key";
+    public const string ClientKey = "pipeline-client-key";
+
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ServerProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+        Client = Connect(OperatorKey);
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>A client sending the operator key.</summary>
+    public HttpClient Client { get; }
+
+    public HttpClient Connect(string? key)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(5) };
+        if (key is not null)
+            client.DefaultRequestHeaders.Add("X-API-Key", key);
+        return client;
+    }
+
+    public static async Task<ServerProcess> StartAsync(string dataDir)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var settings = new Dictionary<string, string>
+        {
+            ["urls"] = address.ToString().TrimEnd('/'),
+            ["Judge:ModelPath"] = TestModel.Tiny,
+            ["Judge:DataDir"] = dataDir,
+            ["Judge:Threads"] = "1",
+            ["Judge:Sequences"] = "4",
+            ["Judge:ContextSize"] = "1024",
+            ["Judge:SelfTaught:MaxResponseTokens"] = "8",
+            ["Judge:SelfTaught:MaxJudgeReasoningTokens"] = "8",
+            ["Auth:OperatorKeys:0"] = OperatorKey,
+            ["Auth:ClientKeys:0"] = ClientKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "JudgeApi.dll"));
+        foreach (var (key, value) in settings)
+            start.ArgumentList.Add($"--{key}={value}");
+        var process = Process.Start(start)!;
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, e) => server.Log(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Log(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    private void Log(string? line)
+    {
+        if (line is not null)
+            lock (output)
+                output.AppendLine(line);
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            if (process.HasExited)
+                break;
+            try
+            {
+                using var response = await Client.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"The server did not become ready. Its output:\n{output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!process.HasExited)
+            await KillAsync();
+        process.Dispose();
+    }
+}
