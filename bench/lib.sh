@@ -57,6 +57,32 @@ build_llama_tools() {
     echo "$root/build/bin"
 }
 
+# Directory of the pinned natives our binding loads (node_modules, fetched by the first dotnet build).
+pinned_natives_dir() {
+    ensure_llama_source
+    echo "$BENCH_REPO_ROOT/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64"
+}
+
+# Runs one of the built llama.cpp tools on the pinned natives instead of its own build, so that it executes
+# exactly the native code our binding executes and a comparison measures only the harness around it.
+# The tools need the sonames of their own build (libllama.so.0, …); a directory of links maps those names
+# to the pinned files, and the working directory is the natives directory because ggml_backend_load_all()
+# looks for the CPU backend variants (libggml-cpu-<arch>.so) there. Pass absolute paths as arguments.
+# Usage: run_llama_tool_on_pinned_natives <tool> [args...]
+run_llama_tool_on_pinned_natives() {
+    local tool="$1" natives tools links
+    shift
+    natives="$(pinned_natives_dir)"
+    tools="$(build_llama_tools)" || return 1
+    links="$(dirname "$(dirname "$tools")")/pinned-natives-links"
+    mkdir -p "$links"
+    ln -sfn "$natives/libllama.v0.5.0.so" "$links/libllama.so.0"
+    ln -sfn "$natives/libggml.v0.5.0.so" "$links/libggml.so.0"
+    ln -sfn "$natives/libggml-base.so" "$links/libggml-base.so.0"
+    ln -sfn "$natives/libllama-common.so" "$links/libllama-common.so.0"
+    (cd "$natives" && LD_LIBRARY_PATH="$links:$natives" exec "$tools/$tool" "$@")
+}
+
 # Generates a realistic-shape benchmark model (real dimensions, random weights) once and prints its path.
 # Usage: make_bench_model [preset=smollm2-135m] [type=q8_0]
 make_bench_model() {

@@ -2,14 +2,21 @@ using System.Text.Json;
 
 namespace JudgeApi.Bench;
 
-/// <summary>Reads the tests of a `llama-bench -o json` report as <see cref="ThroughputSample"/>s.</summary>
-public static class LlamaBenchReport
+/// <summary>The tests of one `llama-bench -o json` report, under a label saying which llama-bench ran.</summary>
+public sealed record LlamaBenchReport(string Label, IReadOnlyList<ThroughputSample> Tests)
 {
-    public static IReadOnlyList<ThroughputSample> Read(string path)
+    /// <summary>Reads "label=path" (as given to --reference).</summary>
+    public static LlamaBenchReport Parse(string labelAndPath)
     {
+        var split = labelAndPath.IndexOf('=');
+        if (split <= 0 || split == labelAndPath.Length - 1)
+            throw new ArgumentException($"--reference takes label=path, not '{labelAndPath}'.");
+        var path = labelAndPath[(split + 1)..];
         using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.EnumerateArray().Select(ToSample).ToList();
+        return new LlamaBenchReport(labelAndPath[..split], document.RootElement.EnumerateArray().Select(ToSample).ToList());
     }
+
+    public ThroughputSample? Find(string test) => Tests.FirstOrDefault(t => t.Test == test);
 
     private static ThroughputSample ToSample(JsonElement test)
     {

@@ -2,13 +2,17 @@ using System.CommandLine;
 using JudgeApi.Bench;
 using JudgeApi.Llama;
 
-// Measures our binding's pp/tg throughput (EngineThroughput) and compares it with a llama-bench JSON report.
+// Measures our binding's pp/tg throughput (EngineThroughput) and compares it with llama-bench JSON reports.
 var modelOption = new Option<FileInfo>("--model") { Description = "GGUF model to benchmark", Required = true };
 var threadsOption = new Option<int>("--threads") { Description = "CPU threads for prompt and generation", DefaultValueFactory = _ => 2 };
 var promptOption = new Option<int>("--prompt") { Description = "prompt tokens of the pp test", DefaultValueFactory = _ => 512 };
 var genOption = new Option<int>("--gen") { Description = "generated tokens of the tg test", DefaultValueFactory = _ => 128 };
 var repsOption = new Option<int>("--reps") { Description = "timed repetitions per test", DefaultValueFactory = _ => 3 };
-var referenceOption = new Option<FileInfo?>("--llama-bench-json") { Description = "llama-bench -o json report to compare with" };
+var referenceOption = new Option<string[]>("--reference")
+{
+    Description = "label=path of a llama-bench -o json report to show next to ours (repeatable; ratios are against the first)",
+    DefaultValueFactory = _ => [],
+};
 
 var root = new RootCommand("Prompt-processing and generation throughput of JudgeApi.Llama, side by side with llama-bench")
 {
@@ -23,6 +27,7 @@ root.SetAction(parse =>
         return 2;
     }
 
+    var references = parse.GetValue(referenceOption)!.Select(LlamaBenchReport.Parse).ToList();
     using var model = LlamaModel.Load(parse.GetValue(modelOption)!.FullName);
     var throughput = new EngineThroughput(model, parse.GetValue(threadsOption));
     var ours = new[]
@@ -30,11 +35,10 @@ root.SetAction(parse =>
         throughput.PromptProcessing(parse.GetValue(promptOption), reps),
         throughput.Generation(parse.GetValue(genOption), reps),
     };
-    var reference = parse.GetValue(referenceOption) is { } report ? LlamaBenchReport.Read(report.FullName) : [];
 
     Console.WriteLine($"model: {model.Description}, {model.ParameterCount / 1e6:F1}M params, {model.SizeBytes / 1048576.0:F1} MiB; threads {parse.GetValue(threadsOption)}, {reps} reps");
-    ComparisonTable.Print(Console.Out, ours, reference);
-    Console.WriteLine(ComparisonTable.RatioLine(ours, reference));
+    ComparisonTable.Print(Console.Out, ours, references);
+    Console.WriteLine(ComparisonTable.RatioLine(ours, references));
     return 0;
 });
 return root.Parse(args).Invoke();
