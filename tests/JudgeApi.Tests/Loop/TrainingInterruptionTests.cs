@@ -37,7 +37,7 @@ public sealed class TrainingInterruptionTests
         using var data = new TempDirectory();
         var settings = LoopTestApi.TinySettings(data.Path, promotionMargin: -1);
         string id;
-        await using (var doomed = await ServerProcess.StartAsync([.. settings, LongTraining]))
+        await using (var doomed = await ServerProcess.StartAsync(data.Path, [.. settings, LongTraining]))
         {
             await LoopTestApi.ImportInstructionsAsync(doomed.Client, 10);
             id = await LoopTestApi.QueueIterationAsync(doomed.Client);
@@ -48,7 +48,7 @@ public sealed class TrainingInterruptionTests
         Assert.DoesNotContain(Directory.GetFiles(adapters), f => f.EndsWith(".gguf", StringComparison.Ordinal));
 
         // The restart trains for one epoch so the test stays short; the stage starts over from a clean slate either way.
-        await using var restarted = await ServerProcess.StartAsync(settings);
+        await using var restarted = await ServerProcess.StartAsync(data.Path, settings);
         var view = await LoopTestApi.WaitFinishedAsync(restarted.Client, id);
 
         Assert.Equal("succeeded", view["status"]!.GetValue<string>());
