@@ -4,7 +4,7 @@ namespace JudgeApi.SelfTaught;
 
 /// <summary>
 /// The fixed synthetic evaluation set: built once, at the first evaluation, from pool instructions no iteration has
-/// used, with the same pair synthesis the iterations use; stored, and excluded from every later selection, so every
+/// used (<c>Judge:Evaluation:HeldOutPairs</c> of them, at most half of those unused), with the same pair synthesis the iterations use; stored, and excluded from every later selection, so every
 /// iteration is scored on the same pairs and none is ever trained on.
 /// </summary>
 public sealed class HeldOutSet(PipelineDatabase database, IPipelineModel model, IOptions<SelfTaughtOptions> selfTaught, IOptions<LoopOptions> options)
@@ -18,7 +18,9 @@ public sealed class HeldOutSet(PipelineDatabase database, IPipelineModel model, 
             return ReadPairs();
 
         var unused = UnusedInstructions();
-        var picked = unused.OrderBy(i => SeedDerivation.Derive(Seed, i.Id, "heldout", 0)).Take(options.Value.Evaluation.HeldOutPairs).ToList();
+        // At most half of what is still unused, so later iterations keep fresh instructions to train on.
+        var size = Math.Min(options.Value.Evaluation.HeldOutPairs, unused.Count / 2);
+        var picked = unused.OrderBy(i => SeedDerivation.Derive(Seed, i.Id, "heldout", 0)).Take(size).ToList();
         var synthesizer = new PairSynthesizer(model, selfTaught.Value.MaxResponseTokens, selfTaught.Value.SynthesisTemperature);
         var pairs = await Task.WhenAll(picked.Select(async instruction =>
             (instruction.Id, instruction.Text, Synthesis: await synthesizer.SynthesizeAsync(Seed, instruction.Id, instruction.Text, cancellationToken))));

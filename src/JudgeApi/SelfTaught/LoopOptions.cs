@@ -62,7 +62,7 @@ public sealed class LoopTrainingOptions
 /// <summary>How candidates are scored (<c>Judge:Evaluation:*</c>).</summary>
 public sealed class LoopEvaluationOptions
 {
-    /// <summary>Size of the fixed synthetic held-out set, built once from pool instructions no iteration has used.</summary>
+    /// <summary>Size of the fixed synthetic held-out set, built once from pool instructions no iteration has used (at most half of them).</summary>
     public int HeldOutPairs { get; set; } = 100;
 
     /// <summary>"reasoning" (judge writes its reasoning first) or "direct" (verdict only; much faster).</summary>
