@@ -45,7 +45,7 @@ public class GeneratedModelRunTests
         Assert.EndsWith("<|im_start|>assistant\n", prompt);
         var tokens = model.Tokenize(prompt, addSpecial: true, parseSpecial: true);
 
-        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 256, BatchSize = 64, MicroBatchSize = 64, Threads = 2 });
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 256, BatchSize = 64, MicroBatchSize = 64, Threads = 1 });
         using var batch = new LlamaBatch(64);
         for (var i = 0; i < tokens.Length; i++)
             batch.Add(tokens[i], i, 0, logits: i == tokens.Length - 1);
@@ -73,7 +73,7 @@ public class GeneratedModelRunTests
     private static float[] PromptLogits(TestModelSpec spec)
     {
         using var model = LlamaModel.Load(TestModels.PathOf(spec));
-        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 128, BatchSize = 64, MicroBatchSize = 64, Threads = 2 });
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 128, BatchSize = 64, MicroBatchSize = 64, Threads = 1 });
         return TinyModelFixture.DecodeLast(context, model.Tokenize("Which response follows the instruction better?", addSpecial: true));
     }
 

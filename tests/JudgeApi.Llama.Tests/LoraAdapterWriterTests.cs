@@ -55,7 +55,7 @@ public class LoraAdapterWriterTests
         using var model = LlamaModel.Load(TestModels.Tiny());
         using var activeAdapter = LoraAdapter.Load(model, active);
         using var zeroAdapter = LoraAdapter.Load(model, zero);
-        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 128, BatchSize = 32, MicroBatchSize = 32, Threads = 2 });
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 128, BatchSize = 32, MicroBatchSize = 32, Threads = 1 });
         var tokens = model.Tokenize("Response A is better than response B.", addSpecial: true);
 
         float[] Logits(LoraAdapter? adapter)

@@ -156,6 +156,9 @@ internal sealed class GgufWriter : IDisposable
     private static string CheckKey(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        // gguf aborts the process when this key is set with any type but u32; the writer keeps the default alignment
+        if (key == "general.alignment")
+            throw new ArgumentException("general.alignment is managed by gguf; do not set it.", nameof(key));
         return key;
     }
 }
