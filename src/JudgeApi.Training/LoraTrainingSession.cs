@@ -27,7 +27,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
 
     public LoraTrainingSession(string modelPath, IReadOnlyList<string> targets, int rank, float alpha, int seed, int threads)
     {
-        LlamaRuntime.Initialize();
+        LlamaRuntime.EnsureInitialized();
         using var gguf = GgufFile.Open(modelPath);
         Hyperparameters = ModelHyperparameters.Read(gguf);
         _graphSize = (nuint)(2048 + 512 * Hyperparameters.LayerCount);

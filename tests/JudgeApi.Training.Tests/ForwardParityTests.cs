@@ -9,10 +9,15 @@ public sealed class ForwardParityTests
     private static readonly int[] Tokens = [1, 17, 305, 42, 7, 993, 12, 4, 88, 2031, 5, 9, 640, 33];
 
     /// <summary>
-    /// Measured: ~4e-6 on F32 bases (float summation order); Q8_0 bases match exactly, since both sides run the
-    /// same quantized kernels on the same activations. Both are held to 1e-3.
+    /// F32 bases: measured ~4e-6 (float summation order), held to 1e-3. Q8_0 bases: both sides quantize the
+    /// activations of every Q8_0 matmul to 8 bits, so a float-rounding difference upstream occasionally lands on
+    /// the other side of a rounding step and moves a logit by up to ~1e-2 (measured: 0 without an adapter, up to
+    /// 8e-3 with a large random one); held to 2e-2.
     /// </summary>
-    private const float Bound = 1e-3f;
+    private const float F32Bound = 1e-3f;
+    private const float Q8Bound = 2e-2f;
+
+    private static float BoundFor(GgmlType type) => type == GgmlType.F32 ? F32Bound : Q8Bound;
 
     [Theory]
     [InlineData("llama", GgmlType.F32)]
@@ -28,7 +33,7 @@ public sealed class ForwardParityTests
         ZeroB(session);
 
         var diff = MaxAbsDifference(session, path, adapterPath: null);
-        Assert.True(diff < Bound, $"{architecture} {type}: max |ours - llama.cpp| = {diff} (bound {Bound})");
+        Assert.True(diff < BoundFor(type), $"{architecture} {type}: max |ours - llama.cpp| = {diff} (bound {BoundFor(type)})");
     }
 
     [Theory]
@@ -47,11 +52,11 @@ public sealed class ForwardParityTests
         LoraAdapterWriter.Write(adapterPath, path, session.Lora.Alpha, session.Lora.Export());
 
         var diff = MaxAbsDifference(session, path, adapterPath);
-        Assert.True(diff < Bound, $"{architecture} {type} with adapter: max |ours - llama.cpp| = {diff} (bound {Bound})");
+        Assert.True(diff < BoundFor(type), $"{architecture} {type} with adapter: max |ours - llama.cpp| = {diff} (bound {BoundFor(type)})");
 
         // the adapter must matter, or this test would not tell a dropped adapter from a loaded one
         var withoutAdapter = MaxAbsDifference(session, path, adapterPath: null);
-        Assert.True(withoutAdapter > 10 * Bound, $"the random adapter changed the logits by only {withoutAdapter}");
+        Assert.True(withoutAdapter > 10 * BoundFor(type), $"the random adapter changed the logits by only {withoutAdapter}");
     }
 
     private static float MaxAbsDifference(LoraTrainingSession session, string modelPath, string? adapterPath)
