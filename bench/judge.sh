@@ -76,7 +76,7 @@ kill "$service_pid" 2>/dev/null || true
 
 pp="$(jq -s '[.[] | select(.mode == "reasoning")][0].prompt_tokens_per_judgment | floor' "$results/judge.jsonl")"
 bench_log "llama-batched-bench: npp=$pp ntg=$GEN npl=2,8,32 (both orders of 1, 4, 16 clients), $BENCH_THREADS threads"
-"$tools/llama-batched-bench" -m "$model" -c $((32 * (pp + GEN + 16))) -b 512 -ub 512 -kvu -t "$BENCH_THREADS" \
+"$tools/llama-batched-bench" -m "$model" -c $((32 * 1024)) -b 512 -ub 512 -t "$BENCH_THREADS" \
     -npp "$pp" -ntg "$GEN" -npl 2,8,32 --output-format jsonl 2>/dev/null | grep '^{' >"$results/judge-batched-bench.jsonl"
 
 jq -rs --slurpfile ours "$results/judge.jsonl" '

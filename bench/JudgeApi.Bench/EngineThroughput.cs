@@ -33,6 +33,27 @@ public sealed class EngineThroughput(LlamaModel model, int threads)
         return Time($"tg{genTokens}", genTokens, repetitions, context, () => DecodeGenerated(context, batch, genTokens));
     }
 
+    /// <summary>
+    /// Managed cost of filling a batch (argument checks and writes into the native llama_batch), the part of
+    /// our binding that grows with the prompt; reported next to the decode time per token it competes with.
+    /// </summary>
+    public double BatchAddNanosecondsPerToken(int tokens, int rounds)
+    {
+        using var batch = new LlamaBatch(tokens);
+        var ids = Enumerable.Range(0, tokens).Select(_ => RandomToken()).ToArray();
+        void Fill()
+        {
+            batch.Clear();
+            for (var i = 0; i < tokens; i++)
+                batch.Add(ids[i], i, 0, logits: i == tokens - 1);
+        }
+        Fill();
+        var start = Stopwatch.GetTimestamp();
+        for (var r = 0; r < rounds; r++)
+            Fill();
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / ((double)tokens * rounds);
+    }
+
     private LlamaContext CreateContext(int tokens) => new(model, new ContextOptions
     {
         ContextSize = tokens,

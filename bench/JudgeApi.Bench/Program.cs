@@ -38,6 +38,8 @@ root.SetAction(parse =>
 
     Console.WriteLine($"model: {model.Description}, {model.ParameterCount / 1e6:F1}M params, {model.SizeBytes / 1048576.0:F1} MiB; threads {parse.GetValue(threadsOption)}, {reps} reps");
     ComparisonTable.Print(Console.Out, ours, references);
+    var addNs = throughput.BatchAddNanosecondsPerToken(parse.GetValue(promptOption), rounds: 2000);
+    Console.WriteLine($"binding overhead: LlamaBatch.Add {addNs:F1} ns/token, {addNs * ours[0].AvgTokensPerSecond / 1e7:F4}% of the decode time of a {ours[0].Test} token");
     Console.WriteLine(ComparisonTable.RatioLine(ours, references));
     return 0;
 });

@@ -65,6 +65,9 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
             BatchSize = _options.BatchSize,
             MicroBatchSize = _options.BatchSize,
             Sequences = _options.Sequences,
+            // One KV stream per sequence: each judgment attends over its own tokens only, not over every
+            // sequence's cells as a unified cache would (which grows the attention cost with the parallelism).
+            KvUnified = false,
             Threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount,
         });
 

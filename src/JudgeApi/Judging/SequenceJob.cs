@@ -33,7 +33,14 @@ internal sealed class SequenceJob(int[] prompt, SequenceJobKind kind, LlamaSampl
     public CancellationToken CancellationToken { get; } = cancellationToken;
     public TaskCompletionSource<SequenceOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Dispose() => Sampler?.Dispose();
+    /// <summary>Wakes the scheduler when the caller cancels; released with the job so long-lived tokens do not collect them.</summary>
+    public CancellationTokenRegistration WakeOnCancel { get; set; }
+
+    public void Dispose()
+    {
+        WakeOnCancel.Dispose();
+        Sampler?.Dispose();
+    }
 }
 
 /// <param name="Text">Generated text (reasoning for a judgment, cut before the verdict).</param>

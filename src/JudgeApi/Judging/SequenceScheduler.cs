@@ -61,13 +61,13 @@ internal sealed class SequenceScheduler : IDisposable
     public Task<SequenceOutcome>[] Enqueue(IReadOnlyList<SequenceJob> jobs)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        foreach (var job in jobs)
+            job.WakeOnCancel = job.CancellationToken.Register(Wake);
         lock (_queueGate)
         {
             foreach (var job in jobs)
                 (job.Priority == WorkPriority.Interactive ? _interactive : _background).Enqueue(job);
         }
-        foreach (var job in jobs)
-            job.CancellationToken.Register(Wake);
         Wake();
         return jobs.Select(j => j.Completion.Task).ToArray();
     }
@@ -94,7 +94,10 @@ internal sealed class SequenceScheduler : IDisposable
         foreach (var slot in _slots.Where(s => s.Job is not null))
             Finish(slot, job => job.Completion.TrySetCanceled());
         while (TryDequeue(out var job))
+        {
             job.Completion.TrySetCanceled();
+            job.Dispose();
+        }
     }
 
     private bool TryDequeue(out SequenceJob job)

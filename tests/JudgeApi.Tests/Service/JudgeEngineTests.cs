@@ -53,9 +53,10 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
 
         var results = await Engine.JudgeManyAsync(requests, WorkPriority.Interactive, CancellationToken.None);
 
-        // Identical prompts in two sequences of one batch agree up to float rounding.
-        Assert.Equal(results[0].ProbabilityA, results[2].ProbabilityA, 5);
-        Assert.NotEqual(results[0].ProbabilityA, results[1].ProbabilityA, 5);
+        // Identical prompts in two sequences agree up to the rounding of differently composed batches.
+        Assert.Equal(results[0].ProbabilityA, results[2].ProbabilityA, 0.005);
+        Assert.True(Math.Abs(results[0].ProbabilityA - results[1].ProbabilityA) > 0.01,
+            $"swapped order gave {results[1].ProbabilityA}, original {results[0].ProbabilityA}");
     }
 
     [Fact]
