@@ -15,8 +15,9 @@ public static class InstructionsApi
         group.MapPost("/", ImportAsync)
             .Accepts<string[]>("application/json", "application/x-ndjson")
             .Produces<ImportOutcome>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/stats", (InstructionPool pool) => TypedResults.Ok(pool.Stats()));
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Add instructions: a JSON array of strings or { instruction, category? }, or NDJSON (also ShareGPT/WildChat conversations).");
+        group.MapGet("/stats", (InstructionPool pool) => TypedResults.Ok(pool.Stats())).WithSummary("Pool size by category, unclassified and used counts.");
         return group;
     }
 

@@ -13,14 +13,16 @@ public static class IterationsApi
     public static RouteGroupBuilder MapIterationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/iterations").WithTags("Iterations").RequireAuthorization(AuthRoles.OperatorPolicy);
-        group.MapPost("/", Create).AddEndpointFilter<ValidationFilter<IterationRequest>>().ProducesValidationProblem();
-        group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews()));
+        group.MapPost("/", Create).AddEndpointFilter<ValidationFilter<IterationRequest>>().ProducesValidationProblem()
+            .WithSummary("Queue a self-taught iteration; 202 with Location /iterations/{id}.");
+        group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews())).WithSummary("All iterations, newest first.");
         group.MapGet("/{id}", (string id, IterationStore store) =>
-            store.View(id) is { } view ? Results.Ok(view) : NotFound(id));
+            store.View(id) is { } view ? Results.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
         group.MapGet("/{id}/events", (string id, IterationStore store, IterationEvents events, CancellationToken cancellationToken) =>
-            store.Find(id) is null ? NotFound(id) : TypedResults.ServerSentEvents(Watch(id, store, events, cancellationToken)));
-        group.MapPost("/{id}/cancel", Cancel);
-        group.MapGet("/{id}/dataset", Dataset);
+            store.Find(id) is null ? NotFound(id) : TypedResults.ServerSentEvents(Watch(id, store, events, cancellationToken)))
+            .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel at the next item boundary; what was done stays.");
+        group.MapGet("/{id}/dataset", Dataset).WithSummary("The training examples as NDJSON chat messages (TRL format).");
         return group;
     }
 

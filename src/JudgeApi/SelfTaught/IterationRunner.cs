@@ -48,12 +48,13 @@ public sealed class IterationRunner(IterationStore store, IterationPipeline pipe
             current = (iteration.Id, cancel);
         try
         {
+            if (iteration.Status == IterationStatus.Running)
+                logger.LogInformation("Resuming iteration {Number} at stage {Stage}", iteration.Number, iteration.Stage);
+            // A cancel can land between picking the iteration and starting it: a queued one is then already canceled.
+            if (!store.MarkRunning(iteration.Id))
+                return;
             if (iteration.CancelRequested)
                 throw new IterationCanceledException();
-            if (iteration.Status != IterationStatus.Running)
-                store.SetStatus(iteration.Id, IterationStatus.Running);
-            else
-                logger.LogInformation("Resuming iteration {Number} at stage {Stage}", iteration.Number, iteration.Stage);
             events.Changed(iteration.Id);
             await pipeline.RunAsync(iteration with { Status = IterationStatus.Running }, cancel.Token);
             store.SetStatus(iteration.Id, IterationStatus.Succeeded);

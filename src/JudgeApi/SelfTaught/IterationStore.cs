@@ -76,6 +76,19 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
     public void SetStatus(string id, string status, string? error = null) =>
         Update(id, "status = $value, error = $error", status, error);
 
+    /// <summary>Moves a queued iteration to running; false when it was canceled (or finished) in the meantime.</summary>
+    public bool MarkRunning(string id)
+    {
+        using var connection = database.Open();
+        using var command = Command(connection, null, $"""
+            UPDATE iterations SET status = '{IterationStatus.Running}', updated_at = $now
+            WHERE id = $id AND status IN ('{IterationStatus.Queued}', '{IterationStatus.Running}')
+            """);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$now", Now());
+        return command.ExecuteNonQuery() == 1;
+    }
+
     public void SetStage(string id, string stage) => Update(id, "stage = $value", stage);
 
     public CancelOutcome RequestCancel(string id)
