@@ -14,18 +14,21 @@ public static class AdaptersApi
     public static RouteGroupBuilder MapAdaptersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/adapters").WithTags("Adapters").RequireAuthorization(AuthRoles.OperatorPolicy);
-        group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()));
-        group.MapPost("/{id}/activate", Activate).Produces<AdapterView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()))
+            .WithSummary("Every stored adapter: iteration, created, base model hash, rank, alpha, metrics, active flag.");
+        group.MapPost("/{id}/activate", Activate).Produces<AdapterView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs.");
         group.MapPost("/deactivate", (AdapterRegistry registry) =>
         {
             registry.Deactivate();
             return TypedResults.Ok(registry.List());
-        });
+        }).WithSummary("Roll back to the base model alone.");
         group.MapPost("/", UploadAsync)
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<AdapterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithSummary("Upload a GGUF LoRA adapter (multipart, one file part); checked against the base model before it is stored.");
         return group;
     }
 
