@@ -26,6 +26,6 @@ public sealed class SelfTaughtOptions
     /// </summary>
     public int ItemParallelism { get; set; } = 4;
 
-    /// <summary>Directory of the pipeline database (set from <c>Judge:DataDir</c>).</summary>
+    /// <summary>Directory of the pipeline database (set from <c>Judge:DataDir</c>; relative to the content root).</summary>
     public string DataDir { get; set; } = "data";
 }

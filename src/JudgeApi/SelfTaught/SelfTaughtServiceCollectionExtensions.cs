@@ -21,7 +21,9 @@ public static partial class SelfTaughtServiceCollectionExtensions
                 "Judge:SelfTaught:MaxInstructionLength, MaxResponseTokens, MaxJudgeReasoningTokens and ItemParallelism must be positive, SynthesisTemperature not negative.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<IOptions<SelfTaughtOptions>>().Value.DataDir));
+        // A relative Judge:DataDir is under the content root, like the service's other paths.
+        services.AddSingleton(sp => new PipelineDatabase(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
+            sp.GetRequiredService<IOptions<SelfTaughtOptions>>().Value.DataDir)));
         services.TryAddSingleton<IPipelineModel, JudgeEnginePipelineModel>();
         services.AddSingleton<InstructionPool>();
         services.AddSingleton<IterationStore>();
