@@ -48,8 +48,11 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
         return System.IO.Path.Combine(Directory, $"{id}.{Guid.NewGuid():N}{TempSuffix}");
     }
 
-    /// <summary>Deletes what a crash can leave behind: temp files and adapter files whose row was never committed.</summary>
-    public void RemoveStrayFiles()
+    /// <summary>
+    /// Deletes what a crash can leave behind: temp files and adapter files whose row was never committed; all of them
+    /// (at start-up, before anything writes), or only those of one adapter id (while uploads may be in flight).
+    /// </summary>
+    public void RemoveStrayFiles(string? onlyId = null)
     {
         if (!System.IO.Directory.Exists(Directory))
             return;
@@ -57,6 +60,8 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
         foreach (var file in System.IO.Directory.EnumerateFiles(Directory))
         {
             var name = System.IO.Path.GetFileName(file);
+            if (onlyId is not null && !name.StartsWith(onlyId + ".", StringComparison.Ordinal))
+                continue;
             var id = name.EndsWith(".gguf", StringComparison.Ordinal) ? name[..^5] : name.EndsWith(".gguf.json", StringComparison.Ordinal) ? name[..^10] : null;
             if (name.EndsWith(TempSuffix, StringComparison.Ordinal) || (id is not null && !known.Contains(id)))
             {

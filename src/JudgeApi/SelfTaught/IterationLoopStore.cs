@@ -34,13 +34,12 @@ public sealed class IterationLoopStore(PipelineDatabase database)
     public void ClearTraining(string iterationId) => Save<TrainingReport>(iterationId, "training", null);
 
     /// <summary>Stores the decision and ends the iteration's stages (stage done) in one transaction.</summary>
-    public void SavePromotion(string iterationId, PromotionDecision decision, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
+    public void SavePromotion(string iterationId, PromotionDecision decision)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         Upsert(connection, transaction, iterationId, "promotion", JsonSerializer.Serialize(decision, Json));
         SetStage(connection, transaction, iterationId, IterationStage.Done);
-        alsoInTransaction?.Invoke(connection, transaction);
         transaction.Commit();
     }
 

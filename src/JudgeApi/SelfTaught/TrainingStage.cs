@@ -28,7 +28,7 @@ public sealed class TrainingStage(IterationLoopStore loopStore, AdapterRegistry 
         var adapterId = AdapterIdFor(iteration);
         if (registry.Find(adapterId) is not null)
             return adapterId;
-        registry.RemoveStrayFiles();
+        registry.RemoveStrayFiles(adapterId);
         loopStore.ClearTraining(iteration.Id);
 
         var data = iteration.Parameters.Data;
