@@ -44,7 +44,7 @@ public static class IterationsApi
     {
         if (store.Find(id) is not { } iteration)
             return NotFound(id);
-        if (iteration.Stage != IterationStage.Done)
+        if (!IterationStage.HasDataset(iteration.Stage))
             return TypedResults.Problem($"Iteration {id} has not built its dataset yet (stage {iteration.Stage}, status {iteration.Status}).",
                 statusCode: StatusCodes.Status409Conflict);
         return Results.Stream(async body =>
@@ -66,7 +66,7 @@ public static class IterationsApi
             subscription.Consume();
             var view = store.View(id)!;
             var type = last is null ? "snapshot" : view.Status != last.Status ? "status" : view.Stage != last.Stage ? "stage" : "progress";
-            if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress)
+            if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress || view.Loop != last.Loop)
                 yield return new SseItem<IterationView>(view, type);
             if (IterationStatus.IsFinished(view.Status))
                 yield break;

@@ -21,6 +21,7 @@ public static class JudgeApplicationExtensions
         app.MapModelApi();
         app.MapInstructionsApi();
         app.MapIterationsApi();
+        app.MapAdaptersApi();
 
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(

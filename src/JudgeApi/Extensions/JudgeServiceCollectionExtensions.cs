@@ -52,6 +52,7 @@ public static class JudgeServiceCollectionExtensions
         services.AddSingleton<JudgmentCache>();
         services.AddSingleton<JudgeService>();
         services.AddSelfTaught(builder.Configuration);
+        services.AddIterationLoop(builder.Configuration);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

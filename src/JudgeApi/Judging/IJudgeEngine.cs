@@ -28,6 +28,22 @@ public interface IJudgeEngine
 
     /// <summary>Free text generation through the model's chat template (assistant turn appended).</summary>
     Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes a LoRA adapter (null: the base model alone) the weights of new work, <see cref="Model"/> included. Work
+    /// already queued or running finishes on the weights it was queued with; the scheduler switches between decode
+    /// batches. Throws <see cref="LlamaAdapterException"/> when llama.cpp refuses the adapter.
+    /// </summary>
+    void ActivateAdapter(string? adapterPath);
+
+    /// <summary>Loads an adapter for the base model, proving llama.cpp accepts it; throws <see cref="LlamaAdapterException"/> if not.</summary>
+    void CheckAdapter(string adapterPath);
+}
+
+/// <summary>The weights one judgment runs on: the base model alone (<see cref="AdapterPath"/> null) or with one LoRA adapter.</summary>
+public sealed record JudgeWeights(string? AdapterPath)
+{
+    public static JudgeWeights Base { get; } = new((string?)null);
 }
 
 /// <summary>Interactive work (live /judge requests) is always scheduled before background work.</summary>
@@ -50,6 +66,7 @@ public enum JudgeMode
 /// <param name="First">Shown as assistant A.</param>
 /// <param name="Second">Shown as assistant B.</param>
 /// <param name="Temperature">0 is greedy.</param>
+/// <param name="Weights">Base model or adapter to judge with; null: the active weights when the call is made.</param>
 public sealed record JudgeOnceRequest(
     string Instruction,
     string First,
@@ -58,7 +75,8 @@ public sealed record JudgeOnceRequest(
     JudgeMode Mode = JudgeMode.Reasoning,
     int MaxReasoningTokens = 512,
     float Temperature = 0,
-    uint Seed = 0);
+    uint Seed = 0,
+    JudgeWeights? Weights = null);
 
 /// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before the verdict.</param>
 /// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better) or <see cref="JudgePrompt.LabelB"/>.</param>

@@ -38,7 +38,9 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
             var orders = Enumerable.Range(0, request.Samples)
                 .SelectMany(sample => request.Swap ? [(sample, false), (sample, true)] : new[] { (sample, false) })
                 .ToArray();
-            var judgments = await engine.JudgeManyAsync(orders.Select(o => OrderRequest(request, o.sample, o.Item2)).ToArray(),
+            // Pinned to the weights `model` names, so an adapter swap mid-request cannot mislabel the answer or its cache key.
+            var weights = new JudgeWeights(model.AdapterPath);
+            var judgments = await engine.JudgeManyAsync(orders.Select(o => OrderRequest(request, o.sample, o.Item2) with { Weights = weights }).ToArray(),
                 WorkPriority.Interactive, cancellationToken);
             var results = orders.Zip(judgments, (o, j) => new OrderedJudgment(o.Item2, j)).ToArray();
             judgmentCount = results.Length;

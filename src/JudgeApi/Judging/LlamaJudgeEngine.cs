@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
@@ -15,17 +16,29 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
     ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
 {
     private readonly JudgeOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
+    private readonly Lock _adapterGate = new();
     private Loaded? _loaded;
+    private ActiveWeights _active = new(null, null, null);
 
     public bool IsReady => Volatile.Read(ref _loaded) is not null;
 
-    public JudgeModelInfo Model => Current.Info;
+    public JudgeModelInfo Model
+    {
+        get
+        {
+            var info = Current.Info;
+            var active = Volatile.Read(ref _active);
+            return info with { AdapterPath = active.Path, AdapterHash = active.Hash };
+        }
+    }
 
     private Loaded Current => Volatile.Read(ref _loaded)
         ?? throw new JudgeEngineNotReadyException("The judge model is still loading; try again shortly (GET /health/ready says when).");
 
     /// <summary>Loads everything; called once by <see cref="JudgeEngineLoader"/> off the request path.</summary>
-    public void Load()
+    /// <param name="adapterPath">Adapter to start with (the registry's active one); null: Judge:AdapterPath, if set.</param>
+    public void Load(string? adapterPath = null)
     {
         var backend = Enum.Parse<LlamaBackend>(_options.Backend, ignoreCase: true);
         LlamaRuntime.Initialize(backend);
@@ -58,26 +71,26 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
             Threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount,
         });
 
+        adapterPath ??= string.IsNullOrWhiteSpace(_options.AdapterPath) ? null : Path.GetFullPath(_options.AdapterPath, environment.ContentRootPath);
         LoraAdapter? adapter = null;
-        string? adapterPath = null;
-        if (!string.IsNullOrWhiteSpace(_options.AdapterPath))
+        if (adapterPath is not null)
         {
-            adapterPath = Path.GetFullPath(_options.AdapterPath, environment.ContentRootPath);
             adapter = LoraAdapter.Load(model, adapterPath);
+            _adapters[adapterPath] = adapter;
             context.SetLoraAdapters([(adapter, 1f)]);
         }
+        Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : HashFile(adapterPath)));
 
         var tokenizer = new PromptTokenizer(model);
         if (!tokenizer.HasChatTemplate)
             logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
 
         var info = new JudgeModelInfo(path, HashFile(path), model.Architecture, model.Description, model.ParameterCount,
-            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), adapterPath,
-            adapterPath is null ? null : HashFile(adapterPath), isDemo);
+            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
         var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
         var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
-        var scheduler = new SequenceScheduler(context, reasoningVerdict, directVerdict, metrics);
-        Volatile.Write(ref _loaded, new Loaded(model, context, adapter, scheduler, tokenizer, reasoningVerdict, directVerdict, info));
+        var scheduler = new SequenceScheduler(context, reasoningVerdict, directVerdict, metrics, adapter);
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, tokenizer, reasoningVerdict, directVerdict, info));
         logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
             path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
     }
@@ -109,18 +122,19 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
         }).ToArray();
     }
 
-    private static SequenceJob JudgeJob(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    private SequenceJob JudgeJob(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
     {
+        var adapter = request.Weights is { } weights ? AdapterFor(loaded, weights.AdapterPath) : Volatile.Read(ref _active).Adapter;
         var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
         if (request.Mode == JudgeMode.Direct)
         {
             prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
             EnsureFits(prompt.Length + 1, loaded);
-            return new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken);
+            return new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken, adapter);
         }
         EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
-        return new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken);
+        return new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken, adapter);
     }
 
     public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
@@ -130,8 +144,46 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
         var prompt = loaded.Tokenizer.Chat(messages);
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
-        var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken)])))[0];
+        var job = new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken, Volatile.Read(ref _active).Adapter);
+        var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
+    }
+
+    public void ActivateAdapter(string? adapterPath)
+    {
+        var loaded = Current;
+        if (adapterPath is null)
+        {
+            Volatile.Write(ref _active, new ActiveWeights(null, null, null));
+            logger.LogInformation("Judging with the base model alone from now on.");
+            return;
+        }
+        var fullPath = Path.GetFullPath(adapterPath);
+        var adapter = AdapterFor(loaded, fullPath);
+        Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, HashFile(fullPath)));
+        logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
+    }
+
+    public void CheckAdapter(string adapterPath)
+    {
+        var loaded = Current;
+        lock (_adapterGate)
+            LoraAdapter.Load(loaded.Model, adapterPath).Dispose();
+    }
+
+    /// <summary>
+    /// The loaded adapter for a file, loading it on first use. Adapters stay loaded until the engine is disposed: queued
+    /// work may still point at one that is no longer active, and adapter files are never rewritten in place.
+    /// </summary>
+    private LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath)
+    {
+        if (adapterPath is null)
+            return null;
+        var fullPath = Path.GetFullPath(adapterPath);
+        if (_adapters.TryGetValue(fullPath, out var adapter))
+            return adapter;
+        lock (_adapterGate)
+            return _adapters.TryGetValue(fullPath, out adapter) ? adapter : _adapters[fullPath] = LoraAdapter.Load(loaded.Model, fullPath);
     }
 
     /// <summary>Requests admitted to the scheduler and not finished (waiting plus active sequences).</summary>
@@ -160,10 +212,15 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, IHostEnviro
             return;
         loaded.Scheduler.Dispose();
         loaded.Context.Dispose();
-        loaded.Adapter?.Dispose();
+        foreach (var adapter in _adapters.Values)
+            adapter.Dispose();
+        _adapters.Clear();
         loaded.Model.Dispose();
     }
 
-    private sealed record Loaded(LlamaModel Model, LlamaContext Context, LoraAdapter? Adapter, SequenceScheduler Scheduler,
+    /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
+    private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
+
+    private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler,
         PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
 }

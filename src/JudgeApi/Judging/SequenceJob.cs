@@ -17,8 +17,11 @@ internal enum SequenceJobKind
 
 /// <summary>One unit of scheduler work: a prompt in one sequence, handed over from the caller's thread.</summary>
 internal sealed class SequenceJob(int[] prompt, SequenceJobKind kind, LlamaSampler? sampler, int maxTokens,
-    WorkPriority priority, CancellationToken cancellationToken) : IDisposable
+    WorkPriority priority, CancellationToken cancellationToken, LoraAdapter? adapter = null) : IDisposable
 {
+    /// <summary>The LoRA adapter the context must have while this job runs; null for the base model.</summary>
+    public LoraAdapter? Adapter { get; } = adapter;
+
     public int[] Prompt { get; } = prompt;
     public SequenceJobKind Kind { get; } = kind;
 

@@ -24,10 +24,14 @@ internal sealed class SequenceScheduler : IDisposable
     private readonly LlamaBatch _batch;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private LoraAdapter? _appliedAdapter;
 
-    public SequenceScheduler(LlamaContext context, VerdictTokens reasoningVerdict, VerdictTokens directVerdict, JudgeMetrics metrics)
+    /// <param name="appliedAdapter">The adapter already set on <paramref name="context"/>, if any.</param>
+    public SequenceScheduler(LlamaContext context, VerdictTokens reasoningVerdict, VerdictTokens directVerdict, JudgeMetrics metrics,
+        LoraAdapter? appliedAdapter = null)
     {
         _context = context;
+        _appliedAdapter = appliedAdapter;
         _reasoningVerdict = reasoningVerdict;
         _directVerdict = directVerdict;
         _metrics = metrics;
@@ -117,22 +121,49 @@ internal sealed class SequenceScheduler : IDisposable
         {
             foreach (var slot in _slots.Where(s => s.Job is null))
             {
-                SequenceJob? job = null;
-                while (TryDequeue(out var next))
-                {
-                    if (!next.CancellationToken.IsCancellationRequested)
-                    {
-                        job = next;
-                        break;
-                    }
-                    next.Completion.TrySetCanceled(next.CancellationToken);
-                    next.Dispose();
-                }
-                if (job is null)
+                if (NextAdmissible() is not { } job)
                     return;
                 slot.Start(job);
             }
         }
+    }
+
+    /// <summary>
+    /// The next job that may start now, dequeued, or null. A job for other weights than the context holds waits until
+    /// every sequence is idle: adapters are switched only between batches, so running work keeps the weights it started on.
+    /// </summary>
+    private SequenceJob? NextAdmissible()
+    {
+        while ((_interactive.Count > 0 ? _interactive : _background.Count > 0 ? _background : null) is { } queue)
+        {
+            var next = queue.Peek();
+            if (next.CancellationToken.IsCancellationRequested)
+            {
+                queue.Dequeue();
+                next.Completion.TrySetCanceled(next.CancellationToken);
+                next.Dispose();
+                continue;
+            }
+            if (next.Adapter != _appliedAdapter)
+            {
+                if (_slots.Any(s => s.Job is not null))
+                    return null;
+                try
+                {
+                    _context.SetLoraAdapters(next.Adapter is null ? [] : [(next.Adapter, 1f)]);
+                    _appliedAdapter = next.Adapter;
+                }
+                catch (Exception ex) when (ex is LlamaException or ObjectDisposedException)
+                {
+                    queue.Dequeue();
+                    next.Completion.TrySetException(ex);
+                    next.Dispose();
+                    continue;
+                }
+            }
+            return queue.Dequeue();
+        }
+        return null;
     }
 
     /// <summary>One decode over every active sequence: pending single tokens first, then prompt chunks.</summary>

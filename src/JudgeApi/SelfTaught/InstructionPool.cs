@@ -103,6 +103,7 @@ public sealed class InstructionPool(PipelineDatabase database, TimeProvider time
         command.CommandText = $"""
             SELECT id, text, category FROM instructions
             WHERE category IN ({string.Join(", ", names)})
+            AND id NOT IN (SELECT instruction_id FROM heldout_pairs)
             {(includeUsed ? "" : "AND id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration)")}
             ORDER BY id
             """;

@@ -8,7 +8,18 @@ public sealed record IterationParameters(
     float Temperature,
     bool Train,
     long Seed,
-    bool IncludeUsedInstructions);
+    bool IncludeUsedInstructions,
+    string Data = TrainingData.Iteration);
+
+/// <summary>Which kept examples an iteration's adapter is trained on.</summary>
+public static class TrainingData
+{
+    /// <summary>This iteration's dataset only.</summary>
+    public const string Iteration = "iteration";
+
+    /// <summary>This iteration's dataset and every earlier succeeded iteration's.</summary>
+    public const string Cumulative = "cumulative";
+}
 
 public static class IterationStatus
 {
@@ -21,7 +32,10 @@ public static class IterationStatus
 public static class IterationStage
 {
     public const string Pending = "pending", Classify = "classify", Select = "select", Synthesize = "synthesize",
-        Annotate = "annotate", Dataset = "dataset", Done = "done";
+        Annotate = "annotate", Dataset = "dataset", Train = "train", Evaluate = "evaluate", Promote = "promote", Done = "done";
+
+    /// <summary>True once the iteration's dataset is stored (the training stages come after it).</summary>
+    public static bool HasDataset(string stage) => stage is Train or Evaluate or Promote or Done;
 }
 
 /// <summary>Pair states stored in <c>pairs.state</c>.</summary>
@@ -60,4 +74,8 @@ public sealed record IterationView(
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IterationParameters Parameters);
+    IterationParameters Parameters)
+{
+    /// <summary>Training, evaluation and promotion results; null until training starts.</summary>
+    public IterationLoopResults? Loop { get; init; }
+}

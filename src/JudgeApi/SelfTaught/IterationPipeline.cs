@@ -14,7 +14,8 @@ public sealed class IterationPipeline(
     InstructionPool pool,
     IterationStore store,
     IterationEvents events,
-    IOptions<SelfTaughtOptions> options)
+    IOptions<SelfTaughtOptions> options,
+    IterationLoop? loop = null)
 {
     private readonly InstructionClassifier classifier = new(model, pool);
     private readonly PairSynthesizer synthesizer = new(model, options.Value.MaxResponseTokens, options.Value.SynthesisTemperature);
@@ -75,7 +76,9 @@ public sealed class IterationPipeline(
             store.SaveDataset(id, decisions);
             events.Changed(id);
         }
-        // Training, evaluation and promotion follow here once they exist; until then the dataset is the iteration's product.
+        // Train, evaluate, promote (when the host runs the loop); otherwise the dataset is the iteration's product.
+        if (parameters.Train && loop is not null)
+            await loop.RunAsync(iteration, cancellationToken);
     }
 
     private void Enter(string id, string stage)

@@ -8,6 +8,7 @@ namespace JudgeApi.SelfTaught;
 /// <param name="Train">Train on the dataset afterwards (default true); false ends the iteration with the dataset.</param>
 /// <param name="Seed">Seed of every random choice (default: drawn and stored).</param>
 /// <param name="IncludeUsedInstructions">Also select instructions earlier iterations used (default false).</param>
+/// <param name="Data">Training examples: "iteration" (this dataset, default) or "cumulative" (all kept examples so far).</param>
 public sealed record IterationRequest(
     int? Instructions,
     List<string>? Categories,
@@ -15,7 +16,8 @@ public sealed record IterationRequest(
     float? Temperature,
     bool? Train,
     long? Seed,
-    bool? IncludeUsedInstructions)
+    bool? IncludeUsedInstructions,
+    string? Data = null)
 {
     public IterationParameters ToParameters(IReadOnlyList<string> configuredCategories) => new(
         Instructions ?? 200,
@@ -24,7 +26,8 @@ public sealed record IterationRequest(
         Temperature ?? 0.8f,
         Train ?? true,
         Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
-        IncludeUsedInstructions ?? false);
+        IncludeUsedInstructions ?? false,
+        Data ?? TrainingData.Iteration);
 
     public static string NormalizeCategory(string category) => category.Trim().ToLowerInvariant();
 }

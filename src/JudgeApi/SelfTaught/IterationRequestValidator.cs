@@ -11,6 +11,8 @@ public sealed class IterationRequestValidator : AbstractValidator<IterationReque
         RuleFor(r => r.Instructions).InclusiveBetween(1, 100_000).OverridePropertyName("instructions");
         RuleFor(r => r.JudgmentsPerPair).InclusiveBetween(1, 64).OverridePropertyName("judgmentsPerPair");
         RuleFor(r => r.Temperature).InclusiveBetween(0f, 2f).OverridePropertyName("temperature");
+        RuleFor(r => r.Data).Must(d => d is null or TrainingData.Iteration or TrainingData.Cumulative)
+            .WithMessage($"must be \"{TrainingData.Iteration}\" or \"{TrainingData.Cumulative}\"").OverridePropertyName("data");
         RuleForEach(r => r.Categories)
             .Must(c => configured.Contains(IterationRequest.NormalizeCategory(c)))
             .WithMessage(c => $"unknown category; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)")

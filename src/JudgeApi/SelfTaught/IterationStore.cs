@@ -319,7 +319,10 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
             labelB,
             DiscardReasons(connection, record.Id));
         return new(record.Id, record.Number, record.Status, record.Stage, progress, metrics, NullableString(reader, 10),
-            DateTimeOffset.Parse(reader.GetString(8)), DateTimeOffset.Parse(reader.GetString(9)), record.Parameters);
+            DateTimeOffset.Parse(reader.GetString(8)), DateTimeOffset.Parse(reader.GetString(9)), record.Parameters)
+        {
+            Loop = IterationLoopStore.Read(connection, record.Id),
+        };
     }
 
     private static SortedDictionary<string, int> DiscardReasons(SqliteConnection connection, string id)

@@ -95,5 +95,33 @@ public sealed class PipelineDatabase
             label TEXT NOT NULL,
             messages TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS examples_iteration ON examples(iteration_id, pair_id);
+
+        CREATE TABLE IF NOT EXISTS iteration_loop (
+            iteration_id TEXT PRIMARY KEY REFERENCES iterations(id),
+            training TEXT NULL,
+            evaluation TEXT NULL,
+            promotion TEXT NULL);
+
+        CREATE TABLE IF NOT EXISTS heldout_pairs (
+            instruction_id INTEGER PRIMARY KEY REFERENCES instructions(id),
+            instruction TEXT NOT NULL,
+            chosen TEXT NOT NULL,
+            rejected TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS heldout_built (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            built_at TEXT NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS adapters (
+            id TEXT PRIMARY KEY,
+            iteration_id TEXT NULL REFERENCES iterations(id),
+            source TEXT NOT NULL,
+            base_model_sha256 TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            alpha REAL NOT NULL,
+            metrics TEXT NULL,
+            created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS active_adapter (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            adapter_id TEXT NULL REFERENCES adapters(id));
         """;
 }

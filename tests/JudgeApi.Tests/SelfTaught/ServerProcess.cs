@@ -38,7 +38,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         return client;
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDir)
+    /// <param name="overrides">Further settings, e.g. ("Judge:Training:Epochs", "1"); they win over the defaults here.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDir, params (string Key, string Value)[] overrides)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var settings = new Dictionary<string, string>
@@ -55,6 +56,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             ["Auth:ClientKeys:0"] = ClientKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in overrides)
+            settings[key] = value;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,

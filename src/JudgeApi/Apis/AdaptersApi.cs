@@ -1,0 +1,80 @@
+using JudgeApi.Adapters;
+using JudgeApi.Auth;
+using JudgeApi.Llama;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace JudgeApi.Apis;
+
+/// <summary>The adapter registry: list, activate, roll back to the base model, upload an externally trained adapter (operator key).</summary>
+public static class AdaptersApi
+{
+    public static RouteGroupBuilder MapAdaptersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/adapters").WithTags("Adapters").RequireAuthorization(AuthRoles.OperatorPolicy);
+        group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()))
+            .WithSummary("Every stored adapter: iteration, created, base model hash, rank, alpha, metrics, active flag.");
+        group.MapPost("/{id}/activate", Activate).Produces<AdapterView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs.");
+        group.MapPost("/deactivate", (AdapterRegistry registry) =>
+        {
+            registry.Deactivate();
+            return TypedResults.Ok(registry.List());
+        }).WithSummary("Roll back to the base model alone.");
+        group.MapPost("/", UploadAsync)
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces<AdapterView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .DisableAntiforgery()
+            .WithSummary("Upload a GGUF LoRA adapter (multipart, one file part); checked against the base model before it is stored.");
+        return group;
+    }
+
+    private static IResult Activate(string id, AdapterRegistry registry)
+    {
+        if (registry.Find(id) is null)
+            return TypedResults.Problem($"No adapter {id}.", statusCode: StatusCodes.Status404NotFound);
+        try
+        {
+            registry.Activate(id);
+        }
+        catch (LlamaAdapterException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The adapter cannot be loaded");
+        }
+        return TypedResults.Ok(registry.Find(id));
+    }
+
+    /// <summary>Streams the first file part of a multipart body to disk (adapters can be large), then checks and stores it.</summary>
+    private static async Task<IResult> UploadAsync(HttpContext http, AdapterUpload upload, IOptions<AdapterOptions> options, CancellationToken cancellationToken)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = options.Value.MaxUploadBytes;
+        var request = http.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+            return BadUpload("Send the adapter as multipart/form-data with one file part (curl -F file=@adapter.gguf).");
+
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+                continue;
+            try
+            {
+                var stored = await upload.StoreAsync(section.Body, cancellationToken);
+                return TypedResults.Created($"/adapters/{stored.Id}", stored);
+            }
+            catch (AdapterRejectedException e)
+            {
+                return BadUpload(e.Message);
+            }
+        }
+        return BadUpload("The multipart body has no file part.");
+    }
+
+    private static IResult BadUpload(string reason) =>
+        TypedResults.Problem(reason, statusCode: StatusCodes.Status400BadRequest, title: "Adapter rejected");
+}

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Text.Json;
+using JudgeApi.Contracts;
+using JudgeApi.Judging;
+using JudgeApi.Options;
+using JudgeApi.SelfTaught;
+using Microsoft.Extensions.Hosting.Internal;
+
+namespace JudgeApi.Cli;
+
+/// <summary>evaluate: accuracy of a model (and optional adapter) on a labeled set in RewardBench format, both orders judged.</summary>
+public static class EvaluateCommand
+{
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var modelOption = new Option<FileInfo>("--model") { Description = "GGUF judge model.", Required = true };
+        var adapterOption = new Option<FileInfo?>("--adapter") { Description = "Optional GGUF LoRA adapter for the model." };
+        var dataOption = new Option<FileInfo>("--data") { Description = "JSONL pairs: { \"prompt\", \"chosen\", \"rejected\", \"subset\"? } per line.", Required = true };
+        var modeOption = new Option<string>("--mode") { Description = "reasoning (judge reasons first) or direct (verdict only).", DefaultValueFactory = _ => JudgeModes.Reasoning };
+        modeOption.AcceptOnlyFromAmong(JudgeModes.Reasoning, JudgeModes.Direct);
+        var samplesOption = new Option<int?>("--samples") { Description = "Score a seeded random sample of this many pairs instead of all." };
+        var reportOption = new Option<FileInfo?>("--report") { Description = "Where to write the JSON report (default: <data>.report.json)." };
+        var tokensOption = new Option<int>("--max-reasoning-tokens") { Description = "Reasoning budget per judgment.", DefaultValueFactory = _ => 256 };
+        var contextOption = new Option<int>("--context") { Description = "Tokens per judgment (prompt + reasoning + verdict).", DefaultValueFactory = _ => 4096 };
+        var sequencesOption = new Option<int>("--sequences") { Description = "Judgments decoded together.", DefaultValueFactory = _ => 8 };
+        var threadsOption = new Option<int>("--threads") { Description = "CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("evaluate", "Accuracy of a judge model (optionally with a LoRA adapter) on labeled pairs, overall and per subset.")
+        {
+            modelOption, adapterOption, dataOption, modeOption, samplesOption, reportOption, tokensOption, contextOption, sequencesOption, threadsOption,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var data = parse.GetValue(dataOption)!;
+            IReadOnlyList<LabeledPair> pairs;
+            try
+            {
+                pairs = RewardBenchFile.Read(data.FullName);
+            }
+            catch (LabeledSetException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+            if (parse.GetValue(samplesOption) is { } samples)
+            {
+                if (samples < 1)
+                {
+                    Console.Error.WriteLine("--samples must be at least 1.");
+                    return 2;
+                }
+                var random = new Random(0);
+                pairs = pairs.Select((p, i) => (p, i, key: random.Next())).OrderBy(x => x.key).Take(samples).OrderBy(x => x.i).Select(x => x.p).ToList();
+            }
+
+            var mode = JudgeModes.Parse(parse.GetValue(modeOption));
+            var adapter = parse.GetValue(adapterOption)?.FullName;
+            using var engine = LoadEngine(parse.GetValue(modelOption)!.FullName, adapter, parse.GetValue(contextOption), parse.GetValue(sequencesOption), parse.GetValue(threadsOption));
+            using var progress = new ProgressBar(pairs.Count);
+            var score = await new PairwiseEvaluator(engine).EvaluateAsync(pairs, new JudgeWeights(adapter), mode, parse.GetValue(tokensOption),
+                WorkPriority.Interactive, progress.Advance, cancellationToken);
+            progress.Dispose();
+
+            Console.WriteLine($"model     {engine.Model.Path}");
+            Console.WriteLine($"adapter   {adapter ?? "(none)"}");
+            Console.WriteLine($"mode      {JudgeModes.Name(mode)}, both orders judged");
+            Console.WriteLine($"overall   {Format(score)}");
+            foreach (var (subset, subsetScore) in score.Subsets ?? new Dictionary<string, AccuracyScore>())
+                Console.WriteLine($"  {subset,-24} {Format(subsetScore)}");
+
+            var reportPath = parse.GetValue(reportOption)?.FullName ?? data.FullName + ".report.json";
+            await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(new
+            {
+                model = engine.Model.Path,
+                modelSha256 = engine.Model.ContentHash,
+                adapter,
+                adapterSha256 = engine.Model.AdapterHash,
+                data = data.FullName,
+                mode = JudgeModes.Name(mode),
+                pairs = pairs.Count,
+                score,
+            }, ReportJson), cancellationToken);
+            Console.WriteLine($"report    {reportPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static LlamaJudgeEngine LoadEngine(string modelPath, string? adapterPath, int context, int sequences, int threads)
+    {
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddMetrics().BuildServiceProvider();
+        var options = Microsoft.Extensions.Options.Options.Create(new JudgeOptions
+        {
+            ModelPath = modelPath,
+            AdapterPath = adapterPath,
+            ContextSize = context,
+            Sequences = sequences,
+            Threads = threads,
+        });
+        var environment = new HostingEnvironment { ContentRootPath = Environment.CurrentDirectory };
+        var engine = new LlamaJudgeEngine(options, environment, new JudgeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            services.GetRequiredService<ILogger<LlamaJudgeEngine>>());
+        engine.Load();
+        return engine;
+    }
+
+    private static string Format(AccuracyScore score) =>
+        $"{(score.Accuracy is { } a ? $"{a:P1}" : "n/a"),7}  ({score.Correct}/{score.Judgments} judgments{(score.Skipped > 0 ? $", {score.Skipped} pairs skipped: too long" : "")})";
+
+    /// <summary>A one-line progress bar on stderr, redrawn as pairs finish.</summary>
+    private sealed class ProgressBar(int total) : IDisposable
+    {
+        private const int Width = 30;
+        private readonly Lock gate = new();
+        private int done;
+        private bool finished;
+
+        public void Advance()
+        {
+            lock (gate)
+            {
+                done++;
+                var filled = total == 0 ? Width : done * Width / total;
+                Console.Error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} pairs");
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                if (finished)
+                    return;
+                finished = true;
+                Console.Error.WriteLine();
+            }
+        }
+    }
+}
