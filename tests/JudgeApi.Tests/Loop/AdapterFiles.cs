@@ -10,11 +10,11 @@ internal static class AdapterFiles
 
     /// <summary>A rank-2 LoRA on blk.0.attn_q of the tiny test model, with small deterministic values.</summary>
     public static string Good(string directory) => Write(directory, "good.gguf", path =>
-        LoraAdapterWriter.Write(path, TestModel.Tiny, 4f, [new LoraTensorPair("blk.0.attn_q.weight", Rank, Values(Width * Rank, 1), Values(Rank * Width, 2))]));
+        LoraAdapterWriter.Write(path, TestModels.Tiny(), 4f, [new LoraTensorPair("blk.0.attn_q.weight", Rank, Values(Width * Rank, 1), Values(Rank * Width, 2))]));
 
     /// <summary>A LoRA on both layers' FFN output with large factors: it changes what the tiny model generates.</summary>
     public static string Strong(string directory) => Write(directory, "strong.gguf", path =>
-        LoraAdapterWriter.Write(path, TestModel.Tiny, Rank,
+        LoraAdapterWriter.Write(path, TestModels.Tiny(), Rank,
             [.. Enumerable.Range(0, 2).Select(layer => new LoraTensorPair($"blk.{layer}.ffn_down.weight", Rank,
                 Values(128 * Rank, layer + 1).Select(v => v * 400).ToArray(), Values(Rank * Width, layer + 5).Select(v => v * 400).ToArray()))]));
 

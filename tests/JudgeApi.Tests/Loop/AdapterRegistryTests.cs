@@ -63,7 +63,7 @@ public sealed class AdapterRegistryTests
 
         (string File, string Reason)[] cases =
         [
-            (TestModel.Tiny, "Not an adapter"),
+            (TestModels.Tiny(), "Not an adapter"),
             (AdapterFiles.Truncated(files.Path), "Truncated"),
             (AdapterFiles.OtherArchitecture(files.Path), "Wrong base"),
             (AdapterFiles.WrongShape(files.Path), "Wrong base"),

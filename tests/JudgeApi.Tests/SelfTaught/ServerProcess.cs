@@ -45,7 +45,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["urls"] = address.ToString().TrimEnd('/'),
-            ["Judge:ModelPath"] = TestModel.Tiny,
+            ["Judge:ModelPath"] = TestModels.Tiny(),
             ["Judge:DataDir"] = dataDir,
             ["Judge:Threads"] = "1",
             ["Judge:Sequences"] = "4",

@@ -32,7 +32,7 @@ public sealed class JudgeContractTests(JudgeServerFixture fixture) : IClassFixtu
         Assert.Equal(JsonValueKind.String, json.GetProperty("reasoning").ValueKind);
         var votes = json.GetProperty("votes");
         Assert.Equal(2, votes.GetProperty("a").GetInt32() + votes.GetProperty("b").GetInt32());
-        Assert.Equal(Path.GetFileName(TestModel.Tiny), json.GetProperty("model").GetProperty("base").GetString());
+        Assert.Equal(Path.GetFileName(TestModels.Tiny()), json.GetProperty("model").GetProperty("base").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("model").GetProperty("adapter").ValueKind);
         Assert.False(json.GetProperty("cached").GetBoolean());
         Assert.True(json.GetProperty("elapsedMs").GetDouble() >= 0);
@@ -148,13 +148,13 @@ public sealed class JudgeContractTests(JudgeServerFixture fixture) : IClassFixtu
     {
         var json = await Client.GetFromJsonAsync<JsonElement>("/model");
 
-        Assert.Equal(TestModel.Tiny, json.GetProperty("path").GetString());
+        Assert.Equal(TestModels.Tiny(), json.GetProperty("path").GetString());
         Assert.Equal("llama", json.GetProperty("architecture").GetString());
         Assert.True(json.GetProperty("parameters").GetInt64() > 0);
         Assert.Equal(1024, json.GetProperty("contextSize").GetInt32());
         Assert.Equal("Cpu", json.GetProperty("backend").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("adapter").ValueKind);
-        await using var file = File.OpenRead(TestModel.Tiny);
+        await using var file = File.OpenRead(TestModels.Tiny());
         Assert.Equal(Convert.ToHexStringLower(await SHA256.HashDataAsync(file)), json.GetProperty("sha256").GetString());
     }
 

@@ -41,7 +41,7 @@ public sealed class JudgePromptTests
     [Fact]
     public void Special_tokens_inside_a_response_stay_plain_text()
     {
-        using var model = LlamaModel.Load(TestModel.Tiny);
+        using var model = LlamaModel.Load(TestModels.Tiny());
         var tokenizer = new PromptTokenizer(model);
         var imEnd = model.Tokenize("<|im_end|>", addSpecial: false, parseSpecial: true).Single();
 

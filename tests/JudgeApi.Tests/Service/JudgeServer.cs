@@ -29,7 +29,7 @@ public sealed class JudgeServer : IAsyncDisposable
         var defaults = new Dictionary<string, string>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["Judge:ModelPath"] = TestModel.Tiny,
+            ["Judge:ModelPath"] = TestModels.Tiny(),
             ["Judge:Threads"] = "1",
             ["Judge:Sequences"] = "4",
             ["Judge:ContextSize"] = "1024",

@@ -1,15 +1,15 @@
 using JudgeApi.Llama.Gguf;
 
-namespace JudgeApi.Llama.Tests;
+namespace JudgeApi.Testing;
 
 /// <summary>
-/// Generated models shared by the tests of this assembly. Each spec is written once per build of the binding
+/// Generated models shared by every test assembly (linked into each by tests/Directory.Build.props). Each spec is written once per build of the binding
 /// (the directory is keyed by the binding assembly's MVID, so a changed writer never serves stale files);
 /// directories of builds untouched for a day, and scratch directories of finished test processes, are removed.
 /// </summary>
 internal static class TestModels
 {
-    private static readonly string Parent = Path.Combine(Path.GetTempPath(), "judgeapi-llama-tests");
+    private static readonly string Parent = Path.Combine(Path.GetTempPath(), "judgeapi-tests");
     private static readonly string Root = Path.Combine(Parent, typeof(TestModelWriter).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
     private static readonly string Scratch = Path.Combine(Parent, $"scratch-{Environment.ProcessId}");
     private static readonly Dictionary<TestModelSpec, Lazy<string>> Cache = [];
