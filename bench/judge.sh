@@ -16,22 +16,9 @@ mkdir -p "$results"
 
 tools="$(build_llama_tools)"
 model="${1:-$(make_bench_model smollm2-135m q8_0)}"
-bench_log "building the service (Release)"
-nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet >&2
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-url="http://127.0.0.1:$port"
-bench_log "starting the service on $url with $model, $BENCH_THREADS threads, 32 sequences"
-dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll" --urls "$url" \
-    --Judge:ModelPath="$model" --Judge:Threads="$BENCH_THREADS" --Judge:Sequences=32 --Judge:ContextSize=1024 \
-    --Judge:BatchSize=512 --Judge:MaxQueue=256 --Logging:LogLevel:Default=Warning >"$results/judge-service.log" 2>&1 &
-service_pid=$!
-trap 'kill "$service_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 600); do
-    curl -sf "$url/health/ready" >/dev/null && break
-    kill -0 "$service_pid" 2>/dev/null || { bench_log "the service exited; see $results/judge-service.log"; exit 1; }
-    sleep 0.5
-done
+start_bench_service "$results/judge-service.log" --Judge:ModelPath="$model" --Judge:Sequences=32 \
+    --Judge:ContextSize=1024 --Judge:BatchSize=512 --Judge:MaxQueue=256
+url="$service_url"
 
 # Load generator: N clients each send their requests back to back; every request is unique (no cache hits).
 load() { # mode clients requests-per-client -> one JSON line

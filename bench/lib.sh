@@ -103,3 +103,27 @@ make_bench_model() {
 build_bench_project() {
     nice -n 10 dotnet build "$BENCH_REPO_ROOT/bench/$1" -c Release -nologo -v quiet >&2
 }
+
+# Builds the service in Release and starts it on a free loopback port, logging to $1; the remaining arguments are
+# configuration (--Judge:Key=value …). Waits until /health/ready answers, sets service_url and service_pid, and
+# stops the service when the calling script exits.
+start_bench_service() {
+    local log="$1" port
+    shift
+    bench_log "building the service (Release)"
+    nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet >&2
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    service_url="http://127.0.0.1:$port"
+    bench_log "starting the service on $service_url, $BENCH_THREADS threads: $*"
+    dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll" --urls "$service_url" \
+        --Judge:Threads="$BENCH_THREADS" --Logging:LogLevel:Default=Warning "$@" >"$log" 2>&1 &
+    service_pid=$!
+    trap 'kill "$service_pid" 2>/dev/null || true' EXIT
+    for _ in $(seq 600); do
+        curl -sf "$service_url/health/ready" >/dev/null && return 0
+        kill -0 "$service_pid" 2>/dev/null || { bench_log "the service exited; see $log"; return 1; }
+        sleep 0.5
+    done
+    bench_log "the service was not ready after 5 minutes; see $log"
+    return 1
+}

@@ -19,24 +19,10 @@ mkdir -p "$results"
 rm -rf "$data"
 
 model="${1:-$(make_bench_model smollm2-135m q8_0)}"
-bench_log "building the service (Release)"
-nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet >&2
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-url="http://127.0.0.1:$port"
-bench_log "starting the service on $url with $model, $BENCH_THREADS threads, $SEQUENCES sequences"
-dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll" --urls "$url" \
-    --Judge:ModelPath="$model" --Judge:Threads="$BENCH_THREADS" --Judge:Sequences="$SEQUENCES" --Judge:ContextSize=2048 \
-    --Judge:DataDir="$data" --Judge:SelfTaught:MaxResponseTokens="$TOKENS" \
-    --Judge:SelfTaught:MaxJudgeReasoningTokens="$TOKENS" --Judge:SelfTaught:ItemParallelism="$PARALLELISM" \
-    --Logging:LogLevel:Default=Warning >"$results/pipeline-service.log" 2>&1 &
-service_pid=$!
-trap 'kill "$service_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 600); do
-    curl -sf "$url/health/ready" >/dev/null && break
-    kill -0 "$service_pid" 2>/dev/null || { bench_log "the service exited; see $results/pipeline-service.log"; exit 1; }
-    sleep 0.5
-done
+start_bench_service "$results/pipeline-service.log" --Judge:ModelPath="$model" --Judge:Sequences="$SEQUENCES" \
+    --Judge:ContextSize=2048 --Judge:DataDir="$data" --Judge:SelfTaught:MaxResponseTokens="$TOKENS" \
+    --Judge:SelfTaught:MaxJudgeReasoningTokens="$TOKENS" --Judge:SelfTaught:ItemParallelism="$PARALLELISM"
+url="$service_url"
 
 bench_log "one iteration: $PAIRS instructions, $JUDGMENTS judgments per pair, $TOKENS-token budgets"
 python3 - "$url" "$PAIRS" "$JUDGMENTS" "$data/pipeline.db" <<'PY' | tee "$results/pipeline.json" >&2
