@@ -17,15 +17,16 @@ public sealed class ForwardParityTests
     private const float F32Bound = 1e-3f;
     private const float Q8Bound = 2e-2f;
 
+    public static TheoryData<string, GgmlType> ArchitecturesAndTypes => new()
+    {
+        { "llama", GgmlType.F32 }, { "qwen2", GgmlType.F32 }, { "qwen3", GgmlType.F32 },
+        { "llama", GgmlType.Q8_0 }, { "qwen2", GgmlType.Q8_0 }, { "qwen3", GgmlType.Q8_0 },
+    };
+
     private static float BoundFor(GgmlType type) => type == GgmlType.F32 ? F32Bound : Q8Bound;
 
     [Theory]
-    [InlineData("llama", GgmlType.F32)]
-    [InlineData("qwen2", GgmlType.F32)]
-    [InlineData("qwen3", GgmlType.F32)]
-    [InlineData("llama", GgmlType.Q8_0)]
-    [InlineData("qwen2", GgmlType.Q8_0)]
-    [InlineData("qwen3", GgmlType.Q8_0)]
+    [MemberData(nameof(ArchitecturesAndTypes))]
     public void LogitsMatchLlamaDecode(string architecture, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(architecture, Type: type));
@@ -37,12 +38,7 @@ public sealed class ForwardParityTests
     }
 
     [Theory]
-    [InlineData("llama", GgmlType.F32)]
-    [InlineData("qwen2", GgmlType.F32)]
-    [InlineData("qwen3", GgmlType.F32)]
-    [InlineData("llama", GgmlType.Q8_0)]
-    [InlineData("qwen2", GgmlType.Q8_0)]
-    [InlineData("qwen3", GgmlType.Q8_0)]
+    [MemberData(nameof(ArchitecturesAndTypes))]
     public void LogitsWithRandomAdapterMatchLlamaDecodeWithThatAdapterLoaded(string architecture, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(architecture, Type: type));
