@@ -18,8 +18,7 @@ public static class IterationsApi
         group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews())).WithSummary("All iterations, newest first.");
         group.MapGet("/{id}", (string id, IterationStore store) =>
             store.View(id) is { } view ? Results.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
-        group.MapGet("/{id}/events", (string id, IterationStore store, IterationEvents events, CancellationToken cancellationToken) =>
-            store.Find(id) is null ? NotFound(id) : TypedResults.ServerSentEvents(Watch(id, store, events, cancellationToken)))
+        group.MapGet("/{id}/events", Events)
             .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
         group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel at the next item boundary; what was done stays.");
         group.MapGet("/{id}/dataset", Dataset).WithSummary("The training examples as NDJSON chat messages (TRL format).");
@@ -55,22 +54,30 @@ public static class IterationsApi
         }, "application/x-ndjson");
     }
 
+    private static IResult Events(string id, IterationEvents events, HttpContext context)
+    {
+        if (events.Subscribe(id) is not { } subscription)
+            return NotFound(id);
+        context.Response.RegisterForDispose(subscription);
+        return TypedResults.ServerSentEvents(Watch(subscription, context.RequestAborted));
+    }
+
     /// <summary>A snapshot first, then an event per change ("status", "stage" or "progress"), ending when the iteration finishes.</summary>
-    private static async IAsyncEnumerable<SseItem<IterationView>> Watch(string id, IterationStore store, IterationEvents events,
+    private static async IAsyncEnumerable<SseItem<IterationView>> Watch(IterationEvents.Subscription subscription,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = events.Subscribe(id);
         IterationView? last = null;
         while (true)
         {
-            subscription.Consume();
-            var view = store.View(id)!;
-            var type = last is null ? "snapshot" : view.Status != last.Status ? "status" : view.Stage != last.Stage ? "stage" : "progress";
-            if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress || view.Loop != last.Loop)
-                yield return new SseItem<IterationView>(view, type);
-            if (IterationStatus.IsFinished(view.Status))
-                yield break;
-            last = view;
+            foreach (var view in subscription.Take())
+            {
+                var type = last is null ? "snapshot" : view.Status != last.Status ? "status" : view.Stage != last.Stage ? "stage" : "progress";
+                if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress || view.Loop != last.Loop)
+                    yield return new SseItem<IterationView>(view, type);
+                if (IterationStatus.IsFinished(view.Status))
+                    yield break;
+                last = view;
+            }
             await subscription.WaitAsync(cancellationToken);
         }
     }

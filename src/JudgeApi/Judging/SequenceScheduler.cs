@@ -5,8 +5,9 @@ namespace JudgeApi.Judging;
 
 /// <summary>
 /// Sole owner of one <see cref="LlamaContext"/>: a dedicated thread admits jobs into free sequences (interactive
-/// before background) and decodes every active sequence together in one batch per step (continuous batching):
-/// prompt chunks of newly admitted jobs ride along with the single next tokens of the ones generating.
+/// before background) and decodes interactive sequences together in one batch per step (continuous batching:
+/// prompt chunks of newly admitted jobs ride along with the single next tokens of the ones generating); background
+/// sequences are decoded one at a time, so their results are reproducible (see <see cref="StepSlots"/>).
 /// </summary>
 internal sealed class SequenceScheduler : IDisposable
 {
@@ -25,6 +26,8 @@ internal sealed class SequenceScheduler : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
     private LoraAdapter? _appliedAdapter;
+    private bool _lastStepWasBackground;
+    private int _lastBackgroundSequence = -1;
 
     /// <param name="appliedAdapter">The adapter already set on <paramref name="context"/>, if any.</param>
     public SequenceScheduler(LlamaContext context, VerdictTokens reasoningVerdict, VerdictTokens directVerdict, JudgeMetrics metrics,
@@ -166,11 +169,11 @@ internal sealed class SequenceScheduler : IDisposable
         return null;
     }
 
-    /// <summary>One decode over every active sequence: pending single tokens first, then prompt chunks.</summary>
+    /// <summary>One decode: every interactive sequence (pending single tokens first, then prompt chunks), or one background sequence alone.</summary>
     private void Step()
     {
         _batch.Clear();
-        foreach (var slot in _slots.Where(s => s.Job is not null).OrderBy(s => s.PendingCount > 1).ThenBy(s => s.Job!.Priority))
+        foreach (var slot in StepSlots())
         {
             var room = _batch.Capacity - _batch.Count;
             if (room == 0)
@@ -211,6 +214,26 @@ internal sealed class SequenceScheduler : IDisposable
                 Finish(slot, job => job.Completion.TrySetException(ex));
             }
         }
+    }
+
+    /// <summary>
+    /// The sequences of the next decode. Interactive sequences share one batch, for throughput. A background sequence
+    /// is decoded alone, in chunks that depend only on its own tokens: llama.cpp's CPU kernels pick their matmul path
+    /// and accumulation order by batch shape, so this is what makes background results bit-identical whatever else
+    /// runs, and lets a resumed self-taught iteration repeat an uninterrupted one. Background sequences take turns
+    /// (round robin), and take every other step while interactive work runs, so neither side starves.
+    /// </summary>
+    private IEnumerable<Slot> StepSlots()
+    {
+        var interactive = _slots.Where(s => s.Job?.Priority == WorkPriority.Interactive).ToList();
+        var background = _slots.Where(s => s.Job?.Priority == WorkPriority.Background).ToList();
+        var backgroundStep = background.Count > 0 && (interactive.Count == 0 || !_lastStepWasBackground);
+        _lastStepWasBackground = backgroundStep;
+        if (!backgroundStep)
+            return interactive.OrderBy(s => s.PendingCount > 1);
+        var next = background.FirstOrDefault(s => s.Sequence > _lastBackgroundSequence) ?? background[0];
+        _lastBackgroundSequence = next.Sequence;
+        return [next];
     }
 
     /// <summary>The slot's pending input is decoded and its logits are at <paramref name="index"/>.</summary>

@@ -1,40 +1,86 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// Tells watchers (the SSE endpoint) that an iteration changed; they read the new state from the store. Signals
-/// coalesce, so a slow watcher sees the latest state rather than a backlog.
+/// Hands watchers (the SSE endpoint) the state of an iteration at each change, read from the store when it happens.
+/// Progress coalesces, so a slow watcher gets the latest progress rather than a backlog; a change of status or stage
+/// is never coalesced away, so a dashboard sees every stage even when one lasts less than its polling takes.
 /// </summary>
-public sealed class IterationEvents
+public sealed class IterationEvents(IterationStore store)
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<bool>, byte>> watchers = new();
+    // One gate for reading and handing out states, so every watcher queues them in the order they were read.
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, List<Subscription>> watchers = [];
 
     public void Changed(string iterationId)
     {
-        if (watchers.TryGetValue(iterationId, out var channels))
-            foreach (var channel in channels.Keys)
-                channel.Writer.TryWrite(true);
-    }
-
-    public Subscription Subscribe(string iterationId)
-    {
-        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        watchers.GetOrAdd(iterationId, _ => new()).TryAdd(channel, 0);
-        return new(this, iterationId, channel);
-    }
-
-    public sealed class Subscription(IterationEvents owner, string iterationId, Channel<bool> channel) : IDisposable
-    {
-        public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => channel.Reader.WaitToReadAsync(cancellationToken);
-
-        public void Consume() => channel.Reader.TryRead(out _);
-
-        public void Dispose()
+        lock (gate)
         {
-            if (owner.watchers.TryGetValue(iterationId, out var channels))
-                channels.TryRemove(channel, out _);
+            if (!watchers.TryGetValue(iterationId, out var subscriptions) || store.View(iterationId) is not { } view)
+                return;
+            foreach (var subscription in subscriptions)
+                subscription.Offer(view);
         }
+    }
+
+    /// <summary>A watcher whose first queued state is the iteration as it is now; null if there is no such iteration.</summary>
+    public Subscription? Subscribe(string iterationId)
+    {
+        lock (gate)
+        {
+            if (store.View(iterationId) is not { } view)
+                return null;
+            var subscription = new Subscription(this, iterationId);
+            subscription.Offer(view);
+            (watchers.TryGetValue(iterationId, out var subscriptions) ? subscriptions : watchers[iterationId] = []).Add(subscription);
+            return subscription;
+        }
+    }
+
+    private void Unsubscribe(Subscription subscription, string iterationId)
+    {
+        lock (gate)
+        {
+            if (watchers.TryGetValue(iterationId, out var subscriptions) && subscriptions.Remove(subscription) && subscriptions.Count == 0)
+                watchers.Remove(iterationId);
+        }
+    }
+
+    public sealed class Subscription(IterationEvents owner, string iterationId) : IDisposable
+    {
+        private readonly Lock gate = new();
+        private readonly List<IterationView> pending = [];
+        private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+        /// <summary>Queues a state; it replaces the last queued one when both have the same status and stage.</summary>
+        internal void Offer(IterationView view)
+        {
+            lock (gate)
+            {
+                if (pending.Count > 0 && pending[^1].Status == view.Status && pending[^1].Stage == view.Stage)
+                    pending[^1] = view;
+                else
+                    pending.Add(view);
+            }
+            wake.Writer.TryWrite(true);
+        }
+
+        /// <summary>Waits until a state is queued.</summary>
+        public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => wake.Reader.WaitToReadAsync(cancellationToken);
+
+        /// <summary>The states queued since the last call, oldest first.</summary>
+        public IReadOnlyList<IterationView> Take()
+        {
+            wake.Reader.TryRead(out _);
+            lock (gate)
+            {
+                var taken = pending.ToList();
+                pending.Clear();
+                return taken;
+            }
+        }
+
+        public void Dispose() => owner.Unsubscribe(this, iterationId);
     }
 }

@@ -28,6 +28,8 @@ public sealed class IterationPipeline(
         var id = iteration.Id;
         var parameters = iteration.Parameters;
         var stage = iteration.Stage;
+        // Train, evaluate, promote (when the host runs the loop); otherwise the dataset is the iteration's product.
+        var trains = parameters.Train && loop is not null;
 
         if (stage is IterationStage.Pending or IterationStage.Classify or IterationStage.Select)
         {
@@ -73,12 +75,11 @@ public sealed class IterationPipeline(
                         DatasetFormat.SerializeMessages(DatasetFormat.Messages(model, choice.Pair, kept)))
                     : new DatasetDecision(choice.Pair.Id, null, null, null))
                 .ToList();
-            store.SaveDataset(id, decisions);
+            store.SaveDataset(id, decisions, trains ? IterationStage.Train : IterationStage.Done);
             events.Changed(id);
         }
-        // Train, evaluate, promote (when the host runs the loop); otherwise the dataset is the iteration's product.
-        if (parameters.Train && loop is not null)
-            await loop.RunAsync(iteration, cancellationToken);
+        if (trains)
+            await loop!.RunAsync(iteration, cancellationToken);
     }
 
     private void Enter(string id, string stage)

@@ -234,8 +234,8 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
         return result;
     }
 
-    /// <summary>Writes the dataset (kept examples, pairs dropped for balance) and marks the stage done, in one transaction.</summary>
-    public void SaveDataset(string id, IReadOnlyList<DatasetDecision> decisions)
+    /// <summary>Writes the dataset (kept examples, pairs dropped for balance) and moves on to <paramref name="nextStage"/>, in one transaction.</summary>
+    public void SaveDataset(string id, IReadOnlyList<DatasetDecision> decisions, string nextStage)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
@@ -263,7 +263,7 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
             SetParameter(example, "$messages", decision.MessagesJson);
             example.ExecuteNonQuery();
         }
-        UpdateStage(connection, transaction, id, IterationStage.Done);
+        UpdateStage(connection, transaction, id, nextStage);
         transaction.Commit();
     }
 

@@ -6,17 +6,68 @@ using Microsoft.Data.Sqlite;
 
 namespace JudgeApi.Tests.SelfTaught;
 
-/// <summary>The whole loop on the real host and the generated tiny model, including a SIGKILL in the middle of annotation.</summary>
-public sealed class EndToEndTests : IDisposable
+/// <summary>
+/// One uninterrupted iteration on the real host and the generated tiny model, run once for the class: the run
+/// <see cref="EndToEndTests"/> checks, and the reference a crashed and resumed run with the same seed must repeat.
+/// </summary>
+public sealed class UninterruptedIteration : IAsyncLifetime
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly TempDirectory directory = new();
+
+    public IterationView Watched { get; private set; } = null!;
+    public IterationView View { get; private set; } = null!;
+    public string Dataset { get; private set; } = "";
+    public IReadOnlyList<string> Recorded { get; private set; } = [];
+    public HttpStatusCode AnonymousStatus { get; private set; }
+    public HttpStatusCode ClientStatus { get; private set; }
+    public int Unclassified { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        await using var server = await ServerProcess.StartAsync(directory.Path);
+        using (var anonymous = server.Connect(null))
+            AnonymousStatus = (await anonymous.GetAsync("/iterations")).StatusCode;
+        using (var client = server.Connect(ServerProcess.ClientKey))
+            ClientStatus = (await client.GetAsync("/instructions/stats")).StatusCode;
+
+        var id = await EndToEndTests.ImportAndQueueAsync(server.Client);
+        Watched = await WatchToEndAsync(server.Client, id);
+        View = await EndToEndTests.ViewAsync(server.Client, id);
+        Dataset = await server.Client.GetStringAsync($"/iterations/{id}/dataset");
+        Unclassified = (await server.Client.GetFromJsonAsync<JsonElement>("/instructions/stats")).GetProperty("unclassified").GetInt32();
+        Recorded = EndToEndTests.RecordedItems(directory.Path);
+    }
+
+    /// <summary>Reads the event stream the way <c>curl -N</c> does, until the server ends it; returns the last view.</summary>
+    private static async Task<IterationView> WatchToEndAsync(HttpClient client, string id)
+    {
+        using var response = await client.GetAsync($"/iterations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        IterationView? last = null;
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: "))
+                last = JsonSerializer.Deserialize<IterationView>(line["data: ".Length..], EndToEndTests.Json);
+        return last!;
+    }
+
+    public Task DisposeAsync()
+    {
+        directory.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The whole pipeline on the real host and the generated tiny model, including a SIGKILL in the middle of annotation.</summary>
+public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixture<UninterruptedIteration>, IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly object Iteration = new { instructions = 8, judgmentsPerPair = 2, train = false, seed = 20261124 };
 
     private readonly TempDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
 
-    private static async Task<string> ImportAndQueueAsync(HttpClient client)
+    internal static async Task<string> ImportAndQueueAsync(HttpClient client)
     {
         var imported = await (await client.PostAsJsonAsync("/instructions", PipelineFixture.ThirtyInstructions)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(30, imported.GetProperty("added").GetInt32());
@@ -25,7 +76,7 @@ public sealed class EndToEndTests : IDisposable
         return (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    private static async Task<IterationView> ViewAsync(HttpClient client, string id) =>
+    internal static async Task<IterationView> ViewAsync(HttpClient client, string id) =>
         (await client.GetFromJsonAsync<IterationView>($"/iterations/{id}", Json))!;
 
     private static async Task<IterationView> WaitForAsync(HttpClient client, string id, Func<IterationView, bool> condition)
@@ -40,39 +91,18 @@ public sealed class EndToEndTests : IDisposable
         }
     }
 
-    private static async Task<string> DatasetAsync(HttpClient client, string id) => await client.GetStringAsync($"/iterations/{id}/dataset");
-
-    /// <summary>Reads the event stream the way <c>curl -N</c> does, until the server ends it; returns the last view.</summary>
-    private static async Task<IterationView> WatchToEndAsync(HttpClient client, string id)
-    {
-        using var response = await client.GetAsync($"/iterations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        IterationView? last = null;
-        while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("data: "))
-                last = JsonSerializer.Deserialize<IterationView>(line["data: ".Length..], Json);
-        return last!;
-    }
-
     [Fact]
-    public async Task AnIterationOnTheGeneratedModelBuildsAConsistentDataset()
+    public void An_iteration_on_the_generated_model_builds_a_consistent_dataset()
     {
-        await using var server = await ServerProcess.StartAsync(directory.Path);
-        using var anonymous = server.Connect(null);
-        using var client = server.Connect(ServerProcess.ClientKey);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/iterations")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/instructions/stats")).StatusCode);
-
-        var id = await ImportAndQueueAsync(server.Client);
-        var watched = await WatchToEndAsync(server.Client, id);
-
-        Assert.Equal(IterationStatus.Succeeded, watched.Status);
-        var view = await ViewAsync(server.Client, id);
+        Assert.Equal(HttpStatusCode.Unauthorized, reference.AnonymousStatus);
+        Assert.Equal(HttpStatusCode.Forbidden, reference.ClientStatus);
+        Assert.Equal(IterationStatus.Succeeded, reference.Watched.Status);
+        var view = reference.View;
         Assert.Equal((8, 8), (view.Progress.Selected, view.Progress.Pairs));
         Assert.Equal(view.Progress.Pairs, view.Progress.Kept + view.Progress.Discarded);
         Assert.True(Math.Abs(view.Metrics.LabelA - view.Metrics.LabelB) <= 1);
         Assert.NotNull(view.Metrics.SelfAccuracy);
-        var lines = (await DatasetAsync(server.Client, id)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var lines = reference.Dataset.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, Json)!).ToList();
         Assert.Equal(view.Progress.Kept, lines.Count);
         Assert.All(lines, l =>
@@ -80,17 +110,16 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(["system", "user", "assistant"], l.Messages.Select(m => m.Role));
             Assert.EndsWith($"[[{l.Label}]]", l.Messages[2].Content);
         });
-        var stats = await server.Client.GetFromJsonAsync<JsonElement>("/instructions/stats");
-        Assert.Equal(0, stats.GetProperty("unclassified").GetInt32());
+        Assert.Equal(0, reference.Unclassified);
     }
 
-    /// <remarks>
-    /// Texts are compared item by item before and after the kill, not with a separate uninterrupted run: llama.cpp's
-    /// kernels are not batch-invariant, so a sampled text can change with which other sequences shared its decode
-    /// steps, even with the same seed. (Equality with an uninterrupted run is checked on the scripted model.)
-    /// </remarks>
+    /// <summary>
+    /// The issue's durability requirement on the real engine: after a SIGKILL mid-annotation and a restart, nothing
+    /// recorded is redone, and the iteration ends exactly as the uninterrupted run with the same seed did: the same
+    /// counts, metrics, stored texts and dataset, byte for byte.
+    /// </summary>
     [Fact]
-    public async Task SigkillDuringAnnotationThenRestartKeepsEveryRecordedItemAndFinishes()
+    public async Task Sigkill_during_annotation_then_restart_ends_as_the_uninterrupted_run()
     {
         string id;
         IReadOnlyList<string> recordedAtKill;
@@ -103,25 +132,24 @@ public sealed class EndToEndTests : IDisposable
             recordedAtKill = RecordedItems(directory.Path);
         }
         Assert.Contains(recordedAtKill, r => r.StartsWith("judgment"));
-        Assert.Contains(recordedAtKill, r => r.StartsWith("pair"));
+        Assert.True(recordedAtKill.Count(r => r.StartsWith("judgment")) < reference.View.Progress.Judgments, "the kill came after annotation had ended");
 
-        await using (var restarted = await ServerProcess.StartAsync(directory.Path))
-        {
-            var resumed = await WaitForAsync(restarted.Client, id, _ => false);
+        await using var restarted = await ServerProcess.StartAsync(directory.Path);
+        var resumed = await WaitForAsync(restarted.Client, id, _ => false);
 
-            Assert.Equal(IterationStatus.Succeeded, resumed.Status);
-            Assert.Equal((8, 8), (resumed.Progress.Selected, resumed.Progress.Pairs));
-            Assert.Equal((resumed.Progress.Pairs - DegenerateCount(resumed)) * 2, resumed.Progress.Judgments);
-            Assert.Equal(resumed.Progress.Pairs, resumed.Progress.Kept + resumed.Progress.Discarded);
-            Assert.True(Math.Abs(resumed.Metrics.LabelA - resumed.Metrics.LabelB) <= 1);
-            var recordedAfter = RecordedItems(directory.Path);
-            Assert.Empty(recordedAtKill.Except(recordedAfter));
-            Assert.Equal(resumed.Progress.Judgments, recordedAfter.Count(r => r.StartsWith("judgment")));
-        }
+        Assert.Equal(IterationStatus.Succeeded, resumed.Status);
+        var recordedAfter = RecordedItems(directory.Path);
+        Assert.Empty(recordedAtKill.Except(recordedAfter));
+        Assert.Equal(reference.View.Progress, resumed.Progress);
+        Assert.Equal(reference.View.Metrics.SelfAccuracy, resumed.Metrics.SelfAccuracy);
+        Assert.Equal((reference.View.Metrics.LabelA, reference.View.Metrics.LabelB), (resumed.Metrics.LabelA, resumed.Metrics.LabelB));
+        Assert.Equal(reference.View.Metrics.DiscardReasons.OrderBy(r => r.Key), resumed.Metrics.DiscardReasons.OrderBy(r => r.Key));
+        Assert.Equal(reference.Recorded.Order(), recordedAfter.Order());
+        Assert.Equal(reference.Dataset, await restarted.Client.GetStringAsync($"/iterations/{id}/dataset"));
     }
 
     /// <summary>Every synthesised pair and every judgment in the store, as text that changes if the item was redone.</summary>
-    private static List<string> RecordedItems(string dataDir)
+    internal static List<string> RecordedItems(string dataDir)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "pipeline.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -130,7 +158,7 @@ public sealed class EndToEndTests : IDisposable
             SELECT 'pair ' || id || ' ' || instruction_id || ' ' || modified_instruction || ' ' || chosen || ' ' || rejected FROM pairs
             WHERE modified_instruction IS NOT NULL
             UNION ALL
-            SELECT 'judgment ' || pair_id || ' ' || sample || ' ' || seed || ' ' || completion FROM judgments
+            SELECT 'judgment ' || pair_id || ' ' || sample || ' ' || seed || ' ' || ifnull(probability_a, '') || ' ' || completion FROM judgments
             """;
         var items = new List<string>();
         using var reader = command.ExecuteReader();
@@ -138,8 +166,4 @@ public sealed class EndToEndTests : IDisposable
             items.Add(reader.GetString(0));
         return items;
     }
-
-    private static int DegenerateCount(IterationView view) => view.Metrics.DiscardReasons
-        .Where(r => r.Key is DiscardReason.EmptyOutput or DiscardReason.SameInstruction or DiscardReason.IdenticalResponses)
-        .Sum(r => r.Value);
 }

@@ -13,13 +13,14 @@ internal sealed class PipelineFixture : IDisposable
         var database = new PipelineDatabase(directory.Path);
         Pool = new InstructionPool(database, TimeProvider.System);
         Store = new IterationStore(database, TimeProvider.System);
+        Events = new IterationEvents(Store);
     }
 
     public InstructionPool Pool { get; }
 
     public IterationStore Store { get; }
 
-    public IterationEvents Events { get; } = new();
+    public IterationEvents Events { get; }
 
     public static IOptions<SelfTaughtOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new SelfTaughtOptions());
 

@@ -59,6 +59,28 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
             $"swapped order gave {results[1].ProbabilityA}, original {results[0].ProbabilityA}");
     }
 
+    /// <summary>
+    /// What lets a resumed self-taught iteration repeat an uninterrupted one: background work gives bit-identical
+    /// results whatever else the scheduler is decoding (llama.cpp's CPU kernels do not when sequences share a batch).
+    /// </summary>
+    [Fact]
+    public async Task Background_work_is_bit_identical_whatever_shares_the_scheduler()
+    {
+        var probe = new JudgeOnceRequest("Which answer is kinder?", "You can do it.", "Whatever.", MaxReasoningTokens: 12, Temperature: 0.9f, Seed: 11);
+        var probeDirect = probe with { Mode = JudgeMode.Direct };
+        var alone = await Engine.JudgeManyAsync([probe, probeDirect], WorkPriority.Background, CancellationToken.None);
+
+        var others = Enumerable.Range(0, 6).Select(i => new JudgeOnceRequest(
+            string.Concat(Enumerable.Repeat($"Question {i} asks for a long comparison. ", 4 + 3 * i)), $"first {i}", $"second {i}",
+            Mode: i % 2 == 0 ? JudgeMode.Reasoning : JudgeMode.Direct, MaxReasoningTokens: 10, Temperature: 0.7f, Seed: (uint)i)).ToArray();
+        var interactive = Engine.JudgeManyAsync(others, WorkPriority.Interactive, CancellationToken.None);
+        var crowded = await Engine.JudgeManyAsync([others[0], probe, others[1], probeDirect, others[2]], WorkPriority.Background, CancellationToken.None);
+        await interactive;
+
+        Assert.Equal(alone[0], crowded[1]);
+        Assert.Equal(alone[1], crowded[3]);
+    }
+
     [Fact]
     public async Task A_cancelled_judgment_is_cancelled_not_left_running()
     {
