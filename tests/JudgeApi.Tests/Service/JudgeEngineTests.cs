@@ -82,6 +82,19 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Live_work_overtakes_queued_background_work()
+    {
+        var background = Enumerable.Range(0, 12).Select(i => Engine.GenerateAsync([new ChatMessage("user", $"Write story {i}.")],
+            new GenerationRequest(MaxTokens: 24, Temperature: 0.8f, Seed: (uint)i), WorkPriority.Background, CancellationToken.None)).ToList();
+
+        await Engine.JudgeOnceAsync(new JudgeOnceRequest("Q?", "a", "b", MaxReasoningTokens: 24, Temperature: 0.8f), WorkPriority.Interactive, CancellationToken.None);
+
+        // Four sequences: the live request takes the first one to free up, ahead of the seven or more still queued.
+        Assert.True(background.Count(t => !t.IsCompleted) >= 7, $"{background.Count(t => t.IsCompleted)} of 12 background jobs finished first");
+        await Task.WhenAll(background);
+    }
+
+    [Fact]
     public async Task A_cancelled_judgment_is_cancelled_not_left_running()
     {
         using var cancel = new CancellationTokenSource();
