@@ -14,7 +14,9 @@ public sealed class JudgeMetrics : IDisposable
     private readonly Counter<long> _cacheErrors;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _promptTokensReused;
     private int _queueLength;
+    private long _promptTokensReusedTotal;
 
     public JudgeMetrics(IMeterFactory meterFactory)
     {
@@ -25,6 +27,8 @@ public sealed class JudgeMetrics : IDisposable
         _cacheErrors = _meter.CreateCounter<long>("judgeapi.cache.errors", description: "Cache reads or writes that failed or timed out");
         _tokens = _meter.CreateCounter<long>("judgeapi.tokens.generated", description: "Tokens sampled by the judge");
         _rejected = _meter.CreateCounter<long>("judgeapi.queue.rejected", description: "Judge requests refused because the queue was full");
+        _promptTokensReused = _meter.CreateCounter<long>("judgeapi.tokens.prompt_reused",
+            description: "Prompt tokens copied from another sequence's KV cache instead of decoded");
         _meter.CreateObservableGauge("judgeapi.queue.length", () => Volatile.Read(ref _queueLength), description: "Judge requests admitted and not yet answered");
     }
 
@@ -36,6 +40,15 @@ public sealed class JudgeMetrics : IDisposable
     public void CacheMiss() => _cacheMisses.Add(1);
     public void CacheError() => _cacheErrors.Add(1);
     public void TokensGenerated(int count) => _tokens.Add(count);
+
+    /// <summary>Prompt tokens copied from another sequence rather than decoded, since start.</summary>
+    public long PromptTokensReused => Interlocked.Read(ref _promptTokensReusedTotal);
+
+    public void PromptTokensCopied(int count)
+    {
+        Interlocked.Add(ref _promptTokensReusedTotal, count);
+        _promptTokensReused.Add(count);
+    }
     public void Rejected() => _rejected.Add(1);
     /// <summary>Counts one more admitted request and returns the new length.</summary>
     public int QueueEntered() => Interlocked.Increment(ref _queueLength);

@@ -126,10 +126,20 @@ internal sealed class SequenceScheduler : IDisposable
             {
                 if (NextAdmissible() is not { } job)
                     return;
-                slot.Start(job);
+                slot.Start(job, PrefillingSamePrompt(job));
             }
         }
     }
+
+    /// <summary>
+    /// An active sequence still decoding exactly this job's prompt, on the same weights and at the same priority: the
+    /// job waits for it and then takes a copy of its KV cache instead of decoding the prompt again (the N judgments of
+    /// a pair share two prompts). The copy holds the bytes the job's own decode would have written, since a prompt
+    /// always starts in an empty sequence, so results do not depend on whether the job shared.
+    /// </summary>
+    private Slot? PrefillingSamePrompt(SequenceJob job) => _slots.FirstOrDefault(s =>
+        s.Job is { } other && s.Leader is null && other.Priority == job.Priority && other.Adapter == job.Adapter
+        && s.Position < other.Prompt.Length && other.Prompt.AsSpan().SequenceEqual(job.Prompt));
 
     /// <summary>
     /// The next job that may start now, dequeued, or null. A job for other weights than the context holds waits until
@@ -205,14 +215,30 @@ internal sealed class SequenceScheduler : IDisposable
         {
             var index = slot.LogitsIndex;
             slot.LogitsIndex = -1;
-            try
+            // Followers first: the leader may finish (and drop its tokens) in its own Advance.
+            foreach (var follower in slot.TakeFollowers())
             {
-                Advance(slot, index);
+                follower.Position = slot.Position;
+                AdvanceOrFail(follower, index, () =>
+                {
+                    _context.CopySequence(slot.Sequence, follower.Sequence);
+                    _metrics.PromptTokensCopied(slot.Position);
+                });
             }
-            catch (LlamaException ex)
-            {
-                Finish(slot, job => job.Completion.TrySetException(ex));
-            }
+            AdvanceOrFail(slot, index);
+        }
+    }
+
+    private void AdvanceOrFail(Slot slot, int index, Action? before = null)
+    {
+        try
+        {
+            before?.Invoke();
+            Advance(slot, index);
+        }
+        catch (LlamaException ex)
+        {
+            Finish(slot, job => job.Completion.TrySetException(ex));
         }
     }
 
@@ -225,8 +251,8 @@ internal sealed class SequenceScheduler : IDisposable
     /// </summary>
     private IEnumerable<Slot> StepSlots()
     {
-        var interactive = _slots.Where(s => s.Job?.Priority == WorkPriority.Interactive).ToList();
-        var background = _slots.Where(s => s.Job?.Priority == WorkPriority.Background).ToList();
+        var interactive = _slots.Where(s => s.Job?.Priority == WorkPriority.Interactive && s.PendingCount > 0).ToList();
+        var background = _slots.Where(s => s.Job?.Priority == WorkPriority.Background && s.PendingCount > 0).ToList();
         var backgroundStep = background.Count > 0 && (interactive.Count == 0 || !_lastStepWasBackground);
         _lastStepWasBackground = backgroundStep;
         if (!backgroundStep)
@@ -315,6 +341,10 @@ internal sealed class SequenceScheduler : IDisposable
     private void Finish(Slot slot, Action<SequenceJob> complete)
     {
         var job = slot.Job!;
+        // Jobs waiting on this prompt decode it themselves now; a follower leaves its leader's list.
+        foreach (var follower in slot.TakeFollowers())
+            follower.StopFollowing();
+        slot.Leader?.RemoveFollower(slot);
         _context.RemoveTokens(slot.Sequence);
         slot.Reset();
         complete(job);
@@ -348,10 +378,38 @@ internal sealed class SequenceScheduler : IDisposable
         public int ReasoningTokens { get; set; }
         public GenerationStopReason StopReason { get; set; } = GenerationStopReason.EndOfGeneration;
 
-        public void Start(SequenceJob job)
+        /// <summary>The slot whose prompt decode this one waits to copy (it has nothing pending meanwhile).</summary>
+        public Slot? Leader { get; private set; }
+
+        private readonly List<Slot> _followers = [];
+
+        /// <param name="leader">Decoding the same prompt: wait and copy it rather than decode it again.</param>
+        public void Start(SequenceJob job, Slot? leader)
         {
             Job = job;
-            SetPending(job.Prompt);
+            Leader = leader;
+            if (leader is null)
+                SetPending(job.Prompt);
+            else
+                leader._followers.Add(this);
+        }
+
+        /// <summary>The followers, detached: the prompt is decoded (or abandoned) and each goes its own way.</summary>
+        public List<Slot> TakeFollowers()
+        {
+            var followers = _followers.ToList();
+            _followers.Clear();
+            followers.ForEach(f => f.Leader = null);
+            return followers;
+        }
+
+        public void RemoveFollower(Slot follower) => _followers.Remove(follower);
+
+        /// <summary>The leader is gone before its prompt was decoded: decode the prompt here.</summary>
+        public void StopFollowing()
+        {
+            Leader = null;
+            SetPending(Job!.Prompt);
         }
 
         public void SetPending(int[] tokens)
@@ -363,6 +421,7 @@ internal sealed class SequenceScheduler : IDisposable
         public void Reset()
         {
             Job = null;
+            Leader = null;
             SetPending([]);
             Position = 0;
             LogitsIndex = -1;

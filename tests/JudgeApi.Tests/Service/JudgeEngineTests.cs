@@ -8,6 +8,7 @@ namespace JudgeApi.Tests.Service;
 public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture<JudgeServerFixture>
 {
     private IJudgeEngine Engine => fixture.Server.Services.GetRequiredService<IJudgeEngine>();
+    private JudgeMetrics Metrics => fixture.Server.Services.GetRequiredService<JudgeMetrics>();
 
     [Fact]
     public async Task Generate_follows_a_grammar()
@@ -61,24 +62,32 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
 
     /// <summary>
     /// What lets a resumed self-taught iteration repeat an uninterrupted one: background work gives bit-identical
-    /// results whatever else the scheduler is decoding (llama.cpp's CPU kernels do not when sequences share a batch).
+    /// results whatever else the scheduler is decoding (llama.cpp's CPU kernels do not when sequences share a batch),
+    /// and whether or not it copied its prompt's KV cache from another job with the same prompt.
     /// </summary>
     [Fact]
     public async Task Background_work_is_bit_identical_whatever_shares_the_scheduler()
     {
         var probe = new JudgeOnceRequest("Which answer is kinder?", "You can do it.", "Whatever.", MaxReasoningTokens: 12, Temperature: 0.9f, Seed: 11);
-        var probeDirect = probe with { Mode = JudgeMode.Direct };
-        var alone = await Engine.JudgeManyAsync([probe, probeDirect], WorkPriority.Background, CancellationToken.None);
+        JudgeOnceRequest[] probes = [probe, probe with { Seed = 12 }, probe with { Mode = JudgeMode.Direct }];
+        var alone = new List<JudgeOnceResult>();
+        foreach (var request in probes)
+            alone.Add(await Engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None));
 
         var others = Enumerable.Range(0, 6).Select(i => new JudgeOnceRequest(
             string.Concat(Enumerable.Repeat($"Question {i} asks for a long comparison. ", 4 + 3 * i)), $"first {i}", $"second {i}",
             Mode: i % 2 == 0 ? JudgeMode.Reasoning : JudgeMode.Direct, MaxReasoningTokens: 10, Temperature: 0.7f, Seed: (uint)i)).ToArray();
         var interactive = Engine.JudgeManyAsync(others, WorkPriority.Interactive, CancellationToken.None);
-        var crowded = await Engine.JudgeManyAsync([others[0], probe, others[1], probeDirect, others[2]], WorkPriority.Background, CancellationToken.None);
+        var crowded = await Engine.JudgeManyAsync([others[0], probes[0], probes[1], others[1], probes[2], others[2]], WorkPriority.Background, CancellationToken.None);
         await interactive;
+        // Admitted together on an idle scheduler, the second probe waits for the first one's prompt and copies it.
+        var reusedBefore = Metrics.PromptTokensReused;
+        var shared = await Engine.JudgeManyAsync(probes, WorkPriority.Background, CancellationToken.None);
 
-        Assert.Equal(alone[0], crowded[1]);
-        Assert.Equal(alone[1], crowded[3]);
+        Assert.Equal(alone, [crowded[1], crowded[2], crowded[4]]);
+        Assert.Equal(alone, shared);
+        Assert.Equal(alone[0].PromptTokens, Metrics.PromptTokensReused - reusedBefore);
+        Assert.NotEqual(alone[0].Reasoning, alone[1].Reasoning);
     }
 
     [Fact]
