@@ -199,6 +199,8 @@ internal sealed class SequenceScheduler : IDisposable
             slot.PendingOffset += take;
             slot.Position += take;
         }
+        if (_batch.Count == 0)
+            return;
 
         try
         {
