@@ -85,8 +85,9 @@ internal sealed class SequenceScheduler : IDisposable
     {
         while (!_stopping)
         {
-            DropCancelled();
+            // Admit first: a job that waits on a cancelled job's prompt is then handed the prompt in the same pass.
             Admit();
+            DropCancelled();
             if (_slots.All(s => s.Job is null))
             {
                 _wake.Wait(TimeSpan.FromSeconds(1));

@@ -90,6 +90,31 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
         Assert.NotEqual(alone[0].Reasoning, alone[1].Reasoning);
     }
 
+    /// <remarks>
+    /// With 8-token decode steps the prompt takes about a hundred steps, so the second job almost always arrives while
+    /// the first is still decoding it, waits to copy it, and is left to decode it itself when the first is cancelled.
+    /// </remarks>
+    [Fact]
+    public async Task A_job_waiting_on_a_cancelled_jobs_prompt_decodes_it_itself()
+    {
+        await using var server = await JudgeServer.StartAsync(("Judge:BatchSize", "8"));
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        var metrics = server.Services.GetRequiredService<JudgeMetrics>();
+        var request = new JudgeOnceRequest(string.Concat(Enumerable.Repeat("Is this polite enough for a formal letter? ", 50)),
+            "Please sit down.", "Sit.", MaxReasoningTokens: 8, Temperature: 0.9f, Seed: 4);
+        var alone = await engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var first = engine.JudgeOnceAsync(request with { Seed = 5, MaxReasoningTokens = 200 }, WorkPriority.Background, cancel.Token);
+        await Task.Delay(5);
+        var second = engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal(alone, await second.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, metrics.PromptTokensReused);
+    }
+
     [Fact]
     public async Task Live_work_overtakes_queued_background_work()
     {
