@@ -85,7 +85,7 @@ internal sealed class SequenceScheduler : IDisposable
     {
         while (!_stopping)
         {
-            // Admit first: a job that waits on a cancelled job's prompt is then handed the prompt in the same pass.
+            // Cancelled jobs go right before the step; a job admitted to wait on a cancelled one's prompt then decodes it itself.
             Admit();
             DropCancelled();
             if (_slots.All(s => s.Job is null))
