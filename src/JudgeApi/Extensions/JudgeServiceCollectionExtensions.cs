@@ -22,8 +22,8 @@ public static class JudgeServiceCollectionExtensions
         var judgeSection = builder.Configuration.GetSection(JudgeOptions.Section);
         var judge = judgeSection.Get<JudgeOptions>() ?? new JudgeOptions();
         services.AddOptions<JudgeOptions>().Bind(judgeSection)
-            .Validate(o => o is { Sequences: >= 1, BatchSize: >= 1, ContextSize: >= 64, MaxQueue: >= 1, MaxRequestBytes: >= 1024, BatchParallelism: >= 1, CacheTimeoutMs: >= 1 },
-                "Judge: Sequences, BatchSize, MaxQueue, BatchParallelism and CacheTimeoutMs must be positive, ContextSize >= 64 and MaxRequestBytes >= 1024.")
+            .Validate(o => o is { Sequences: >= 1, BatchSize: >= 1, ContextSize: >= 64, MaxQueue: >= 1, MaxRequestBytes: >= 1024, BatchParallelism: >= 1, CacheTimeoutMs: >= 1, CacheBreakSeconds: >= 1 },
+                "Judge: Sequences, BatchSize, MaxQueue, BatchParallelism, CacheTimeoutMs and CacheBreakSeconds must be positive, ContextSize >= 64 and MaxRequestBytes >= 1024.")
             .Validate(o => Enum.TryParse<Llama.LlamaBackend>(o.Backend, ignoreCase: true, out _), "Judge:Backend must be Cpu or Cuda.")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section));

@@ -12,6 +12,8 @@ public sealed class JudgeMetrics : IDisposable
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _cacheErrors;
+    private readonly Counter<long> _cacheSkipped;
+    private long _cacheSkippedTotal;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _promptTokensReused;
@@ -25,6 +27,7 @@ public sealed class JudgeMetrics : IDisposable
         _cacheHits = _meter.CreateCounter<long>("judgeapi.cache.hits", description: "Judge requests answered from the cache");
         _cacheMisses = _meter.CreateCounter<long>("judgeapi.cache.misses", description: "Judge requests not in the cache");
         _cacheErrors = _meter.CreateCounter<long>("judgeapi.cache.errors", description: "Cache reads or writes that failed or timed out");
+        _cacheSkipped = _meter.CreateCounter<long>("judgeapi.cache.skipped", description: "Cache reads or writes skipped while the cache's circuit was open");
         _tokens = _meter.CreateCounter<long>("judgeapi.tokens.generated", description: "Tokens sampled by the judge");
         _rejected = _meter.CreateCounter<long>("judgeapi.queue.rejected", description: "Judge requests refused because the queue was full");
         _promptTokensReused = _meter.CreateCounter<long>("judgeapi.tokens.prompt_reused",
@@ -39,6 +42,15 @@ public sealed class JudgeMetrics : IDisposable
     public void CacheHit() => _cacheHits.Add(1);
     public void CacheMiss() => _cacheMisses.Add(1);
     public void CacheError() => _cacheErrors.Add(1);
+
+    /// <summary>Cache calls skipped while the circuit was open, since start.</summary>
+    public long CacheSkips => Interlocked.Read(ref _cacheSkippedTotal);
+
+    public void CacheSkipped()
+    {
+        Interlocked.Increment(ref _cacheSkippedTotal);
+        _cacheSkipped.Add(1);
+    }
     public void TokensGenerated(int count) => _tokens.Add(count);
 
     /// <summary>Prompt tokens copied from another sequence rather than decoded, since start.</summary>

@@ -41,6 +41,12 @@ public sealed class JudgeOptions
     /// <summary>How long a cache read or write may take before the request goes on without the cache.</summary>
     public int CacheTimeoutMs { get; set; } = 250;
 
+    /// <summary>
+    /// After cache calls keep failing, how long requests skip the cache altogether (the circuit is open) before one
+    /// call tries it again; an outage then costs one timeout per this many seconds, not one per request.
+    /// </summary>
+    public int CacheBreakSeconds { get; set; } = 15;
+
     /// <summary>How long a cached judgment lives.</summary>
     public int CacheTtlMinutes { get; set; } = 24 * 60;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using JudgeApi.Judging;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace JudgeApi.Tests.Service;
@@ -15,11 +17,13 @@ public sealed class RedisCacheTests
     }
 
     [Fact]
-    public async Task Judgments_are_cached_in_redis_and_served_when_redis_hangs_or_dies()
+    public async Task Judgments_are_cached_in_redis_and_served_when_redis_hangs_recovers_or_dies()
     {
         using var redis = await RedisServer.StartAsync();
         // A generous cache timeout: on a loaded test machine the default 250 ms can pass before Redis answers.
-        await using var server = await JudgeServer.StartAsync(("ConnectionStrings:Redis", redis.ConnectionString), ("Judge:CacheTimeoutMs", "3000"));
+        await using var server = await JudgeServer.StartAsync(("ConnectionStrings:Redis", redis.ConnectionString), ("Judge:CacheTimeoutMs", "3000"),
+            ("Judge:CacheBreakSeconds", "5"));
+        var metrics = server.Services.GetRequiredService<JudgeMetrics>();
         var body = JudgeRequests.Valid(("mode", "direct"));
 
         var first = await JudgeOkAsync(server, body);
@@ -33,6 +37,16 @@ public sealed class RedisCacheTests
         redis.Pause();
         var whileHung = await JudgeOkAsync(server, body);
         Assert.False(whileHung.GetProperty("cached").GetBoolean());
+        // Its read and write both timed out: the circuit is open and the next request does not wait on Redis.
+        var skipsBefore = metrics.CacheSkips;
+        var whileOpen = await JudgeOkAsync(server, body);
+        Assert.False(whileOpen.GetProperty("cached").GetBoolean());
+        Assert.True(metrics.CacheSkips > skipsBefore);
+
+        redis.Resume();
+        await Task.Delay(TimeSpan.FromSeconds(5.5));
+        var recovered = await JudgeOkAsync(server, body);
+        Assert.True(recovered.GetProperty("cached").GetBoolean());
 
         redis.Stop();
         Assert.False(await redis.AnswersPingAsync());
