@@ -346,7 +346,7 @@ internal sealed class SequenceScheduler : IDisposable
         var job = slot.Job!;
         // Jobs waiting on this prompt decode it themselves now; a follower leaves its leader's list.
         foreach (var follower in slot.TakeFollowers())
-            follower.StopFollowing();
+            follower.SetPending(follower.Job!.Prompt);
         slot.Leader?.RemoveFollower(slot);
         _context.RemoveTokens(slot.Sequence);
         slot.Reset();
@@ -407,13 +407,6 @@ internal sealed class SequenceScheduler : IDisposable
         }
 
         public void RemoveFollower(Slot follower) => _followers.Remove(follower);
-
-        /// <summary>The leader is gone before its prompt was decoded: decode the prompt here.</summary>
-        public void StopFollowing()
-        {
-            Leader = null;
-            SetPending(Job!.Prompt);
-        }
 
         public void SetPending(int[] tokens)
         {
