@@ -33,7 +33,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
             throw new TrainingDataException("The dataset holds no examples.");
 
         var clock = Stopwatch.StartNew();
-        using var session = new LoraTrainingSession(modelPath, Options.Targets, Options.Rank, Options.Alpha, Options.Seed, Options.Threads);
+        using var session = new LoraTrainingSession(modelPath, Options.AdaptedTargets, Options.Rank, Options.Alpha, Options.Seed, Options.ComputeThreads);
         var sequences = TokenizeAll(modelPath, examples, Math.Min(Options.MaxSequenceLength, session.Hyperparameters.TrainContextLength));
 
         var batchesPerEpoch = (sequences.Count + Options.BatchSize - 1) / Options.BatchSize;
@@ -85,7 +85,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
             Architecture: session.Hyperparameters.Architecture,
             Rank: lora.Rank,
             Alpha: lora.Alpha,
-            Targets: Options.Targets,
+            Targets: Options.AdaptedTargets,
             Steps: step,
             Examples: sequences.Count,
             FinalLoss: lastLoss,

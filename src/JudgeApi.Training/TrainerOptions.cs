@@ -9,8 +9,8 @@ public sealed record TrainerOptions
     /// <summary>LoRA alpha: the adapter adds (alpha / r) * B·A to each target weight.</summary>
     public float Alpha { get; init; } = 32;
 
-    /// <summary>The per-layer weights to adapt (see <see cref="LoraTarget"/>).</summary>
-    public IReadOnlyList<string> Targets { get; init; } = LoraTarget.All;
+    /// <summary>The per-layer weights to adapt (see <see cref="LoraTarget"/>); empty or unset: all of them.</summary>
+    public IReadOnlyList<string>? Targets { get; init; }
 
     /// <summary>Peak AdamW learning rate, reached after the warm-up.</summary>
     public float LearningRate { get; init; } = 2e-4f;
@@ -39,25 +39,40 @@ public sealed record TrainerOptions
     /// <summary>Seeds the A initialisation and the example order; the same seed gives the same adapter.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>CPU threads for the compute graphs.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>CPU threads for the compute graphs; 0 uses every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The weights adapted: <see cref="Targets"/>, or every target when none are named.</summary>
+    public IReadOnlyList<string> AdaptedTargets => Targets is { Count: > 0 } ? Targets : LoraTarget.All;
+
+    /// <summary>The threads the graphs run on: <see cref="Threads"/>, or every core when it is 0.</summary>
+    public int ComputeThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    /// <summary>
+    /// What is wrong, as (option, problem) pairs; the CLI names the option as its flag, the service as its
+    /// configuration key (<c>Judge:Training:&lt;option&gt;</c>).
+    /// </summary>
+    public IEnumerable<(string Option, string Problem)> Problems()
+    {
+        if (Rank < 1) yield return (nameof(Rank), $"must be at least 1, got {Rank}");
+        if (!(Alpha > 0) || !float.IsFinite(Alpha)) yield return (nameof(Alpha), $"must be a positive number, got {Alpha}");
+        var unknown = AdaptedTargets.FirstOrDefault(t => !LoraTarget.All.Contains(t));
+        if (unknown is not null) yield return (nameof(Targets), $"names unknown LoRA target '{unknown}'; choose from {string.Join(", ", LoraTarget.All)}");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) yield return (nameof(LearningRate), $"must be positive, got {LearningRate}");
+        if (WarmupFraction is < 0 or >= 1) yield return (nameof(WarmupFraction), $"must be in [0, 1), got {WarmupFraction}");
+        if (FinalLearningRateFraction is < 0 or > 1) yield return (nameof(FinalLearningRateFraction), $"must be in [0, 1], got {FinalLearningRateFraction}");
+        if (WeightDecay < 0) yield return (nameof(WeightDecay), $"must not be negative, got {WeightDecay}");
+        if (Epochs < 1) yield return (nameof(Epochs), $"must be at least 1, got {Epochs}");
+        if (BatchSize < 1) yield return (nameof(BatchSize), $"must be at least 1, got {BatchSize}");
+        if (MaxSequenceLength < 2) yield return (nameof(MaxSequenceLength), $"must be at least 2, got {MaxSequenceLength}");
+        if (MaxSteps is < 1) yield return (nameof(MaxSteps), $"must be at least 1, got {MaxSteps}");
+        if (Threads < 0) yield return (nameof(Threads), $"must not be negative (0 uses every core), got {Threads}");
+    }
 
     /// <summary>Throws ArgumentException naming the first invalid option.</summary>
     public void Validate()
     {
-        if (Rank < 1) throw new ArgumentException($"Rank must be at least 1, got {Rank}.");
-        if (!(Alpha > 0) || !float.IsFinite(Alpha)) throw new ArgumentException($"Alpha must be a positive number, got {Alpha}.");
-        if (Targets is null || Targets.Count == 0) throw new ArgumentException("At least one LoRA target is needed.");
-        var unknown = Targets.FirstOrDefault(t => !LoraTarget.All.Contains(t));
-        if (unknown is not null) throw new ArgumentException($"Unknown LoRA target '{unknown}'; choose from {string.Join(", ", LoraTarget.All)}.");
-        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"Learning rate must be positive, got {LearningRate}.");
-        if (WarmupFraction is < 0 or >= 1) throw new ArgumentException($"Warm-up fraction must be in [0, 1), got {WarmupFraction}.");
-        if (FinalLearningRateFraction is < 0 or > 1) throw new ArgumentException($"Final learning-rate fraction must be in [0, 1], got {FinalLearningRateFraction}.");
-        if (WeightDecay < 0) throw new ArgumentException($"Weight decay must not be negative, got {WeightDecay}.");
-        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, got {Epochs}.");
-        if (BatchSize < 1) throw new ArgumentException($"Batch size must be at least 1, got {BatchSize}.");
-        if (MaxSequenceLength < 2) throw new ArgumentException($"Maximum sequence length must be at least 2, got {MaxSequenceLength}.");
-        if (MaxSteps is < 1) throw new ArgumentException($"Maximum steps must be at least 1, got {MaxSteps}.");
-        if (Threads < 1) throw new ArgumentException($"Threads must be at least 1, got {Threads}.");
+        foreach (var (option, problem) in Problems())
+            throw new ArgumentException($"{option} {problem}.");
     }
 }

@@ -1,4 +1,4 @@
-using JudgeApi.Adapters;
+using JudgeApi.SelfTaught;
 using JudgeApi.Auth;
 using JudgeApi.Llama;
 using Microsoft.AspNetCore.Http.Features;

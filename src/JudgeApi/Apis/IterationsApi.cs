@@ -4,6 +4,7 @@ using JudgeApi.Auth;
 using JudgeApi.Infrastructure;
 using JudgeApi.SelfTaught;
 using Microsoft.Extensions.Options;
+using JudgeApi.Contracts;
 
 namespace JudgeApi.Apis;
 
@@ -27,7 +28,7 @@ public static class IterationsApi
 
     private static IResult Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
     {
-        var iteration = store.Create(request.ToParameters(options.Value.Categories));
+        var iteration = store.Create(request.ToParameters(options.Value.CategoryNames));
         runner.Wake();
         return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
     }

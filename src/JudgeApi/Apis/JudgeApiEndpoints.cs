@@ -3,7 +3,6 @@ using JudgeApi.Auth;
 using JudgeApi.Contracts;
 using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
-using JudgeApi.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using JudgeApi.Contracts;
 using JudgeApi.Judging;
-using JudgeApi.Options;
 using JudgeApi.SelfTaught;
-using Microsoft.Extensions.Hosting.Internal;
 
 namespace JudgeApi.Cli;
 
@@ -99,8 +97,7 @@ public static class EvaluateCommand
             Sequences = sequences,
             Threads = threads,
         });
-        var environment = new HostingEnvironment { ContentRootPath = Environment.CurrentDirectory };
-        var engine = new LlamaJudgeEngine(options, environment, new JudgeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        var engine = new LlamaJudgeEngine(options, new JudgeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             services.GetRequiredService<ILogger<LlamaJudgeEngine>>());
         engine.Load();
         return engine;

@@ -22,7 +22,7 @@ public static class TrainCommand
         var maxStepsOption = new Option<int?>("--max-steps") { Description = "Stop after this many optimizer steps." };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the initialisation and example order.", DefaultValueFactory = _ => defaults.Seed };
         var threadsOption = new Option<int>("--threads") { Description = "CPU threads.", DefaultValueFactory = _ => defaults.Threads };
-        var targetsOption = new Option<string>("--targets") { Description = $"Comma-separated weights to adapt ({string.Join(",", LoraTarget.All)}).", DefaultValueFactory = _ => string.Join(",", defaults.Targets) };
+        var targetsOption = new Option<string>("--targets") { Description = $"Comma-separated weights to adapt ({string.Join(",", LoraTarget.All)}).", DefaultValueFactory = _ => string.Join(",", defaults.AdaptedTargets) };
 
         var command = new Command("train", "Fine-tune a LoRA adapter on chat examples and write it as a GGUF adapter llama.cpp loads.")
         {

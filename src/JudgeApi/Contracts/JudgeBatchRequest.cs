@@ -1,3 +1,5 @@
+using JudgeApi.Judging;
+
 namespace JudgeApi.Contracts;
 
 /// <summary>POST /judge/batch body: up to <see cref="JudgeBatchRequestValidator.MaxItems"/> judge requests.</summary>

@@ -1,4 +1,5 @@
 using FluentValidation;
+using JudgeApi.Judging;
 
 namespace JudgeApi.Contracts;
 

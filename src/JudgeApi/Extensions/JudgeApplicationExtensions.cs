@@ -1,6 +1,6 @@
 using JudgeApi.Apis;
-using JudgeApi.Options;
 using Microsoft.Extensions.Options;
+using JudgeApi.Auth;
 
 namespace JudgeApi.Extensions;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using JudgeApi.Contracts;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using JudgeApi.Judging;
 
 namespace JudgeApi.Infrastructure;
 

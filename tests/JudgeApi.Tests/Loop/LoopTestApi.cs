@@ -10,11 +10,11 @@ internal static class LoopTestApi
     public static (string Key, string Value)[] TinySettings(string dataDir, double promotionMargin) =>
     [
         ("Judge:DataDir", dataDir),
-        ("Judge:PromotionMargin", promotionMargin.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Judge:Promotion:Margin", promotionMargin.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Judge:SelfTaught:MaxResponseTokens", "12"),
         ("Judge:SelfTaught:MaxJudgeReasoningTokens", "12"),
         ("Judge:Training:Rank", "2"),
-        ("Judge:Training:MaxSeq", "192"),
+        ("Judge:Training:MaxSequenceLength", "192"),
         ("Judge:Training:BatchSize", "4"),
         ("Judge:Training:Threads", "1"),
         ("Judge:Evaluation:HeldOutPairs", "4"),

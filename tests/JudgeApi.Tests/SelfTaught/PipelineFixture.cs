@@ -33,7 +33,7 @@ internal sealed class PipelineFixture : IDisposable
         Pool.Import(new ImportParseResult(ThirtyInstructions.Select((t, i) => new ImportedInstruction(i, t, null)).ToList(), []), 1000);
 
     public IterationRecord Queue(int instructions = 12, int judgmentsPerPair = 4, long seed = 5) =>
-        Store.Create(new IterationParameters(instructions, Options.Value.Categories, judgmentsPerPair, 0.8f, false, seed, false));
+        Store.Create(new IterationParameters(instructions, Options.Value.CategoryNames, judgmentsPerPair, 0.8f, false, seed, false));
 
     public IterationPipeline Pipeline(IPipelineModel model) => new(model, Pool, Store, Events, Options);
 

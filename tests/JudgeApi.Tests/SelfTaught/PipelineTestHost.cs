@@ -1,6 +1,7 @@
 using FluentValidation;
 using JudgeApi.Apis;
 using JudgeApi.Auth;
+using JudgeApi.Contracts;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.Judging;
+
+/// <summary>
+/// The llama.cpp judge: loads the model (or generates the demo model), one context with
+/// <see cref="JudgeOptions.Sequences"/> sequences, and the <see cref="SequenceScheduler"/> that owns it.
+/// Tokenizing happens on the caller's thread; everything that touches the context runs on the scheduler's.
+/// </summary>
+public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetrics metrics,
+    ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
+{
+    private readonly JudgeOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
+    private readonly Lock _adapterGate = new();
+    private Loaded? _loaded;
+    private ActiveWeights _active = new(null, null, null);
+
+    public bool IsReady => Volatile.Read(ref _loaded) is not null;
+
+    public JudgeModelInfo Model
+    {
+        get
+        {
+            var info = Current.Info;
+            var active = Volatile.Read(ref _active);
+            return info with { AdapterPath = active.Path, AdapterHash = active.Hash };
+        }
+    }
+
+    private Loaded Current => Volatile.Read(ref _loaded)
+        ?? throw new JudgeEngineNotReadyException("The judge model is still loading; try again shortly (GET /health/ready says when).");
+
+    /// <summary>Loads everything; called once by <see cref="JudgeEngineLoader"/> off the request path.</summary>
+    /// <param name="adapterPath">Adapter to start with (the registry's active one); null: Judge:AdapterPath, if set.</param>
+    public void Load(string? adapterPath = null)
+    {
+        var backend = Enum.Parse<LlamaBackend>(_options.Backend, ignoreCase: true);
+        LlamaRuntime.Initialize(backend);
+
+        var isDemo = _options.IsDemo;
+        var path = isDemo ? _options.DemoModelPath : _options.ModelPath!;
+        if (isDemo)
+        {
+            if (!File.Exists(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                TestModelWriter.Write(new TestModelSpec(), path);
+            }
+            logger.LogWarning(
+                "NO JUDGE MODEL CONFIGURED: serving the generated demo model {Path}. Its weights are random, so its verdicts are random. " +
+                "Point Judge:ModelPath (env Judge__ModelPath) at an instruction-tuned GGUF model to get real judgments.", path);
+        }
+
+        var model = LlamaModel.Load(path, new ModelOptions { GpuLayers = _options.GpuLayers });
+        var perSequence = Math.Min(_options.ContextSize, model.TrainContextLength);
+        var context = new LlamaContext(model, new ContextOptions
+        {
+            ContextSize = perSequence * _options.Sequences,
+            BatchSize = _options.BatchSize,
+            MicroBatchSize = _options.BatchSize,
+            Sequences = _options.Sequences,
+            // One KV stream per sequence: each judgment attends over its own tokens only, not over every
+            // sequence's cells as a unified cache would (which grows the attention cost with the parallelism).
+            KvUnified = false,
+            Threads = _options.DecodeThreads,
+        });
+
+        adapterPath ??= string.IsNullOrWhiteSpace(_options.AdapterPath) ? null : _options.AdapterPath;
+        LoraAdapter? adapter = null;
+        if (adapterPath is not null)
+        {
+            adapter = LoraAdapter.Load(model, adapterPath);
+            _adapters[adapterPath] = adapter;
+            context.SetLoraAdapters([(adapter, 1f)]);
+        }
+        Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : HashFile(adapterPath)));
+
+        var tokenizer = new PromptTokenizer(model);
+        if (!tokenizer.HasChatTemplate)
+            logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
+
+        var info = new JudgeModelInfo(path, HashFile(path), model.Architecture, model.Description, model.ParameterCount,
+            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
+        var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
+        var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
+        var scheduler = new SequenceScheduler(context, reasoningVerdict, directVerdict, metrics, adapter);
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, tokenizer, reasoningVerdict, directVerdict, info));
+        logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
+            path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
+    }
+
+    public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>
+        (await JudgeManyAsync([request], priority, cancellationToken))[0];
+
+    public async Task<JudgeOnceResult[]> JudgeManyAsync(IReadOnlyList<JudgeOnceRequest> requests, WorkPriority priority, CancellationToken cancellationToken)
+    {
+        var loaded = Current;
+        var jobs = new List<SequenceJob>(requests.Count);
+        try
+        {
+            foreach (var request in requests)
+                jobs.Add(JudgeJob(loaded, request, priority, cancellationToken));
+        }
+        catch
+        {
+            jobs.ForEach(j => j.Dispose());
+            throw;
+        }
+
+        var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue(jobs));
+        return outcomes.Zip(jobs, (outcome, job) =>
+        {
+            var p = outcome.ProbabilityFirst!.Value;
+            return new JudgeOnceResult(outcome.Text, p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
+                outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens, job.Prompt.Length);
+        }).ToArray();
+    }
+
+    private SequenceJob JudgeJob(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    {
+        var adapter = request.Weights is { } weights ? AdapterFor(loaded, weights.AdapterPath) : Volatile.Read(ref _active).Adapter;
+        var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
+        if (request.Mode == JudgeMode.Direct)
+        {
+            prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
+            EnsureFits(prompt.Length + 1, loaded);
+            return new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken, adapter);
+        }
+        EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
+        var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
+        return new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken, adapter);
+    }
+
+    public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxTokens, 1);
+        var loaded = Current;
+        var prompt = loaded.Tokenizer.Chat(messages);
+        EnsureFits(prompt.Length + request.MaxTokens, loaded);
+        var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
+        var job = new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken, Volatile.Read(ref _active).Adapter);
+        var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
+        return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
+    }
+
+    public void ActivateAdapter(string? adapterPath)
+    {
+        var loaded = Current;
+        if (adapterPath is null)
+        {
+            Volatile.Write(ref _active, new ActiveWeights(null, null, null));
+            logger.LogInformation("Judging with the base model alone from now on.");
+            return;
+        }
+        var fullPath = Path.GetFullPath(adapterPath);
+        var adapter = AdapterFor(loaded, fullPath);
+        Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, HashFile(fullPath)));
+        logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
+    }
+
+    public void CheckAdapter(string adapterPath)
+    {
+        var loaded = Current;
+        lock (_adapterGate)
+            LoraAdapter.Load(loaded.Model, adapterPath).Dispose();
+    }
+
+    /// <summary>
+    /// The loaded adapter for a file, loading it on first use. Adapters stay loaded until the engine is disposed: queued
+    /// work may still point at one that is no longer active, and adapter files are never rewritten in place.
+    /// </summary>
+    private LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath)
+    {
+        if (adapterPath is null)
+            return null;
+        var fullPath = Path.GetFullPath(adapterPath);
+        if (_adapters.TryGetValue(fullPath, out var adapter))
+            return adapter;
+        lock (_adapterGate)
+            return _adapters.TryGetValue(fullPath, out adapter) ? adapter : _adapters[fullPath] = LoraAdapter.Load(loaded.Model, fullPath);
+    }
+
+    /// <summary>Requests admitted to the scheduler and not finished (waiting plus active sequences).</summary>
+    public int PendingSequences => Volatile.Read(ref _loaded) is { } l ? l.Scheduler.Waiting + l.Scheduler.Active : 0;
+
+    private static void EnsureFits(int tokens, Loaded loaded)
+    {
+        if (tokens > loaded.Info.ContextSize)
+            throw new LlamaPromptTooLongException(tokens, loaded.Info.ContextSize);
+    }
+
+    private static SamplingOptions Sampling(float temperature, uint seed, string? grammar) =>
+        temperature <= 0
+            ? new SamplingOptions { Grammar = grammar }
+            : new SamplingOptions { Temperature = temperature, TopP = 0.95f, MinP = 0.05f, Seed = seed, Grammar = grammar };
+
+    private static string HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _loaded, null) is not { } loaded)
+            return;
+        loaded.Scheduler.Dispose();
+        loaded.Context.Dispose();
+        foreach (var adapter in _adapters.Values)
+            adapter.Dispose();
+        _adapters.Clear();
+        loaded.Model.Dispose();
+    }
+
+    /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
+    private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
+
+    private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler,
+        PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
+}

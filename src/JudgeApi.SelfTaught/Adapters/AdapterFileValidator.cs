@@ -1,0 +1,89 @@
+using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>An adapter file that cannot be used with the base model; the message says why.</summary>
+public sealed class AdapterRejectedException(string message) : Exception(message);
+
+/// <summary>Rank and alpha read from a checked adapter file.</summary>
+public sealed record AdapterShape(int Rank, float Alpha, int Pairs);
+
+/// <summary>
+/// Checks a GGUF LoRA adapter against the base model before llama.cpp ever loads it: adapter metadata, architecture,
+/// every <c>&lt;weight&gt;.lora_a/lora_b</c> pair against the base weight's shape, and that the file holds all tensor data.
+/// </summary>
+public static class AdapterFileValidator
+{
+    private const string LoraA = ".lora_a", LoraB = ".lora_b";
+
+    public static AdapterShape Validate(string adapterPath, string baseModelPath)
+    {
+        GgufFile adapter;
+        try
+        {
+            adapter = GgufFile.Open(adapterPath);
+        }
+        catch (LlamaModelLoadException e)
+        {
+            throw new AdapterRejectedException($"Not a readable GGUF file: {e.Message}");
+        }
+        using (adapter)
+        using (var baseModel = GgufFile.Open(baseModelPath))
+        {
+            if (!adapter.TryGetString("general.type", out var type) || type != "adapter")
+                throw new AdapterRejectedException($"Not an adapter: general.type is '{(type.Length == 0 ? "missing" : type)}', expected 'adapter' (a full model cannot be uploaded as an adapter).");
+            if (!adapter.TryGetString("adapter.type", out var adapterType) || adapterType != "lora")
+                throw new AdapterRejectedException($"Not a LoRA adapter: adapter.type is '{(adapterType.Length == 0 ? "missing" : adapterType)}', expected 'lora'.");
+            if (!adapter.TryGetFloat("adapter.lora.alpha", out var alpha) || !float.IsFinite(alpha) || alpha <= 0)
+                throw new AdapterRejectedException("adapter.lora.alpha is missing or not a positive float.");
+            if (adapter.Architecture != baseModel.Architecture)
+                throw new AdapterRejectedException($"Wrong base: the adapter is for architecture '{adapter.Architecture}', the judge model is '{baseModel.Architecture}'.");
+
+            var rank = CheckPairs(adapter, baseModel, out var pairs);
+            CheckDataSize(adapter);
+            return new AdapterShape(rank, alpha, pairs);
+        }
+    }
+
+    private static int CheckPairs(GgufFile adapter, GgufFile baseModel, out int pairs)
+    {
+        var byName = adapter.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var stray = adapter.Tensors.FirstOrDefault(t => !t.Name.EndsWith(LoraA, StringComparison.Ordinal) && !t.Name.EndsWith(LoraB, StringComparison.Ordinal));
+        if (stray is not null)
+            throw new AdapterRejectedException($"Tensor '{stray.Name}' is not a LoRA factor (names must end in {LoraA} or {LoraB}).");
+        var weights = adapter.Tensors.Select(t => t.Name[..^LoraA.Length]).Distinct(StringComparer.Ordinal).ToList();
+        if (weights.Count == 0)
+            throw new AdapterRejectedException("The adapter holds no LoRA tensors.");
+
+        var rank = 0;
+        foreach (var weight in weights)
+        {
+            if (!byName.TryGetValue(weight + LoraA, out var a) || !byName.TryGetValue(weight + LoraB, out var b))
+                throw new AdapterRejectedException($"Weight '{weight}' needs both {LoraA} and {LoraB}.");
+            var target = baseModel.FindTensor(weight)
+                ?? throw new AdapterRejectedException($"Wrong base: weight '{weight}' does not exist in the judge model.");
+            if (target.Shape.Length != 2 || a.Shape.Length > 2 || b.Shape.Length > 2)
+                throw new AdapterRejectedException($"'{weight}' and its factors must be 2-D matrices.");
+            long inputs = target.Shape[0], outputs = target.Shape[1], r = Dim(a, 1);
+            if (Dim(a, 0) != inputs || Dim(b, 0) != r || Dim(b, 1) != outputs)
+                throw new AdapterRejectedException(
+                    $"Wrong base: '{weight}' is [{inputs}, {outputs}] in the judge model but the adapter has {LoraA} [{string.Join(", ", a.Shape)}] " +
+                    $"and {LoraB} [{string.Join(", ", b.Shape)}] (expected [{inputs}, r] and [r, {outputs}]).");
+            rank = Math.Max(rank, (int)r);
+        }
+        pairs = weights.Count;
+        return rank;
+    }
+
+    // GGUF drops trailing dimensions of 1, so a rank-1 factor [n_in, 1] reads back as [n_in].
+    private static long Dim(GgufTensorInfo tensor, int index) => index < tensor.Shape.Length ? tensor.Shape[index] : 1;
+
+    private static void CheckDataSize(GgufFile adapter)
+    {
+        var needed = adapter.DataOffset + adapter.Tensors.Max(t => t.Offset + t.SizeBytes);
+        var length = new FileInfo(adapter.Path).Length;
+        if (length < needed)
+            throw new AdapterRejectedException($"Truncated: the tensor data needs {needed} bytes but the file has {length}.");
+    }
+}

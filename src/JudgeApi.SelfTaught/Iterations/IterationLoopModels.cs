@@ -1,0 +1,40 @@
+namespace JudgeApi.SelfTaught;
+
+/// <summary>What an iteration's train, evaluate and promote stages produced (each null until that stage has run).</summary>
+public sealed record IterationLoopResults(TrainingReport? Training, EvaluationReport? Evaluation, PromotionDecision? Promotion);
+
+/// <summary>Training progress, reported after every optimizer step, and its outcome once the adapter is stored.</summary>
+/// <param name="Data">"iteration" or "cumulative".</param>
+/// <param name="AdapterId">The registered adapter; null while training.</param>
+public sealed record TrainingReport(
+    string Data,
+    int Examples,
+    int Step,
+    int TotalSteps,
+    double Loss,
+    double? InitialLoss,
+    double TokensPerSecond,
+    double ElapsedSeconds,
+    double EtaSeconds,
+    string? AdapterId);
+
+/// <summary>Accuracy of one set of weights over pairs judged in both orders.</summary>
+/// <param name="Judgments">Two per pair (chosen shown first, then second).</param>
+/// <param name="Skipped">Pairs not judged because their prompt does not fit the judge's context.</param>
+/// <param name="Subsets">The same per subset (labeled sets only).</param>
+public sealed record AccuracyScore(double? Accuracy, int Correct, int Judgments, int Skipped = 0, IReadOnlyDictionary<string, AccuracyScore>? Subsets = null)
+{
+    public static AccuracyScore Of(int correct, int judgments) => new(judgments == 0 ? null : (double)correct / judgments, correct, judgments);
+}
+
+/// <summary>Base model, the adapter active when evaluating (null: none was) and the candidate, on one evaluation set.</summary>
+public sealed record EvaluationSetResult(int Pairs, AccuracyScore Base, AccuracyScore? Active, AccuracyScore Candidate);
+
+/// <param name="ActiveAdapterId">The adapter that was active during evaluation; null: the base model was serving.</param>
+/// <param name="HeldOut">The fixed synthetic held-out pairs.</param>
+/// <param name="Labeled">The Judge:Evaluation:LabeledSetPath set (RewardBench format), when configured.</param>
+public sealed record EvaluationReport(string? ActiveAdapterId, string Mode, EvaluationSetResult HeldOut, EvaluationSetResult? Labeled);
+
+/// <param name="Promoted">The candidate became the active adapter.</param>
+/// <param name="Reason">Why it was or was not promoted, with the numbers compared.</param>
+public sealed record PromotionDecision(bool Promoted, string Reason, string AdapterId, string? PreviousAdapterId, double Margin);

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>
+/// Owns the iteration queue: runs one iteration at a time, oldest first, and on start resumes one a crash left running.
+/// A failing iteration is marked failed with its error and the runner moves on.
+/// </summary>
+public sealed class IterationRunner(IterationStore store, IterationPipeline pipeline, IPipelineModel model, IterationEvents events,
+    ILogger<IterationRunner> logger)
+    : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0);
+    private readonly Lock gate = new();
+    private (string Id, CancellationTokenSource Cancel)? current;
+
+    /// <summary>Call after queueing an iteration.</summary>
+    public void Wake() => wake.Release();
+
+    /// <summary>Records the cancel request and interrupts the running item if it is this iteration's.</summary>
+    public CancelOutcome Cancel(string id)
+    {
+        var outcome = store.RequestCancel(id);
+        if (outcome == CancelOutcome.Requested)
+            lock (gate)
+                if (current is { } running && running.Id == id)
+                    running.Cancel.Cancel();
+        events.Changed(id);
+        return outcome;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (store.NextRunnable() is not { } iteration)
+            {
+                await wake.WaitAsync(stoppingToken);
+                continue;
+            }
+            await model.WaitUntilReadyAsync(stoppingToken);
+            await RunAsync(iteration, stoppingToken);
+        }
+    }
+
+    private async Task RunAsync(IterationRecord iteration, CancellationToken stoppingToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        lock (gate)
+            current = (iteration.Id, cancel);
+        try
+        {
+            if (iteration.Status == IterationStatus.Running)
+                logger.LogInformation("Resuming iteration {Number} at stage {Stage}", iteration.Number, iteration.Stage);
+            // A cancel can land between picking the iteration and starting it: a queued one is then already canceled.
+            if (!store.MarkRunning(iteration.Id))
+                return;
+            if (iteration.CancelRequested)
+                throw new IterationCanceledException();
+            events.Changed(iteration.Id);
+            await pipeline.RunAsync(iteration with { Status = IterationStatus.Running }, cancel.Token);
+            store.SetStatus(iteration.Id, IterationStatus.Succeeded);
+            logger.LogInformation("Iteration {Number} succeeded", iteration.Number);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the iteration stays running and resumes at the next start.
+            return;
+        }
+        catch (Exception) when (store.IsCancelRequested(iteration.Id))
+        {
+            store.SetStatus(iteration.Id, IterationStatus.Canceled);
+            logger.LogInformation("Iteration {Number} canceled", iteration.Number);
+        }
+        catch (Exception e)
+        {
+            store.SetStatus(iteration.Id, IterationStatus.Failed, e.Message);
+            logger.LogError(e, "Iteration {Number} failed", iteration.Number);
+        }
+        finally
+        {
+            lock (gate)
+                current = null;
+        }
+        events.Changed(iteration.Id);
+    }
+}

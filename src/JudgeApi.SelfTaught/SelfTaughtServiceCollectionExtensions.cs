@@ -1,0 +1,68 @@
+using JudgeApi.Judging;
+using JudgeApi.Training;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace JudgeApi.SelfTaught;
+
+public static class SelfTaughtServiceCollectionExtensions
+{
+    /// <summary>
+    /// The self-taught pipeline: pool and iteration store under <c>Judge:DataDir</c>, and the background runner.
+    /// The model is the service's judge engine unless another <see cref="IPipelineModel"/> was registered first.
+    /// </summary>
+    public static IServiceCollection AddSelfTaught(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJudgeOptions(configuration);
+        services.AddSection<SelfTaughtOptions>(configuration, SelfTaughtOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir));
+        services.TryAddSingleton<IPipelineModel, JudgeEnginePipelineModel>();
+        services.AddSingleton<InstructionPool>();
+        services.AddSingleton<IterationStore>();
+        services.AddSingleton<IterationEvents>();
+        services.AddSingleton<IterationPipeline>();
+        services.AddSingleton<IterationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<IterationRunner>());
+        return services;
+    }
+
+    /// <summary>
+    /// The stages after the dataset (train, evaluate, promote) and the adapter registry, which also tells the engine
+    /// which adapter to start with. Needs <see cref="AddSelfTaught"/> and the judge engine; without this, an
+    /// iteration ends with its dataset.
+    /// </summary>
+    public static IServiceCollection AddIterationLoop(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSection<TrainerOptions>(configuration, "Judge:Training");
+        services.AddSingleton<IValidateOptions<TrainerOptions>, TrainerOptionsValidator>();
+        services.AddSection<EvaluationOptions>(configuration, EvaluationOptions.Section)
+            .ResolvePaths((o, resolve) => o.LabeledSetPath = resolve(o.LabeledSetPath));
+        services.AddSection<PromotionOptions>(configuration, PromotionOptions.Section);
+        services.AddSection<AdapterOptions>(configuration, AdapterOptions.Section);
+        services.AddSingleton<IterationLoopStore>();
+        services.AddSingleton<AdapterRegistry>();
+        services.AddSingleton<IStartupAdapter>(sp => sp.GetRequiredService<AdapterRegistry>());
+        services.AddSingleton<AdapterUpload>();
+        services.AddSingleton<HeldOutSet>();
+        services.AddSingleton<PairwiseEvaluator>();
+        services.AddSingleton<TrainingStage>();
+        services.AddSingleton<EvaluationStage>();
+        services.AddSingleton<PromotionStage>();
+        services.AddSingleton<IterationLoop>();
+        return services;
+    }
+
+    /// <summary><c>Judge:Training:&lt;option&gt;</c> for each problem the trainer's own check finds.</summary>
+    private sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TrainerOptions options)
+        {
+            var problems = options.Problems().Select(p => $"Judge:Training:{p.Option} {p.Problem}.").ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

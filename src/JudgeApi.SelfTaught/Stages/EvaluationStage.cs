@@ -1,0 +1,55 @@
+using JudgeApi.Judging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>
+/// Scores the base model, the active adapter and the candidate, each judging both orders, on the fixed held-out set
+/// and (when <c>Judge:Evaluation:LabeledSetPath</c> is set) on a labeled RewardBench-format set, overall and per subset.
+/// Evaluation judgments run at background priority and pinned to their weights, so live traffic keeps its adapter.
+/// </summary>
+public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator evaluator, AdapterRegistry registry, IterationLoopStore loopStore,
+    IOptions<EvaluationOptions> options, ILogger<EvaluationStage> logger)
+{
+    public async Task<EvaluationReport> RunAsync(IterationRecord iteration, string candidateId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var mode = JudgeModes.Parse(settings.Mode);
+        var heldOut = await heldOutSet.GetOrBuildAsync(cancellationToken);
+        var labeled = LabeledSet();
+
+        var activeId = registry.ActiveId();
+        var candidate = new JudgeWeights(registry.PathOf(candidateId));
+        var active = activeId is null ? null : new JudgeWeights(registry.PathOf(activeId));
+
+        async Task<EvaluationSetResult> ScoreAsync(IReadOnlyList<LabeledPair> pairs)
+        {
+            Task<AccuracyScore> Score(JudgeWeights weights) =>
+                evaluator.EvaluateAsync(pairs, weights, mode, settings.MaxReasoningTokens, WorkPriority.Background, null, cancellationToken);
+            return new EvaluationSetResult(pairs.Count, await Score(JudgeWeights.Base), active is null ? null : await Score(active), await Score(candidate));
+        }
+
+        var report = new EvaluationReport(activeId, JudgeModes.Name(mode), await ScoreAsync(heldOut), labeled is null ? null : await ScoreAsync(labeled));
+        loopStore.SaveEvaluation(iteration.Id, report);
+        registry.SetMetrics(candidateId, new
+        {
+            training = loopStore.Read(iteration.Id)?.Training,
+            heldOutAccuracy = report.HeldOut.Candidate.Accuracy,
+            labeledAccuracy = report.Labeled?.Candidate.Accuracy,
+            labeledSubsets = report.Labeled?.Candidate.Subsets,
+        });
+        logger.LogInformation("Iteration {Number}: held-out accuracy base {Base}, active {Active}, candidate {Candidate} on {Pairs} pairs.",
+            iteration.Number, report.HeldOut.Base.Accuracy, report.HeldOut.Active?.Accuracy, report.HeldOut.Candidate.Accuracy, report.HeldOut.Pairs);
+        return report;
+    }
+
+    private IReadOnlyList<LabeledPair>? LabeledSet()
+    {
+        if (string.IsNullOrWhiteSpace(options.Value.LabeledSetPath))
+            return null;
+        var pairs = RewardBenchFile.Read(options.Value.LabeledSetPath);
+        var limit = options.Value.MaxLabeledPairs;
+        return limit > 0 ? pairs.Take(limit).ToList() : pairs;
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>
+/// Puts the candidate live only if its held-out accuracy is at least that of what serves now (the active adapter, or
+/// the base model) plus <c>Judge:Promotion:Margin</c>; otherwise the iteration still succeeds, with the reason.
+/// </summary>
+public sealed class PromotionStage(AdapterRegistry registry, IterationLoopStore loopStore, IOptions<PromotionOptions> options, ILogger<PromotionStage> logger)
+{
+    public PromotionDecision Run(IterationRecord iteration, string candidateId, EvaluationReport evaluation)
+    {
+        var decision = Decide(candidateId, evaluation, options.Value.Margin);
+        // Activating again after a crash between these two steps is harmless: activation is idempotent.
+        if (decision.Promoted)
+            registry.Activate(candidateId);
+        loopStore.SavePromotion(iteration.Id, decision);
+        logger.LogInformation("Iteration {Number}: {Decision} ({Reason})", iteration.Number, decision.Promoted ? "promoted" : "not promoted", decision.Reason);
+        return decision;
+    }
+
+    public static PromotionDecision Decide(string candidateId, EvaluationReport evaluation, double margin)
+    {
+        var heldOut = evaluation.HeldOut;
+        var serving = evaluation.ActiveAdapterId is null ? "the base model" : $"active adapter {evaluation.ActiveAdapterId}";
+        var reference = (heldOut.Active ?? heldOut.Base).Accuracy;
+        if (heldOut.Candidate.Accuracy is not { } candidate || reference is not { } current)
+            return new(false, "The held-out set has no pairs to compare on: import instructions that no iteration has used before the first evaluation.",
+                candidateId, evaluation.ActiveAdapterId, margin);
+        return candidate >= current + margin
+            ? new(true, $"Held-out accuracy {candidate:0.###} >= {current:0.###} ({serving}) + margin {margin}.", candidateId, evaluation.ActiveAdapterId, margin)
+            : new(false, $"Held-out accuracy {candidate:0.###} < {current:0.###} ({serving}) + margin {margin}.", candidateId, evaluation.ActiveAdapterId, margin);
+    }
+}

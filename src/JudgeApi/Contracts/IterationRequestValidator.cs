@@ -1,0 +1,22 @@
+using FluentValidation;
+using Microsoft.Extensions.Options;
+using JudgeApi.SelfTaught;
+
+namespace JudgeApi.Contracts;
+
+public sealed class IterationRequestValidator : AbstractValidator<IterationRequest>
+{
+    public IterationRequestValidator(IOptions<SelfTaughtOptions> options)
+    {
+        var configured = options.Value.CategoryNames;
+        RuleFor(r => r.Instructions).InclusiveBetween(1, 100_000).OverridePropertyName("instructions");
+        RuleFor(r => r.JudgmentsPerPair).InclusiveBetween(1, 64).OverridePropertyName("judgmentsPerPair");
+        RuleFor(r => r.Temperature).InclusiveBetween(0f, 2f).OverridePropertyName("temperature");
+        RuleFor(r => r.Data).Must(d => d is null or TrainingData.Iteration or TrainingData.Cumulative)
+            .WithMessage($"must be \"{TrainingData.Iteration}\" or \"{TrainingData.Cumulative}\"").OverridePropertyName("data");
+        RuleForEach(r => r.Categories)
+            .Must(c => configured.Contains(IterationRequest.NormalizeCategory(c)))
+            .WithMessage(c => $"unknown category; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)")
+            .OverridePropertyName("categories");
+    }
+}
