@@ -18,8 +18,6 @@ namespace JudgeApi.Judging;
 /// </summary>
 public sealed class JudgmentCache
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly IDistributedCache cache;
     private readonly IOptions<JudgeOptions> options;
     private readonly JudgeMetrics metrics;
@@ -69,19 +67,19 @@ public sealed class JudgmentCache
             model = model.ContentHash,
             adapter = model.AdapterHash,
             request = parameters,
-        }, Json);
+        }, JsonSerializerOptions.Web);
         return "judge:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
     }
 
     public async Task<JudgeResponse?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var bytes = await Guarded("read", token => cache.GetAsync(key, token), cancellationToken);
-        return bytes is null ? null : JsonSerializer.Deserialize<JudgeResponse>(bytes, Json);
+        return bytes is null ? null : JsonSerializer.Deserialize<JudgeResponse>(bytes, JsonSerializerOptions.Web);
     }
 
     public Task SetAsync(string key, JudgeResponse response, CancellationToken cancellationToken)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, JsonSerializerOptions.Web);
         var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(options.Value.CacheTtlMinutes) };
         return Guarded<object?>("write", async token => { await cache.SetAsync(key, bytes, entry, token); return null; }, cancellationToken);
     }

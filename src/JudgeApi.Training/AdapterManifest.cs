@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Training;
 
@@ -24,32 +24,11 @@ public sealed record AdapterManifest(
 
     public static string PathFor(string adapterPath) => adapterPath + ".json";
 
-    /// <summary>Writes to a temporary file, flushes it and renames it into place.</summary>
-    public void Write(string path)
-    {
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                JsonSerializer.Serialize(stream, this, Json);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    /// <summary>Writes atomically (<see cref="AtomicFile"/>).</summary>
+    public void Write(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json));
 
     public static AdapterManifest Read(string path) =>
         JsonSerializer.Deserialize<AdapterManifest>(File.ReadAllText(path), Json)
         ?? throw new InvalidDataException($"'{path}' is not an adapter manifest.");
 
-    public static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

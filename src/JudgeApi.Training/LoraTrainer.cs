@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Training;
 
@@ -81,7 +82,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
         var manifestPath = AdapterManifest.PathFor(outPath);
         new AdapterManifest(
             BaseModel: Path.GetFileName(modelPath),
-            BaseModelSha256: AdapterManifest.Sha256Of(modelPath),
+            BaseModelSha256: FileHash.Sha256(modelPath),
             Architecture: session.Hyperparameters.Architecture,
             Rank: lora.Rank,
             Alpha: lora.Alpha,

@@ -1,5 +1,6 @@
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Training.Tests;
 
@@ -25,7 +26,7 @@ public sealed class AdapterOutputTests
         Assert.Equal([64L, 8L], adapter.FindTensor("blk.0.attn_q.weight.lora_a")!.Shape);
 
         var manifest = AdapterManifest.Read(first.ManifestPath);
-        Assert.Equal(AdapterManifest.Sha256Of(modelPath), manifest.BaseModelSha256);
+        Assert.Equal(FileHash.Sha256(modelPath), manifest.BaseModelSha256);
         Assert.Equal(64, manifest.BaseModelSha256.Length);
         Assert.Equal((8, 16f, 3, 11), (manifest.Rank, manifest.Alpha, manifest.Steps, manifest.Seed));
         Assert.Equal([LoraTarget.AttnQ, LoraTarget.FfnDown], manifest.Targets);

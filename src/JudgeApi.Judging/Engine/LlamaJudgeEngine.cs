@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Judging;
 
@@ -79,13 +79,13 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             _adapters[adapterPath] = adapter;
             context.SetLoraAdapters([(adapter, 1f)]);
         }
-        Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : HashFile(adapterPath)));
+        Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath)));
 
         var tokenizer = new PromptTokenizer(model);
         if (!tokenizer.HasChatTemplate)
             logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
 
-        var info = new JudgeModelInfo(path, HashFile(path), model.Architecture, model.Description, model.ParameterCount,
+        var info = new JudgeModelInfo(path, FileHash.Sha256(path), model.Architecture, model.Description, model.ParameterCount,
             model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
         var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
         var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
@@ -160,7 +160,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         }
         var fullPath = Path.GetFullPath(adapterPath);
         var adapter = AdapterFor(loaded, fullPath);
-        Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, HashFile(fullPath)));
+        Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, FileHash.Sha256(fullPath)));
         logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
     }
 
@@ -199,12 +199,6 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         temperature <= 0
             ? new SamplingOptions { Grammar = grammar }
             : new SamplingOptions { Temperature = temperature, TopP = 0.95f, MinP = 0.05f, Seed = seed, Grammar = grammar };
-
-    private static string HashFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using JudgeApi.Llama.Native;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Llama.Gguf;
 
@@ -110,41 +111,30 @@ internal sealed class GgufWriter : IDisposable
         _tensors.Add(new PendingTensor(name, (long)NativeApi.ggml_nbytes(tensor), writeData));
     }
 
-    /// <summary>Writes the file under a temporary name next to path, flushes it to disk and renames it to path.</summary>
+    /// <summary>Writes the file atomically (<see cref="AtomicFile"/>): a crash leaves the old file or the whole new one.</summary>
     public unsafe void WriteFile(string path)
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        var tempPath = $"{fullPath}.{Guid.NewGuid():N}.tmp";
-        try
+        var meta = new byte[(int)NativeApi.gguf_get_meta_size(_gguf)];
+        fixed (byte* p = meta)
+            NativeApi.gguf_get_meta_data(_gguf, p);
+        var alignment = (long)NativeApi.gguf_get_alignment(_gguf);
+        AtomicFile.Write(fullPath, file =>
         {
-            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
+            file.Write(meta);
+            var dataStart = file.Position;
+            foreach (var tensor in _tensors)
             {
-                var meta = new byte[(int)NativeApi.gguf_get_meta_size(_gguf)];
-                fixed (byte* p = meta)
-                    NativeApi.gguf_get_meta_data(_gguf, p);
-                file.Write(meta);
-
-                var alignment = (long)NativeApi.gguf_get_alignment(_gguf);
-                var dataStart = file.Position;
-                foreach (var tensor in _tensors)
-                {
-                    var start = file.Position;
-                    tensor.WriteData(file);
-                    var written = file.Position - start;
-                    if (written != tensor.SizeBytes)
-                        throw new InvalidOperationException($"Tensor '{tensor.Name}' wrote {written} bytes, expected {tensor.SizeBytes}.");
-                    var padding = (int)((alignment - (file.Position - dataStart) % alignment) % alignment);
-                    file.Write(new byte[padding]);
-                }
-                file.Flush(flushToDisk: true);
+                var start = file.Position;
+                tensor.WriteData(file);
+                var written = file.Position - start;
+                if (written != tensor.SizeBytes)
+                    throw new InvalidOperationException($"Tensor '{tensor.Name}' wrote {written} bytes, expected {tensor.SizeBytes}.");
+                var padding = (int)((alignment - (file.Position - dataStart) % alignment) % alignment);
+                file.Write(new byte[padding]);
             }
-            File.Move(tempPath, fullPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(tempPath);
-        }
+        });
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using JudgeApi.Llama.Native;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Llama.Gguf;
 
@@ -164,15 +165,13 @@ public static class TestModelWriter
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Only Q8_0 and Q4_K are produced by quantization."),
         };
 
-        var tempPath = $"{outPath}.{Guid.NewGuid():N}.tmp";
+        var tempPath = AtomicFile.TempPathFor(outPath);
         try
         {
             var rc = NativeApi.llama_model_quantize(f32Path, tempPath, &parameters);
             if (rc != 0)
                 throw new LlamaException($"llama_model_quantize to {type} failed (code {rc}); the llama.cpp log above says why.");
-            using (var file = new FileStream(tempPath, FileMode.Open, FileAccess.ReadWrite))
-                file.Flush(flushToDisk: true);
-            File.Move(tempPath, outPath, overwrite: true);
+            AtomicFile.Publish(tempPath, outPath);
         }
         finally
         {

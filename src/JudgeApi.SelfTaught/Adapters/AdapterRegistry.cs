@@ -3,6 +3,7 @@ using JudgeApi.Judging;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.SelfTaught;
 
@@ -34,7 +35,6 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
     TimeProvider time, ILogger<AdapterRegistry> logger) : IStartupAdapter
 {
     public const string TempSuffix = ".tmp";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock activation = new();
 
     public string Directory { get; } = System.IO.Path.Combine(options.Value.DataDir, "adapters");
@@ -116,7 +116,7 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
     /// </summary>
     public void Register(string tempPath, AdapterRegistration registration, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
     {
-        File.Move(tempPath, PathOf(registration.Id), overwrite: false);
+        AtomicFile.Publish(tempPath, PathOf(registration.Id), overwrite: false);
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
@@ -142,7 +142,7 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
         using var connection = database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE adapters SET metrics = $metrics WHERE id = $id";
-        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(metrics, Json));
+        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(metrics, JsonSerializerOptions.Web));
         command.Parameters.AddWithValue("$id", id);
         command.ExecuteNonQuery();
     }

@@ -18,8 +18,6 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 await content.CopyToAsync(file, cancellationToken);
-                await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
             }
             var model = engine.Model;
             var shape = AdapterFileValidator.Validate(temp, model.Path);

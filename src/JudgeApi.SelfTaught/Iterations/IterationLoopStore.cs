@@ -6,8 +6,6 @@ namespace JudgeApi.SelfTaught;
 /// <summary>The loop stages' rows (<c>iteration_loop</c>) and the training examples they read.</summary>
 public sealed class IterationLoopStore(PipelineDatabase database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public IterationLoopResults? Read(string iterationId)
     {
         using var connection = database.Open();
@@ -38,7 +36,7 @@ public sealed class IterationLoopStore(PipelineDatabase database)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        Upsert(connection, transaction, iterationId, "promotion", JsonSerializer.Serialize(decision, Json));
+        Upsert(connection, transaction, iterationId, "promotion", JsonSerializer.Serialize(decision, JsonSerializerOptions.Web));
         SetStage(connection, transaction, iterationId, IterationStage.Done);
         transaction.Commit();
     }
@@ -46,7 +44,7 @@ public sealed class IterationLoopStore(PipelineDatabase database)
     /// <summary>Records the finished training (report with its adapter) and moves the stage to evaluate, inside the registry's transaction.</summary>
     public static void CompleteTraining(SqliteConnection connection, SqliteTransaction transaction, string iterationId, TrainingReport report)
     {
-        Upsert(connection, transaction, iterationId, "training", JsonSerializer.Serialize(report, Json));
+        Upsert(connection, transaction, iterationId, "training", JsonSerializer.Serialize(report, JsonSerializerOptions.Web));
         SetStage(connection, transaction, iterationId, IterationStage.Evaluate);
     }
 
@@ -73,7 +71,7 @@ public sealed class IterationLoopStore(PipelineDatabase database)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        Upsert(connection, transaction, iterationId, column, value is null ? null : JsonSerializer.Serialize(value, Json));
+        Upsert(connection, transaction, iterationId, column, value is null ? null : JsonSerializer.Serialize(value, JsonSerializerOptions.Web));
         transaction.Commit();
     }
 
@@ -102,5 +100,5 @@ public sealed class IterationLoopStore(PipelineDatabase database)
     }
 
     private static T? Column<T>(SqliteDataReader reader, int ordinal) where T : class =>
-        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<T>(reader.GetString(ordinal), Json);
+        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<T>(reader.GetString(ordinal), JsonSerializerOptions.Web);
 }

@@ -32,8 +32,6 @@ public enum CancelOutcome { NotFound, AlreadyFinished, Canceled, Requested }
 /// <summary>Iterations, their pairs, judgments and dataset rows. Every item's result is one transaction.</summary>
 public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public IterationRecord Create(IterationParameters parameters)
     {
         using var connection = database.Open();
@@ -47,7 +45,7 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$status", IterationStatus.Queued);
         command.Parameters.AddWithValue("$stage", IterationStage.Pending);
-        command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(parameters, Json));
+        command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(parameters, JsonSerializerOptions.Web));
         command.Parameters.AddWithValue("$now", Now());
         var number = Convert.ToInt32(command.ExecuteScalar());
         transaction.Commit();
@@ -165,7 +163,7 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
         command.Parameters.AddWithValue("$modified", synthesis.ModifiedInstruction);
         command.Parameters.AddWithValue("$chosen", synthesis.Chosen);
         command.Parameters.AddWithValue("$rejected", synthesis.Rejected);
-        command.Parameters.AddWithValue("$synthesis", JsonSerializer.Serialize(synthesis.Provenance, Json));
+        command.Parameters.AddWithValue("$synthesis", JsonSerializer.Serialize(synthesis.Provenance, JsonSerializerOptions.Web));
         command.Parameters.AddWithValue("$state", synthesis.DiscardReason is null ? PairState.Synthesized : PairState.Discarded);
         command.Parameters.AddWithValue("$reason", (object?)synthesis.DiscardReason ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", pairId);
@@ -345,7 +343,7 @@ public sealed class IterationStore(PipelineDatabase database, TimeProvider time)
         using var reader = command.ExecuteReader();
         while (reader.Read())
             result.Add(new(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
-                JsonSerializer.Deserialize<IterationParameters>(reader.GetString(4), Json)!, reader.GetInt64(5) != 0));
+                JsonSerializer.Deserialize<IterationParameters>(reader.GetString(4), JsonSerializerOptions.Web)!, reader.GetInt64(5) != 0));
         return result;
     }
 

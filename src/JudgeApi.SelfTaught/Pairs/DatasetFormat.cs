@@ -11,8 +11,6 @@ public sealed record DatasetLine(IReadOnlyList<DatasetMessage> Messages, long Pa
 /// </summary>
 public static class DatasetFormat
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static IReadOnlyList<DatasetMessage> Messages(IPipelineModel model, AnnotatedPair pair, JudgmentRecord kept)
     {
         var prompt = kept.ChosenPosition == PairPosition.A
@@ -21,10 +19,10 @@ public static class DatasetFormat
         return [.. model.RenderJudgePrompt(prompt), new DatasetMessage("assistant", kept.Completion)];
     }
 
-    public static string SerializeMessages(IReadOnlyList<DatasetMessage> messages) => JsonSerializer.Serialize(messages, Json);
+    public static string SerializeMessages(IReadOnlyList<DatasetMessage> messages) => JsonSerializer.Serialize(messages, JsonSerializerOptions.Web);
 
     /// <summary>The NDJSON line for a stored example (its messages were rendered when the dataset was built).</summary>
     public static string Line(DatasetExample example) =>
-        JsonSerializer.Serialize(new DatasetLine(JsonSerializer.Deserialize<List<DatasetMessage>>(example.MessagesJson, Json)!,
-            example.PairId, example.Label.ToString()), Json);
+        JsonSerializer.Serialize(new DatasetLine(JsonSerializer.Deserialize<List<DatasetMessage>>(example.MessagesJson, JsonSerializerOptions.Web)!,
+            example.PairId, example.Label.ToString()), JsonSerializerOptions.Web);
 }

@@ -17,7 +17,6 @@ namespace JudgeApi.SelfTaught;
 public sealed class TrainingStage(IterationLoopStore loopStore, AdapterRegistry registry, IJudgeEngine engine, IterationEvents events,
     IOptions<TrainerOptions> options, ILogger<TrainingStage> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The registry id of an iteration's adapter.</summary>
@@ -74,7 +73,7 @@ public sealed class TrainingStage(IterationLoopStore loopStore, AdapterRegistry 
     }
 
     private static TrainingExample ToExample(string messagesJson) =>
-        new(JsonSerializer.Deserialize<List<DatasetMessage>>(messagesJson, Json)!.Select(m => new ChatMessage(m.Role, m.Content)).ToList());
+        new(JsonSerializer.Deserialize<List<DatasetMessage>>(messagesJson, JsonSerializerOptions.Web)!.Select(m => new ChatMessage(m.Role, m.Content)).ToList());
 
     /// <summary>Reports on the trainer's thread, in step order (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
     private sealed class StepProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
