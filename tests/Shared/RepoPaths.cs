@@ -1,4 +1,4 @@
-namespace JudgeApi.Llama.Tests;
+namespace JudgeApi.Testing;
 
 /// <summary>Files of the llama.cpp source bundle the build clones into .cache/llama.cpp.</summary>
 internal static class RepoPaths
