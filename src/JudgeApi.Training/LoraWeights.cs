@@ -108,9 +108,6 @@ internal sealed unsafe class LoraWeights : IDisposable
     /// <summary>The pair adapting this weight, or null when it is not a target.</summary>
     public Pair? Find(string weightName) => _pairs.GetValueOrDefault(weightName);
 
-    public Pair Get(string weightName) =>
-        _pairs.TryGetValue(weightName, out var p) ? p : throw new ArgumentException($"'{weightName}' is not a LoRA target of this adapter.", nameof(weightName));
-
     /// <summary>The current factors, in the layout <see cref="LoraAdapterWriter"/> writes.</summary>
     public IReadOnlyList<LoraTensorPair> Export() =>
         _pairs.Values.Select(p => new LoraTensorPair(p.WeightName, Rank, Read(p.A), Read(p.B))).ToList();
@@ -121,9 +118,6 @@ internal sealed unsafe class LoraWeights : IDisposable
     /// <summary>Bytes of the trainable state: parameters, gradients and moments.</summary>
     public long SizeBytes =>
         (long)(NativeApi.ggml_backend_buffer_get_size(_paramBuffer) + NativeApi.ggml_backend_buffer_get_size(_gradBuffer) + NativeApi.ggml_backend_buffer_get_size(_momentBuffer));
-
-    /// <summary>Number of trainable floats.</summary>
-    public long ParameterCount => _pairs.Values.Sum(p => (p.InputSize + p.OutputSize) * Rank);
 
     public static float[] Read(ggml_tensor* tensor)
     {
