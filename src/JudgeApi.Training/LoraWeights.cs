@@ -11,11 +11,10 @@ namespace JudgeApi.Training;
 internal sealed unsafe class LoraWeights : IDisposable
 {
     /// <summary>One adapted weight: the pair, its gradient accumulators and its moments.</summary>
-    internal sealed class Pair(string weightName, long nIn, long nOut)
+    internal sealed class Pair(string weightName, long nIn)
     {
         public string WeightName { get; } = weightName;
         public long InputSize { get; } = nIn;
-        public long OutputSize { get; } = nOut;
         public ggml_tensor* A;
         public ggml_tensor* B;
         public ggml_tensor* GradA;
@@ -70,7 +69,7 @@ internal sealed unsafe class LoraWeights : IDisposable
         _pairs = new Dictionary<string, Pair>(StringComparer.Ordinal);
         foreach (var (name, nIn, nOut) in shapes)
         {
-            var pair = new Pair(name, nIn, nOut)
+            var pair = new Pair(name, nIn)
             {
                 A = Named(NativeApi.ggml_new_tensor_2d(_paramCtx, GgmlType.F32, nIn, rank), name + ".lora_a"),
                 B = Named(NativeApi.ggml_new_tensor_2d(_paramCtx, GgmlType.F32, rank, nOut), name + ".lora_b"),
