@@ -40,7 +40,7 @@ run_ours() { # <label> <model>
     local label="$1" model="$2"
     bench_log "JudgeApi.Training ($label base): $SEQS sequences x $SEQ tokens, r=$RANK, $BENCH_THREADS threads"
     /usr/bin/time -v -o "$work/ours-$label.time" dotnet "$host" train --model "$model" --dataset "$dataset" \
-        --out "$work/adapter-$label.gguf" --rank "$RANK" --alpha 32 --max-seq "$SEQ" --batch 1 --epochs 1 \
+        --out "$work/adapter-$label.gguf" --rank "$RANK" --alpha 32 --max-sequence-length "$SEQ" --batch-size 1 --epochs 1 \
         --threads "$BENCH_THREADS" >"$work/ours-$label.log" 2>&1
     local tps
     tps="$(sed -n 's/.*(\([0-9.]*\) tokens\/s in the training loop).*/\1/p' "$work/ours-$label.log")"

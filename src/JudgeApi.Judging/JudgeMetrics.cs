@@ -13,12 +13,10 @@ public sealed class JudgeMetrics : IDisposable
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _cacheErrors;
     private readonly Counter<long> _cacheSkipped;
-    private long _cacheSkippedTotal;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _promptTokensReused;
     private int _queueLength;
-    private long _promptTokensReusedTotal;
 
     public JudgeMetrics(IMeterFactory meterFactory)
     {
@@ -35,32 +33,13 @@ public sealed class JudgeMetrics : IDisposable
         _meter.CreateObservableGauge("judgeapi.queue.length", () => Volatile.Read(ref _queueLength), description: "Judge requests admitted and not yet answered");
     }
 
-    /// <summary>Judge requests admitted and not yet answered.</summary>
-    public int QueueLength => Volatile.Read(ref _queueLength);
-
     public void Judged(string mode, bool cached) => _judgments.Add(1, new KeyValuePair<string, object?>("mode", mode), new KeyValuePair<string, object?>("cached", cached));
     public void CacheHit() => _cacheHits.Add(1);
     public void CacheMiss() => _cacheMisses.Add(1);
     public void CacheError() => _cacheErrors.Add(1);
-
-    /// <summary>Cache calls skipped while the circuit was open, since start.</summary>
-    public long CacheSkips => Interlocked.Read(ref _cacheSkippedTotal);
-
-    public void CacheSkipped()
-    {
-        Interlocked.Increment(ref _cacheSkippedTotal);
-        _cacheSkipped.Add(1);
-    }
+    public void CacheSkipped() => _cacheSkipped.Add(1);
     public void TokensGenerated(int count) => _tokens.Add(count);
-
-    /// <summary>Prompt tokens copied from another sequence rather than decoded, since start.</summary>
-    public long PromptTokensReused => Interlocked.Read(ref _promptTokensReusedTotal);
-
-    public void PromptTokensCopied(int count)
-    {
-        Interlocked.Add(ref _promptTokensReusedTotal, count);
-        _promptTokensReused.Add(count);
-    }
+    public void PromptTokensCopied(int count) => _promptTokensReused.Add(count);
     public void Rejected() => _rejected.Add(1);
     /// <summary>Counts one more admitted request and returns the new length.</summary>
     public int QueueEntered() => Interlocked.Increment(ref _queueLength);

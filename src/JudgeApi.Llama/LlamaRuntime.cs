@@ -13,14 +13,10 @@ public static class LlamaRuntime
 {
     private static readonly Lock Gate = new();
     private static LlamaBackend? _backend;
-    private static string? _nativeDir;
     private static volatile Action<LlamaLogLevel, string> _log = LlamaLog.WriteWarningsToStderr;
 
     /// <summary>The backend the process loaded; null before <see cref="Initialize"/>.</summary>
     public static LlamaBackend? Backend => _backend;
-
-    /// <summary>Directory the native libraries were loaded from.</summary>
-    public static string? NativeDirectory => _nativeDir;
 
     /// <summary>
     /// Receives every llama.cpp / ggml log line (called on the thread that logs, possibly concurrently).
@@ -64,7 +60,6 @@ public static class LlamaRuntime
                         (backend == LlamaBackend.Cuda ? " with -p:LlamaBackend=cuda." : "."));
             }
 
-            _nativeDir = dir;
             NativeLibrary.SetDllImportResolver(typeof(LlamaRuntime).Assembly, (name, _, _) =>
                 files.TryGetValue(name, out var file) ? NativeLibrary.Load(Path.Combine(dir, file)) : IntPtr.Zero);
 

@@ -20,15 +20,10 @@ public sealed record AdapterManifest(
     int MaxSequenceLength,
     DateTimeOffset CreatedUtc)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
     public static string PathFor(string adapterPath) => adapterPath + ".json";
 
     /// <summary>Writes atomically (<see cref="AtomicFile"/>).</summary>
     public void Write(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json));
-
-    public static AdapterManifest Read(string path) =>
-        JsonSerializer.Deserialize<AdapterManifest>(File.ReadAllText(path), Json)
-        ?? throw new InvalidDataException($"'{path}' is not an adapter manifest.");
-
 }

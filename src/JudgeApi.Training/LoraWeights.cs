@@ -11,11 +11,10 @@ namespace JudgeApi.Training;
 internal sealed unsafe class LoraWeights : IDisposable
 {
     /// <summary>One adapted weight: the pair, its gradient accumulators and its moments.</summary>
-    internal sealed class Pair(string weightName, long nIn, long nOut)
+    internal sealed class Pair(string weightName, long nIn)
     {
         public string WeightName { get; } = weightName;
         public long InputSize { get; } = nIn;
-        public long OutputSize { get; } = nOut;
         public ggml_tensor* A;
         public ggml_tensor* B;
         public ggml_tensor* GradA;
@@ -70,7 +69,7 @@ internal sealed unsafe class LoraWeights : IDisposable
         _pairs = new Dictionary<string, Pair>(StringComparer.Ordinal);
         foreach (var (name, nIn, nOut) in shapes)
         {
-            var pair = new Pair(name, nIn, nOut)
+            var pair = new Pair(name, nIn)
             {
                 A = Named(NativeApi.ggml_new_tensor_2d(_paramCtx, GgmlType.F32, nIn, rank), name + ".lora_a"),
                 B = Named(NativeApi.ggml_new_tensor_2d(_paramCtx, GgmlType.F32, rank, nOut), name + ".lora_b"),
@@ -108,9 +107,6 @@ internal sealed unsafe class LoraWeights : IDisposable
     /// <summary>The pair adapting this weight, or null when it is not a target.</summary>
     public Pair? Find(string weightName) => _pairs.GetValueOrDefault(weightName);
 
-    public Pair Get(string weightName) =>
-        _pairs.TryGetValue(weightName, out var p) ? p : throw new ArgumentException($"'{weightName}' is not a LoRA target of this adapter.", nameof(weightName));
-
     /// <summary>The current factors, in the layout <see cref="LoraAdapterWriter"/> writes.</summary>
     public IReadOnlyList<LoraTensorPair> Export() =>
         _pairs.Values.Select(p => new LoraTensorPair(p.WeightName, Rank, Read(p.A), Read(p.B))).ToList();
@@ -121,9 +117,6 @@ internal sealed unsafe class LoraWeights : IDisposable
     /// <summary>Bytes of the trainable state: parameters, gradients and moments.</summary>
     public long SizeBytes =>
         (long)(NativeApi.ggml_backend_buffer_get_size(_paramBuffer) + NativeApi.ggml_backend_buffer_get_size(_gradBuffer) + NativeApi.ggml_backend_buffer_get_size(_momentBuffer));
-
-    /// <summary>Number of trainable floats.</summary>
-    public long ParameterCount => _pairs.Values.Sum(p => (p.InputSize + p.OutputSize) * Rank);
 
     public static float[] Read(ggml_tensor* tensor)
     {

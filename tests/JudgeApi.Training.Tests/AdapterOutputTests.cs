@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 using JudgeApi.Llama.IO;
@@ -25,7 +26,7 @@ public sealed class AdapterOutputTests
         Assert.Equal(2 * 2 * 2, adapter.Tensors.Count); // 2 layers x 2 targets x (A, B)
         Assert.Equal([64L, 8L], adapter.FindTensor("blk.0.attn_q.weight.lora_a")!.Shape);
 
-        var manifest = AdapterManifest.Read(first.ManifestPath);
+        var manifest = JsonSerializer.Deserialize<AdapterManifest>(File.ReadAllText(first.ManifestPath), JsonSerializerOptions.Web)!;
         Assert.Equal(FileHash.Sha256(modelPath), manifest.BaseModelSha256);
         Assert.Equal(64, manifest.BaseModelSha256.Length);
         Assert.Equal((8, 16f, 3, 11), (manifest.Rank, manifest.Alpha, manifest.Steps, manifest.Seed));

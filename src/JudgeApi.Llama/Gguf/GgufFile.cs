@@ -80,8 +80,6 @@ public sealed class GgufFile : IDisposable
 
     internal SafeGgufContextHandle Handle => _handle;
 
-    public bool ContainsKey(string key) => _keyIds.ContainsKey(key);
-
     /// <summary>Stored type of a key (<see cref="GgufType.Array"/> for arrays), or null when absent.</summary>
     public GgufType? GetValueType(string key) =>
         _keyIds.TryGetValue(key, out var id) ? NativeApi.gguf_get_kv_type(_handle, id) : null;

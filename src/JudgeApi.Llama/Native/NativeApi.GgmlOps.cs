@@ -49,16 +49,10 @@ internal static unsafe partial class NativeApi
     internal static partial ggml_tensor* ggml_silu(SafeGgmlContextHandle ctx, ggml_tensor* a);
 
     [LibraryImport(GgmlBase)]
-    internal static partial ggml_tensor* ggml_reshape_2d(SafeGgmlContextHandle ctx, ggml_tensor* a, long ne0, long ne1);
-
-    [LibraryImport(GgmlBase)]
     internal static partial ggml_tensor* ggml_reshape_3d(SafeGgmlContextHandle ctx, ggml_tensor* a, long ne0, long ne1, long ne2);
 
     [LibraryImport(GgmlBase)]
     internal static partial ggml_tensor* ggml_permute(SafeGgmlContextHandle ctx, ggml_tensor* a, int axis0, int axis1, int axis2, int axis3);
-
-    [LibraryImport(GgmlBase)]
-    internal static partial ggml_tensor* ggml_transpose(SafeGgmlContextHandle ctx, ggml_tensor* a);
 
     [LibraryImport(GgmlBase)]
     internal static partial ggml_tensor* ggml_cont(SafeGgmlContextHandle ctx, ggml_tensor* a);

@@ -26,9 +26,6 @@ internal static unsafe partial class NativeApi
     [LibraryImport(GgmlBase)]
     internal static partial long gguf_get_n_kv(SafeGgufContextHandle ctx);
 
-    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial long gguf_find_key(SafeGgufContextHandle ctx, string key);
-
     [LibraryImport(GgmlBase)]
     internal static partial IntPtr gguf_get_key(SafeGgufContextHandle ctx, long key_id);
 
@@ -37,22 +34,6 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial GgufType gguf_get_arr_type(SafeGgufContextHandle ctx, long key_id);
-
-    [LibraryImport(GgmlBase)]
-    internal static partial uint gguf_get_val_u32(SafeGgufContextHandle ctx, long key_id);
-
-    [LibraryImport(GgmlBase)]
-    internal static partial int gguf_get_val_i32(SafeGgufContextHandle ctx, long key_id);
-
-    [LibraryImport(GgmlBase)]
-    internal static partial ulong gguf_get_val_u64(SafeGgufContextHandle ctx, long key_id);
-
-    [LibraryImport(GgmlBase)]
-    internal static partial float gguf_get_val_f32(SafeGgufContextHandle ctx, long key_id);
-
-    [LibraryImport(GgmlBase)]
-    [return: MarshalAs(UnmanagedType.U1)]
-    internal static partial bool gguf_get_val_bool(SafeGgufContextHandle ctx, long key_id);
 
     [LibraryImport(GgmlBase)]
     internal static partial IntPtr gguf_get_val_str(SafeGgufContextHandle ctx, long key_id);
@@ -71,9 +52,6 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial long gguf_get_n_tensors(SafeGgufContextHandle ctx);
-
-    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial long gguf_find_tensor(SafeGgufContextHandle ctx, string name);
 
     [LibraryImport(GgmlBase)]
     internal static partial nuint gguf_get_tensor_offset(SafeGgufContextHandle ctx, long tensor_id);
@@ -96,12 +74,6 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void gguf_set_val_u32(SafeGgufContextHandle ctx, string key, uint val);
-
-    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial void gguf_set_val_i32(SafeGgufContextHandle ctx, string key, int val);
-
-    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial void gguf_set_val_u64(SafeGgufContextHandle ctx, string key, ulong val);
 
     [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void gguf_set_val_f32(SafeGgufContextHandle ctx, string key, float val);
@@ -133,8 +105,4 @@ internal static unsafe partial class NativeApi
     /// <summary>Writes gguf_get_meta_size bytes to data.</summary>
     [LibraryImport(GgmlBase)]
     internal static partial void gguf_get_meta_data(SafeGgufContextHandle ctx, void* data);
-
-    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
-    [return: MarshalAs(UnmanagedType.U1)]
-    internal static partial bool gguf_write_to_file(SafeGgufContextHandle ctx, string fname, [MarshalAs(UnmanagedType.U1)] bool only_meta);
 }

@@ -40,10 +40,6 @@ internal static unsafe partial class NativeApi
     [LibraryImport(Llama)]
     internal static partial int llama_model_meta_count(SafeLlamaModelHandle model);
 
-    /// <summary>Returns the value's length, or -1 when the key is absent (like snprintf).</summary>
-    [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int llama_model_meta_val_str(SafeLlamaModelHandle model, string key, byte* buf, nuint buf_size);
-
     [LibraryImport(Llama)]
     internal static partial int llama_model_meta_key_by_index(SafeLlamaModelHandle model, int i, byte* buf, nuint buf_size);
 

@@ -1,13 +1,9 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>Owns a ggml_backend_buffer_t (the memory behind the tensors of one context).</summary>
-internal sealed class SafeGgmlBackendBufferHandle : SafeHandle
+internal sealed class SafeGgmlBackendBufferHandle : SafeNativeHandle
 {
-    public SafeGgmlBackendBufferHandle() : base(IntPtr.Zero, ownsHandle: true) { }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
+    private SafeGgmlBackendBufferHandle(IntPtr native) : base(native) { }
 
     /// <summary>Allocates every tensor of a no_alloc context on the backend.</summary>
     public static SafeGgmlBackendBufferHandle AllocateContextTensors(SafeGgmlContextHandle ctx, SafeGgmlBackendHandle backend)
@@ -15,14 +11,8 @@ internal sealed class SafeGgmlBackendBufferHandle : SafeHandle
         var raw = NativeApi.ggml_backend_alloc_ctx_tensors(ctx, backend);
         if (raw == IntPtr.Zero)
             throw new LlamaException("ggml_backend_alloc_ctx_tensors failed: out of memory, or the context holds no tensors to allocate.");
-        var buffer = new SafeGgmlBackendBufferHandle();
-        buffer.SetHandle(raw);
-        return buffer;
+        return new SafeGgmlBackendBufferHandle(raw);
     }
 
-    protected override bool ReleaseHandle()
-    {
-        NativeApi.ggml_backend_buffer_free(handle);
-        return true;
-    }
+    protected override void Free(IntPtr native) => NativeApi.ggml_backend_buffer_free(native);
 }

@@ -1,13 +1,9 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>Owns a ggml_backend_t (a compute device with its own thread pool).</summary>
-internal sealed class SafeGgmlBackendHandle : SafeHandle
+internal sealed class SafeGgmlBackendHandle : SafeNativeHandle
 {
-    public SafeGgmlBackendHandle() : base(IntPtr.Zero, ownsHandle: true) { }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
+    private SafeGgmlBackendHandle(IntPtr native) : base(native) { }
 
     /// <summary>Starts the CPU backend; needs <see cref="LlamaRuntime.Initialize"/> first (the CPU backend is a loaded plug-in).</summary>
     public static SafeGgmlBackendHandle CreateCpu(int threads)
@@ -16,8 +12,7 @@ internal sealed class SafeGgmlBackendHandle : SafeHandle
         var raw = NativeApi.ggml_backend_init_by_type(NativeApi.GGML_BACKEND_DEVICE_TYPE_CPU, null);
         if (raw == IntPtr.Zero)
             throw new LlamaNativeLibraryException("No ggml CPU backend could be started; call LlamaRuntime.Initialize() first and check that native/cpu holds the libggml-cpu-*.so variants.");
-        var backend = new SafeGgmlBackendHandle();
-        backend.SetHandle(raw);
+        var backend = new SafeGgmlBackendHandle(raw);
         backend.SetThreads(threads);
         return backend;
     }
@@ -31,9 +26,5 @@ internal sealed class SafeGgmlBackendHandle : SafeHandle
             setThreads(handle, threads);
     }
 
-    protected override bool ReleaseHandle()
-    {
-        NativeApi.ggml_backend_free(handle);
-        return true;
-    }
+    protected override void Free(IntPtr native) => NativeApi.ggml_backend_free(native);
 }

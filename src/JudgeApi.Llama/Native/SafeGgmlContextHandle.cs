@@ -1,14 +1,8 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>Owns a struct ggml_context * (tensor metadata and, unless no_alloc, tensor data).</summary>
-internal sealed class SafeGgmlContextHandle : SafeHandle
+internal sealed class SafeGgmlContextHandle : SafeNativeHandle
 {
-    public SafeGgmlContextHandle() : base(IntPtr.Zero, ownsHandle: true) { }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
-
     /// <summary>Creates a context; throws instead of returning an invalid handle.</summary>
     public static SafeGgmlContextHandle Create(ulong memSize, bool noAlloc)
     {
@@ -20,9 +14,5 @@ internal sealed class SafeGgmlContextHandle : SafeHandle
         return ctx;
     }
 
-    protected override bool ReleaseHandle()
-    {
-        NativeApi.ggml_free(handle);
-        return true;
-    }
+    protected override void Free(IntPtr native) => NativeApi.ggml_free(native);
 }

@@ -1,21 +1,17 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>
 /// Owns a struct llama_adapter_lora *. Holds a reference on its model: llama_model_free deletes adapters
 /// still registered with the model, so an adapter must be freed first.
 /// </summary>
-internal sealed class SafeLlamaAdapterLoraHandle : SafeHandle
+internal sealed class SafeLlamaAdapterLoraHandle : SafeNativeHandle
 {
     private readonly SafeLlamaModelHandle _model;
 
-    private SafeLlamaAdapterLoraHandle(SafeLlamaModelHandle model) : base(IntPtr.Zero, ownsHandle: true)
+    private SafeLlamaAdapterLoraHandle(SafeLlamaModelHandle model, IntPtr native) : base(native)
     {
         _model = model;
     }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>Loads an adapter; returns null when llama.cpp refuses the file (the reason went to the log).</summary>
     internal static SafeLlamaAdapterLoraHandle? Load(SafeLlamaModelHandle model, string path)
@@ -28,15 +24,12 @@ internal sealed class SafeLlamaAdapterLoraHandle : SafeHandle
             model.DangerousRelease();
             return null;
         }
-        var adapter = new SafeLlamaAdapterLoraHandle(model);
-        adapter.SetHandle(raw);
-        return adapter;
+        return new SafeLlamaAdapterLoraHandle(model, raw);
     }
 
-    protected override bool ReleaseHandle()
+    protected override void Free(IntPtr native)
     {
-        NativeApi.llama_adapter_lora_free(handle);
+        NativeApi.llama_adapter_lora_free(native);
         _model.DangerousRelease();
-        return true;
     }
 }

@@ -6,12 +6,8 @@ namespace JudgeApi.Llama.Native;
 /// Owns the arrays of a llama_batch from llama_batch_init. The struct itself lives in native memory the
 /// handle points at, so llama_batch_free gets exactly the pointers llama_batch_init returned.
 /// </summary>
-internal sealed unsafe class SafeLlamaBatchHandle : SafeHandle
+internal sealed unsafe class SafeLlamaBatchHandle : SafeNativeHandle
 {
-    public SafeLlamaBatchHandle() : base(IntPtr.Zero, ownsHandle: true) { }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
-
     internal static SafeLlamaBatchHandle Create(int capacity, int maxSequencesPerToken)
     {
         var h = new SafeLlamaBatchHandle();
@@ -24,11 +20,10 @@ internal sealed unsafe class SafeLlamaBatchHandle : SafeHandle
     /// <summary>The batch struct; valid while the handle is alive (callers hold a reference).</summary>
     internal llama_batch* Batch => (llama_batch*)handle;
 
-    protected override bool ReleaseHandle()
+    protected override void Free(IntPtr native)
     {
-        var block = (llama_batch*)handle;
+        var block = (llama_batch*)native;
         NativeApi.llama_batch_free(*block);
         NativeMemory.Free(block);
-        return true;
     }
 }

@@ -1,22 +1,18 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>
 /// Owns a struct llama_context *. Holds a reference on its model and on every LoRA adapter currently set
 /// on it, because llama.cpp keeps raw pointers to both; they are released only after llama_free.
 /// </summary>
-internal sealed class SafeLlamaContextHandle : SafeHandle
+internal sealed class SafeLlamaContextHandle : SafeNativeHandle
 {
     private readonly SafeLlamaModelHandle _model;
     private SafeLlamaAdapterLoraHandle[] _adapters = [];
 
-    private SafeLlamaContextHandle(SafeLlamaModelHandle model) : base(IntPtr.Zero, ownsHandle: true)
+    private SafeLlamaContextHandle(SafeLlamaModelHandle model, IntPtr native) : base(native)
     {
         _model = model;
     }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>Creates a context; returns null when llama.cpp refuses (the reason went to the log).</summary>
     internal static SafeLlamaContextHandle? Create(SafeLlamaModelHandle model, llama_context_params @params)
@@ -29,9 +25,7 @@ internal sealed class SafeLlamaContextHandle : SafeHandle
             model.DangerousRelease();
             return null;
         }
-        var ctx = new SafeLlamaContextHandle(model);
-        ctx.SetHandle(raw);
-        return ctx;
+        return new SafeLlamaContextHandle(model, raw);
     }
 
     /// <summary>
@@ -73,13 +67,12 @@ internal sealed class SafeLlamaContextHandle : SafeHandle
             adapter.DangerousRelease();
     }
 
-    protected override bool ReleaseHandle()
+    protected override void Free(IntPtr native)
     {
-        NativeApi.llama_free(handle);
+        NativeApi.llama_free(native);
         foreach (var adapter in _adapters)
             adapter.DangerousRelease();
         _adapters = [];
         _model.DangerousRelease();
-        return true;
     }
 }

@@ -1,27 +1,14 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>
 /// Owns a struct llama_model *. Contexts, samplers and adapters created from the model hold a reference
 /// (DangerousAddRef) on this handle, so the model is freed only after all of them.
 /// </summary>
-internal sealed class SafeLlamaModelHandle : SafeHandle
+internal sealed class SafeLlamaModelHandle : SafeNativeHandle
 {
-    public SafeLlamaModelHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+    private SafeLlamaModelHandle(IntPtr native) : base(native) { }
 
-    public override bool IsInvalid => handle == IntPtr.Zero;
+    internal static SafeLlamaModelHandle FromRaw(IntPtr raw) => new(raw);
 
-    internal static SafeLlamaModelHandle FromRaw(IntPtr raw)
-    {
-        var h = new SafeLlamaModelHandle();
-        h.SetHandle(raw);
-        return h;
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        NativeApi.llama_model_free(handle);
-        return true;
-    }
+    protected override void Free(IntPtr native) => NativeApi.llama_model_free(native);
 }

@@ -1,21 +1,17 @@
-using System.Runtime.InteropServices;
-
 namespace JudgeApi.Llama.Native;
 
 /// <summary>
 /// Owns a llama_sampler chain (which owns the samplers added to it). Holds a reference on the model
 /// because a grammar sampler keeps a pointer to the model's vocabulary.
 /// </summary>
-internal sealed class SafeLlamaSamplerHandle : SafeHandle
+internal sealed class SafeLlamaSamplerHandle : SafeNativeHandle
 {
     private readonly SafeLlamaModelHandle _model;
 
-    private SafeLlamaSamplerHandle(SafeLlamaModelHandle model) : base(IntPtr.Zero, ownsHandle: true)
+    private SafeLlamaSamplerHandle(SafeLlamaModelHandle model)
     {
         _model = model;
     }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     internal static SafeLlamaSamplerHandle CreateChain(SafeLlamaModelHandle model)
     {
@@ -42,10 +38,9 @@ internal sealed class SafeLlamaSamplerHandle : SafeHandle
         NativeApi.llama_sampler_chain_add(this, sampler);
     }
 
-    protected override bool ReleaseHandle()
+    protected override void Free(IntPtr native)
     {
-        NativeApi.llama_sampler_free(handle);
+        NativeApi.llama_sampler_free(native);
         _model.DangerousRelease();
-        return true;
     }
 }

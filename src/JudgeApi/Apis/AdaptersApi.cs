@@ -2,6 +2,7 @@ using JudgeApi.SelfTaught;
 using JudgeApi.Auth;
 using JudgeApi.Llama;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -16,7 +17,7 @@ public static class AdaptersApi
         var group = app.MapGroup("/adapters").WithTags("Adapters").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()))
             .WithSummary("Every stored adapter: iteration, created, base model hash, rank, alpha, metrics, active flag.");
-        group.MapPost("/{id}/activate", Activate).Produces<AdapterView>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs.");
         group.MapPost("/deactivate", (AdapterRegistry registry) =>
         {
@@ -25,14 +26,13 @@ public static class AdaptersApi
         }).WithSummary("Roll back to the base model alone.");
         group.MapPost("/", UploadAsync)
             .Accepts<IFormFile>("multipart/form-data")
-            .Produces<AdapterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .DisableAntiforgery()
             .WithSummary("Upload a GGUF LoRA adapter (multipart, one file part); checked against the base model before it is stored.");
         return group;
     }
 
-    private static IResult Activate(string id, AdapterRegistry registry)
+    private static Results<Ok<AdapterView>, ProblemHttpResult> Activate(string id, AdapterRegistry registry)
     {
         if (registry.Find(id) is null)
             return TypedResults.Problem($"No adapter {id}.", statusCode: StatusCodes.Status404NotFound);
@@ -44,11 +44,11 @@ public static class AdaptersApi
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The adapter cannot be loaded");
         }
-        return TypedResults.Ok(registry.Find(id));
+        return TypedResults.Ok(registry.Find(id)!);
     }
 
     /// <summary>Streams the first file part of a multipart body to disk (adapters can be large), then checks and stores it.</summary>
-    private static async Task<IResult> UploadAsync(HttpContext http, AdapterUpload upload, IOptions<AdapterOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Created<AdapterView>, ProblemHttpResult>> UploadAsync(HttpContext http, AdapterUpload upload, IOptions<AdapterOptions> options, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.Value.MaxUploadBytes;
@@ -75,6 +75,6 @@ public static class AdaptersApi
         return BadUpload("The multipart body has no file part.");
     }
 
-    private static IResult BadUpload(string reason) =>
+    private static ProblemHttpResult BadUpload(string reason) =>
         TypedResults.Problem(reason, statusCode: StatusCodes.Status400BadRequest, title: "Adapter rejected");
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text;
 using JudgeApi.Auth;
 using JudgeApi.SelfTaught;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Apis;
@@ -14,14 +15,13 @@ public static class InstructionsApi
         var group = app.MapGroup("/instructions").WithTags("Instructions").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapPost("/", ImportAsync)
             .Accepts<string[]>("application/json", "application/x-ndjson")
-            .Produces<ImportOutcome>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Add instructions: a JSON array of strings or { instruction, category? }, or NDJSON (also ShareGPT/WildChat conversations).");
         group.MapGet("/stats", (InstructionPool pool) => TypedResults.Ok(pool.Stats())).WithSummary("Pool size by category, unclassified and used counts.");
         return group;
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, InstructionPool pool, IOptions<SelfTaughtOptions> options,
+    private static async Task<Results<Ok<ImportOutcome>, ProblemHttpResult>> ImportAsync(HttpRequest request, InstructionPool pool, IOptions<SelfTaughtOptions> options,
         CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();

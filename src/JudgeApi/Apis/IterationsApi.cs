@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using JudgeApi.Auth;
 using JudgeApi.Infrastructure;
 using JudgeApi.SelfTaught;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using JudgeApi.Contracts;
 
@@ -17,8 +18,8 @@ public static class IterationsApi
         group.MapPost("/", Create).AddEndpointFilter<ValidationFilter<IterationRequest>>().ProducesValidationProblem()
             .WithSummary("Queue a self-taught iteration; 202 with Location /iterations/{id}.");
         group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews())).WithSummary("All iterations, newest first.");
-        group.MapGet("/{id}", (string id, IterationStore store) =>
-            store.View(id) is { } view ? Results.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
+        group.MapGet("/{id}", Results<Ok<IterationView>, ProblemHttpResult> (string id, IterationStore store) =>
+            store.View(id) is { } view ? TypedResults.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
         group.MapGet("/{id}/events", Events)
             .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
         group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel at the next item boundary; what was done stays.");
@@ -26,28 +27,28 @@ public static class IterationsApi
         return group;
     }
 
-    private static IResult Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
+    private static Accepted<IterationQueued> Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
     {
         var iteration = store.Create(request.ToParameters(options.Value.CategoryNames));
         runner.Wake();
         return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
     }
 
-    private static IResult Cancel(string id, IterationStore store, IterationRunner runner) => runner.Cancel(id) switch
+    private static Results<Accepted<IterationView>, ProblemHttpResult> Cancel(string id, IterationStore store, IterationRunner runner) => runner.Cancel(id) switch
     {
         CancelOutcome.NotFound => NotFound(id),
         CancelOutcome.AlreadyFinished => TypedResults.Problem($"Iteration {id} has already finished.", statusCode: StatusCodes.Status409Conflict),
-        _ => TypedResults.Accepted($"/iterations/{id}", store.View(id)),
+        _ => TypedResults.Accepted($"/iterations/{id}", store.View(id)!),
     };
 
-    private static IResult Dataset(string id, IterationStore store, HttpContext http)
+    private static Results<PushStreamHttpResult, ProblemHttpResult> Dataset(string id, IterationStore store, HttpContext http)
     {
         if (store.Find(id) is not { } iteration)
             return NotFound(id);
         if (!IterationStage.HasDataset(iteration.Stage))
             return TypedResults.Problem($"Iteration {id} has not built its dataset yet (stage {iteration.Stage}, status {iteration.Status}).",
                 statusCode: StatusCodes.Status409Conflict);
-        return Results.Stream(async body =>
+        return TypedResults.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, leaveOpen: true);
             await foreach (var example in store.ReadDataset(id, http.RequestAborted))
@@ -55,7 +56,7 @@ public static class IterationsApi
         }, "application/x-ndjson");
     }
 
-    private static IResult Events(string id, IterationEvents events, HttpContext context)
+    private static Results<ServerSentEventsResult<IterationView>, ProblemHttpResult> Events(string id, IterationEvents events, HttpContext context)
     {
         if (events.Subscribe(id) is not { } subscription)
             return NotFound(id);
@@ -83,6 +84,6 @@ public static class IterationsApi
         }
     }
 
-    private static IResult NotFound(string id) =>
+    private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"No iteration {id}.", statusCode: StatusCodes.Status404NotFound);
 }

@@ -9,7 +9,7 @@ namespace JudgeApi.Cli;
 /// <summary>evaluate: accuracy of a model (and optional adapter) on a labeled set in RewardBench format, both orders judged.</summary>
 public static class EvaluateCommand
 {
-    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
     public static Command Create()
     {

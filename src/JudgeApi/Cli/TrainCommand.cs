@@ -1,49 +1,61 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
 using JudgeApi.Llama;
 using JudgeApi.Training;
 
 namespace JudgeApi.Cli;
 
-/// <summary>train: fine-tunes a LoRA adapter for a GGUF model on an NDJSON chat dataset (loss on the assistant turns).</summary>
+/// <summary>
+/// train: fine-tunes a LoRA adapter for a GGUF model on an NDJSON chat dataset (loss on the assistant turns).
+/// The trainer's flags are <see cref="TrainerOptions"/>' properties in kebab case (LearningRate → --learning-rate),
+/// turned into configuration keys named as the properties and bound with the binder the service uses for
+/// Judge:Training, so `train --rank 8` and <c>Judge:Training:Rank=8</c> set the same option the same way.
+/// </summary>
 public static class TrainCommand
 {
+    /// <summary>What each trainer option means on the command line; every settable property has an entry.</summary>
+    private static readonly Dictionary<string, string> Descriptions = new()
+    {
+        [nameof(TrainerOptions.Rank)] = "LoRA rank.",
+        [nameof(TrainerOptions.Alpha)] = "LoRA alpha (the update is scaled by alpha / rank).",
+        [nameof(TrainerOptions.Targets)] = $"Comma-separated weights to adapt ({string.Join(",", LoraTarget.All)}); default: all of them.",
+        [nameof(TrainerOptions.LearningRate)] = "Peak AdamW learning rate, reached after the warm-up.",
+        [nameof(TrainerOptions.WarmupFraction)] = "Fraction of the optimizer steps spent warming the learning rate up from 0.",
+        [nameof(TrainerOptions.FinalLearningRateFraction)] = "Fraction of the peak learning rate the cosine decay ends at.",
+        [nameof(TrainerOptions.WeightDecay)] = "AdamW decoupled weight decay.",
+        [nameof(TrainerOptions.Epochs)] = "Passes over the dataset.",
+        [nameof(TrainerOptions.BatchSize)] = "Examples per optimizer step (gradient accumulation).",
+        [nameof(TrainerOptions.MaxSequenceLength)] = "Longest sequence in tokens; longer prompts lose tokens from the front.",
+        [nameof(TrainerOptions.MaxSteps)] = "Stop after this many optimizer steps; default: all epochs.",
+        [nameof(TrainerOptions.Seed)] = "Seed of the initialisation and example order.",
+        [nameof(TrainerOptions.Threads)] = "CPU threads; 0 uses every core.",
+    };
+
+    /// <summary>The flag of a trainer option: its property name in kebab case.</summary>
+    public static string FlagOf(string option) => "--" + JsonNamingPolicy.KebabCaseLower.ConvertName(option);
+
     public static Command Create()
     {
-        var defaults = new TrainerOptions();
         var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf): llama, qwen2 or qwen3 architecture.", Required = true };
         var datasetOption = new Option<FileInfo>("--dataset") { Description = "Training data: one {\"messages\":[{\"role\",\"content\"}…]} object per line; the last message is the assistant turn to learn.", Required = true };
         var outOption = new Option<FileInfo>("--out") { Description = "Adapter file to write (.gguf); a JSON manifest is written next to it.", Required = true };
-        var rankOption = new Option<int>("--rank") { Description = "LoRA rank.", DefaultValueFactory = _ => defaults.Rank };
-        var alphaOption = new Option<float>("--alpha") { Description = "LoRA alpha (the update is scaled by alpha / rank).", DefaultValueFactory = _ => defaults.Alpha };
-        var lrOption = new Option<float>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var epochsOption = new Option<int>("--epochs") { Description = "Passes over the dataset.", DefaultValueFactory = _ => defaults.Epochs };
-        var batchOption = new Option<int>("--batch") { Description = "Examples per optimizer step (gradient accumulation).", DefaultValueFactory = _ => defaults.BatchSize };
-        var maxSeqOption = new Option<int>("--max-seq") { Description = "Longest sequence in tokens; longer prompts lose tokens from the front.", DefaultValueFactory = _ => defaults.MaxSequenceLength };
-        var maxStepsOption = new Option<int?>("--max-steps") { Description = "Stop after this many optimizer steps." };
-        var seedOption = new Option<int>("--seed") { Description = "Seed of the initialisation and example order.", DefaultValueFactory = _ => defaults.Seed };
-        var threadsOption = new Option<int>("--threads") { Description = "CPU threads.", DefaultValueFactory = _ => defaults.Threads };
-        var targetsOption = new Option<string>("--targets") { Description = $"Comma-separated weights to adapt ({string.Join(",", LoraTarget.All)}).", DefaultValueFactory = _ => string.Join(",", defaults.AdaptedTargets) };
-
         var command = new Command("train", "Fine-tune a LoRA adapter on chat examples and write it as a GGUF adapter llama.cpp loads.")
         {
-            modelOption, datasetOption, outOption, rankOption, alphaOption, lrOption, epochsOption, batchOption,
-            maxSeqOption, maxStepsOption, seedOption, threadsOption, targetsOption,
+            modelOption, datasetOption, outOption,
         };
+        foreach (var option in TrainerFlags())
+            command.Options.Add(option);
+
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new TrainerOptions
+            var (options, problems) = BindTrainerOptions(parse);
+            if (problems.Count > 0)
             {
-                Rank = parse.GetValue(rankOption),
-                Alpha = parse.GetValue(alphaOption),
-                LearningRate = parse.GetValue(lrOption),
-                Epochs = parse.GetValue(epochsOption),
-                BatchSize = parse.GetValue(batchOption),
-                MaxSequenceLength = parse.GetValue(maxSeqOption),
-                MaxSteps = parse.GetValue(maxStepsOption),
-                Seed = parse.GetValue(seedOption),
-                Threads = parse.GetValue(threadsOption),
-                Targets = parse.GetValue(targetsOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            };
+                Console.Error.WriteLine($"train: {string.Join("; ", problems)}.");
+                return 2;
+            }
             var model = parse.GetValue(modelOption)!.FullName;
             var dataset = parse.GetValue(datasetOption)!.FullName;
             var output = parse.GetValue(outOption)!.FullName;
@@ -68,12 +80,88 @@ public static class TrainCommand
             Console.WriteLine($"  steps       {result.Steps} over {result.Examples} examples, {result.TokensProcessed:N0} tokens in {result.Elapsed:hh\\:mm\\:ss}" +
                               $" ({result.TokensPerSecond:F0} tokens/s in the training loop)");
             Console.WriteLine($"  loss        {result.InitialLoss:F4} -> {result.FinalLoss:F4}");
-            Console.WriteLine($"  truncated   {result.TruncatedExamples} examples lost {result.TruncatedTokens:N0} prompt tokens to --max-seq {options.MaxSequenceLength}");
+            Console.WriteLine($"  truncated   {result.TruncatedExamples} examples lost {result.TruncatedTokens:N0} prompt tokens to " +
+                              $"{FlagOf(nameof(TrainerOptions.MaxSequenceLength))} {options.MaxSequenceLength}");
             Console.WriteLine($"  memory      base {Mib(result.BaseWeightBytes)}, LoRA state {Mib(result.LoraStateBytes)}, compute {Mib(result.PeakComputeBytes)}");
             return 0;
         });
         return command;
     }
+
+    /// <summary>The trainer's options: the settable properties of <see cref="TrainerOptions"/>.</summary>
+    private static IEnumerable<PropertyInfo> Settable =>
+        typeof(TrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
+
+    /// <summary>One string flag per trainer option, showing the trainer's default.</summary>
+    private static List<Option<string>> TrainerFlags()
+    {
+        var defaults = new TrainerOptions();
+        var flags = new List<Option<string>>();
+        foreach (var property in Settable)
+        {
+            if (!Descriptions.TryGetValue(property.Name, out var description))
+                throw new InvalidOperationException($"TrainerOptions.{property.Name} has no command-line description in {nameof(TrainCommand)}.");
+            var option = new Option<string>(FlagOf(property.Name)) { Description = description, HelpName = Kind(property.PropertyType).HelpName };
+            if (!IsList(property.PropertyType) && Convert.ToString(property.GetValue(defaults), CultureInfo.InvariantCulture) is { Length: > 0 } shown)
+                option.DefaultValueFactory = _ => shown;
+            flags.Add(option);
+        }
+        return flags;
+    }
+
+    /// <summary>
+    /// The given flags as configuration (Targets as Targets:0, Targets:1, …) bound onto the trainer's defaults, and
+    /// every problem with them: values the binder cannot convert, then <see cref="TrainerOptions.Problems"/>, each naming its flag.
+    /// </summary>
+    internal static (TrainerOptions Options, List<string> Problems) BindTrainerOptions(ParseResult parse)
+    {
+        var flags = Settable.Select(p => (Property: p, Option: parse.CommandResult.Command.Options.OfType<Option<string>>().Single(o => o.Name == FlagOf(p.Name)))).ToList();
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (property, option) in flags)
+        {
+            if (parse.GetResult(option) is not { Implicit: false } || parse.GetValue(option) is not { } value)
+                continue;
+            if (IsList(property.PropertyType))
+            {
+                var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                for (var i = 0; i < items.Length; i++)
+                    values[$"{property.Name}:{i}"] = items[i];
+            }
+            else
+                values[property.Name] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+        var problems = new List<string>();
+        foreach (var (property, option) in flags.Where(f => !IsList(f.Property.PropertyType) && values.ContainsKey(f.Property.Name)))
+        {
+            try
+            {
+                configuration.GetValue(property.PropertyType, property.Name);
+            }
+            catch (InvalidOperationException)
+            {
+                problems.Add($"{option.Name} must be {Kind(property.PropertyType).Noun}, got '{values[property.Name]}'");
+            }
+        }
+        if (problems.Count > 0)
+            return (new TrainerOptions(), problems);
+
+        var options = new TrainerOptions();
+        configuration.Bind(options);
+        problems.AddRange(options.Problems().Select(p => $"{FlagOf(p.Option)} {p.Problem}"));
+        return (options, problems);
+    }
+
+    private static bool IsList(Type type) => type == typeof(IReadOnlyList<string>);
+
+    private static (string HelpName, string Noun) Kind(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(int) => ("int", "a whole number"),
+        var t when t == typeof(float) => ("number", "a number"),
+        var t when IsList(t) => ("a,b,…", "a comma-separated list"),
+        var t => throw new InvalidOperationException($"TrainerOptions has a {t.Name} option; teach {nameof(TrainCommand)} how to parse it."),
+    };
 
     private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MiB";
 

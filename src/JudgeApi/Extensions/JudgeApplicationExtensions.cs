@@ -17,7 +17,7 @@ public static class JudgeApplicationExtensions
         app.UseSwaggerUI(c => c.SwaggerEndpoint("/swagger/v1/swagger.json", "JudgeApi v1"));
 
         app.MapHealthApi();
-        app.MapJudgeApi();
+        app.MapJudgmentsApi();
         app.MapModelApi();
         app.MapInstructionsApi();
         app.MapIterationsApi();

@@ -46,7 +46,7 @@ public sealed class UninterruptedIteration : IAsyncLifetime
         IterationView? last = null;
         while (await reader.ReadLineAsync() is { } line)
             if (line.StartsWith("data: "))
-                last = JsonSerializer.Deserialize<IterationView>(line["data: ".Length..], EndToEndTests.Json);
+                last = JsonSerializer.Deserialize<IterationView>(line["data: ".Length..], JsonSerializerOptions.Web);
         return last!;
     }
 
@@ -60,7 +60,6 @@ public sealed class UninterruptedIteration : IAsyncLifetime
 /// <summary>The whole pipeline on the real host and the generated tiny model, including a SIGKILL in the middle of annotation.</summary>
 public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixture<UninterruptedIteration>, IDisposable
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly object Iteration = new { instructions = 8, judgmentsPerPair = 2, train = false, seed = 20261124 };
 
     private readonly TempDirectory directory = new();
@@ -77,7 +76,7 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
     }
 
     internal static async Task<IterationView> ViewAsync(HttpClient client, string id) =>
-        (await client.GetFromJsonAsync<IterationView>($"/iterations/{id}", Json))!;
+        (await client.GetFromJsonAsync<IterationView>($"/iterations/{id}", JsonSerializerOptions.Web))!;
 
     private static async Task<IterationView> WaitForAsync(HttpClient client, string id, Func<IterationView, bool> condition)
     {
@@ -103,7 +102,7 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
         Assert.True(Math.Abs(view.Metrics.LabelA - view.Metrics.LabelB) <= 1);
         Assert.NotNull(view.Metrics.SelfAccuracy);
         var lines = reference.Dataset.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, Json)!).ToList();
+            .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, JsonSerializerOptions.Web)!).ToList();
         Assert.Equal(view.Progress.Kept, lines.Count);
         Assert.All(lines, l =>
         {

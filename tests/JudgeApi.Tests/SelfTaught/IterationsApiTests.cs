@@ -8,14 +8,13 @@ namespace JudgeApi.Tests.SelfTaught;
 
 public class IterationsApiTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static async Task<IterationView> WaitUntilFinishedAsync(HttpClient client, string id)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (true)
         {
-            var view = (await client.GetFromJsonAsync<IterationView>($"/iterations/{id}", Json, timeout.Token))!;
+            var view = (await client.GetFromJsonAsync<IterationView>($"/iterations/{id}", JsonSerializerOptions.Web, timeout.Token))!;
             if (IterationStatus.IsFinished(view.Status))
                 return view;
             await Task.Delay(20, timeout.Token);
@@ -62,7 +61,7 @@ public class IterationsApiTests
             if (line.StartsWith("event: "))
                 type = line["event: ".Length..];
             else if (line.StartsWith("data: "))
-                received.Add((type!, JsonSerializer.Deserialize<IterationView>(line["data: ".Length..], Json)!));
+                received.Add((type!, JsonSerializer.Deserialize<IterationView>(line["data: ".Length..], JsonSerializerOptions.Web)!));
             if (received.Count == 1)
                 gate.TrySetResult();
         }
@@ -77,13 +76,13 @@ public class IterationsApiTests
         var dataset = await client.GetAsync($"/iterations/{id}/dataset");
         Assert.Equal("application/x-ndjson", dataset.Content.Headers.ContentType!.MediaType);
         var lines = (await dataset.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, Json)!).ToList();
+            .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, JsonSerializerOptions.Web)!).ToList();
         Assert.Equal(view.Progress.Kept, lines.Count);
         Assert.All(lines, l => Assert.Equal("assistant", l.Messages[^1].Role));
         Assert.True(Math.Abs(lines.Count(l => l.Label == "A") - lines.Count(l => l.Label == "B")) <= 1);
 
         var newer = await QueueAsync(client, new { instructions = 2, judgmentsPerPair = 1 });
-        var list = await client.GetFromJsonAsync<List<IterationView>>("/iterations", Json);
+        var list = await client.GetFromJsonAsync<List<IterationView>>("/iterations", JsonSerializerOptions.Web);
         Assert.Equal([newer, id], list!.Select(v => v.Id));
         Assert.Equal([2, 1], list!.Select(v => v.Number));
         await WaitUntilFinishedAsync(client, newer);

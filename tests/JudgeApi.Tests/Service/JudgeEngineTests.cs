@@ -8,7 +8,6 @@ namespace JudgeApi.Tests.Service;
 public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture<JudgeServerFixture>
 {
     private IJudgeEngine Engine => fixture.Server.Services.GetRequiredService<IJudgeEngine>();
-    private JudgeMetrics Metrics => fixture.Server.Services.GetRequiredService<JudgeMetrics>();
 
     [Fact]
     public async Task Generate_follows_a_grammar()
@@ -68,6 +67,7 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Background_work_is_bit_identical_whatever_shares_the_scheduler()
     {
+        using var meter = new JudgeMeter(fixture.Server.Services);
         var probe = new JudgeOnceRequest("Which answer is kinder?", "You can do it.", "Whatever.", MaxReasoningTokens: 12, Temperature: 0.9f, Seed: 11);
         JudgeOnceRequest[] probes = [probe, probe with { Seed = 12 }, probe with { Mode = JudgeMode.Direct }];
         var alone = new List<JudgeOnceResult>();
@@ -81,12 +81,12 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
         var crowded = await Engine.JudgeManyAsync([others[0], probes[0], probes[1], others[1], probes[2], others[2]], WorkPriority.Background, CancellationToken.None);
         await interactive;
         // Admitted together on an idle scheduler, the second probe waits for the first one's prompt and copies it.
-        var reusedBefore = Metrics.PromptTokensReused;
+        var reusedBefore = meter.Total("judgeapi.tokens.prompt_reused");
         var shared = await Engine.JudgeManyAsync(probes, WorkPriority.Background, CancellationToken.None);
 
         Assert.Equal(alone, [crowded[1], crowded[2], crowded[4]]);
         Assert.Equal(alone, shared);
-        Assert.Equal(alone[0].PromptTokens, Metrics.PromptTokensReused - reusedBefore);
+        Assert.Equal(alone[0].PromptTokens, meter.Total("judgeapi.tokens.prompt_reused") - reusedBefore);
         Assert.NotEqual(alone[0].Reasoning, alone[1].Reasoning);
     }
 
@@ -99,7 +99,7 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
     {
         await using var server = await JudgeServer.StartAsync(("Judge:BatchSize", "8"));
         var engine = server.Services.GetRequiredService<IJudgeEngine>();
-        var metrics = server.Services.GetRequiredService<JudgeMetrics>();
+        using var meter = new JudgeMeter(server.Services);
         var request = new JudgeOnceRequest(string.Concat(Enumerable.Repeat("Is this polite enough for a formal letter? ", 50)),
             "Please sit down.", "Sit.", MaxReasoningTokens: 8, Temperature: 0.9f, Seed: 4);
         var alone = await engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None);
@@ -112,7 +112,7 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         Assert.Equal(alone, await second.WaitAsync(TimeSpan.FromMinutes(2)));
-        Assert.Equal(0, metrics.PromptTokensReused);
+        Assert.Equal(0, meter.Total("judgeapi.tokens.prompt_reused"));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class RedisCacheTests
         // A generous cache timeout: on a loaded test machine the default 250 ms can pass before Redis answers.
         await using var server = await JudgeServer.StartAsync(("ConnectionStrings:Redis", redis.ConnectionString), ("Judge:CacheTimeoutMs", "3000"),
             ("Judge:CacheBreakSeconds", "5"));
-        var metrics = server.Services.GetRequiredService<JudgeMetrics>();
+        using var meter = new JudgeMeter(server.Services);
         var body = JudgeRequests.Valid(("mode", "direct"));
 
         var first = await JudgeOkAsync(server, body);
@@ -38,10 +38,10 @@ public sealed class RedisCacheTests
         var whileHung = await JudgeOkAsync(server, body);
         Assert.False(whileHung.GetProperty("cached").GetBoolean());
         // Its read and write both timed out: the circuit is open and the next request does not wait on Redis.
-        var skipsBefore = metrics.CacheSkips;
+        var skipsBefore = meter.Total("judgeapi.cache.skipped");
         var whileOpen = await JudgeOkAsync(server, body);
         Assert.False(whileOpen.GetProperty("cached").GetBoolean());
-        Assert.True(metrics.CacheSkips > skipsBefore);
+        Assert.True(meter.Total("judgeapi.cache.skipped") > skipsBefore);
 
         redis.Resume();
         await Task.Delay(TimeSpan.FromSeconds(5.5));

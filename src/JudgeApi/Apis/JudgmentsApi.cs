@@ -9,9 +9,9 @@ using Microsoft.Extensions.Options;
 namespace JudgeApi.Apis;
 
 /// <summary>POST /judge and POST /judge/batch.</summary>
-public static class JudgeApiEndpoints
+public static class JudgmentsApi
 {
-    public static RouteGroupBuilder MapJudgeApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapJudgmentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/judge").WithTags("Judge").RequireAuthorization(AuthRoles.JudgePolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

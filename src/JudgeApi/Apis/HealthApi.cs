@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace JudgeApi.Apis;
 
 /// <summary>GET /health/live (the process answers) and GET /health/ready (the model is loaded); no key needed.</summary>
-public static class HealthApiEndpoints
+public static class HealthApi
 {
     public const string ReadyTag = "ready";
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace JudgeApi.Apis;
 
 /// <summary>GET /model: what the judge runs on.</summary>
-public static class ModelApiEndpoints
+public static class ModelApi
 {
     public static RouteHandlerBuilder MapModelApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/model", GetModel)
