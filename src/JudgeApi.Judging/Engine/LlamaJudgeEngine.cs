@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 using Microsoft.Extensions.Logging;
@@ -16,8 +15,6 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
 {
     private readonly JudgeOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
-    private readonly Lock _adapterGate = new();
     private Loaded? _loaded;
     private ActiveWeights _active = new(null, null, null);
 
@@ -72,11 +69,11 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         });
 
         adapterPath ??= string.IsNullOrWhiteSpace(_options.AdapterPath) ? null : _options.AdapterPath;
+        var adapters = new AdapterCache(model);
         LoraAdapter? adapter = null;
         if (adapterPath is not null)
         {
-            adapter = LoraAdapter.Load(model, adapterPath);
-            _adapters[adapterPath] = adapter;
+            adapter = adapters.Get(adapterPath);
             context.SetLoraAdapters([(adapter, 1f)]);
         }
         Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath)));
@@ -90,7 +87,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
         var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
         var scheduler = new SequenceScheduler(context, reasoningVerdict, directVerdict, metrics, adapter);
-        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, tokenizer, reasoningVerdict, directVerdict, info));
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, reasoningVerdict, directVerdict, info));
         logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
             path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
     }
@@ -164,27 +161,10 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
     }
 
-    public void CheckAdapter(string adapterPath)
-    {
-        var loaded = Current;
-        lock (_adapterGate)
-            LoraAdapter.Load(loaded.Model, adapterPath).Dispose();
-    }
+    public void CheckAdapter(string adapterPath) => Current.Adapters.Check(adapterPath);
 
-    /// <summary>
-    /// The loaded adapter for a file, loading it on first use. Adapters stay loaded until the engine is disposed: queued
-    /// work may still point at one that is no longer active, and adapter files are never rewritten in place.
-    /// </summary>
-    private LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath)
-    {
-        if (adapterPath is null)
-            return null;
-        var fullPath = Path.GetFullPath(adapterPath);
-        if (_adapters.TryGetValue(fullPath, out var adapter))
-            return adapter;
-        lock (_adapterGate)
-            return _adapters.TryGetValue(fullPath, out adapter) ? adapter : _adapters[fullPath] = LoraAdapter.Load(loaded.Model, fullPath);
-    }
+    private static LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath) =>
+        adapterPath is null ? null : loaded.Adapters.Get(Path.GetFullPath(adapterPath));
 
     /// <summary>Requests admitted to the scheduler and not finished (waiting plus active sequences).</summary>
     public int PendingSequences => Volatile.Read(ref _loaded) is { } l ? l.Scheduler.Waiting + l.Scheduler.Active : 0;
@@ -206,15 +186,13 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             return;
         loaded.Scheduler.Dispose();
         loaded.Context.Dispose();
-        foreach (var adapter in _adapters.Values)
-            adapter.Dispose();
-        _adapters.Clear();
+        loaded.Adapters.Dispose();
         loaded.Model.Dispose();
     }
 
     /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
     private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
 
-    private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler,
+    private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler, AdapterCache Adapters,
         PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
 }
