@@ -1,9 +1,13 @@
 using System.Diagnostics.Metrics;
+using JudgeApi.Judging.Scheduling;
 
 namespace JudgeApi.Judging;
 
-/// <summary>The service's counters (meter "JudgeApi"): any OpenTelemetry or dotnet-counters listener can read them.</summary>
-public sealed class JudgeMetrics : IDisposable
+/// <summary>
+/// The service's counters (meter "JudgeApi"): any OpenTelemetry or dotnet-counters listener can read them. The
+/// scheduler reports its tokens through <see cref="ISchedulerObserver"/>.
+/// </summary>
+public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
 {
     public const string MeterName = "JudgeApi";
 

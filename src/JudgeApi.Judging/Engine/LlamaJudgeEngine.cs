@@ -1,23 +1,22 @@
-using System.Collections.Concurrent;
+using JudgeApi.Judging.Scheduling;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
+using JudgeApi.Llama.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using JudgeApi.Llama.IO;
 
 namespace JudgeApi.Judging;
 
 /// <summary>
 /// The llama.cpp judge: loads the model (or generates the demo model), one context with
-/// <see cref="JudgeOptions.Sequences"/> sequences, and the <see cref="SequenceScheduler"/> that owns it.
+/// <see cref="JudgeOptions.Sequences"/> sequences, and the <see cref="SequenceScheduler"/> that owns it, and turns
+/// judgments and generations into scheduler jobs (a <see cref="JudgmentProgram"/> reads each verdict).
 /// Tokenizing happens on the caller's thread; everything that touches the context runs on the scheduler's.
 /// </summary>
 public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetrics metrics,
     ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
 {
     private readonly JudgeOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
-    private readonly Lock _adapterGate = new();
     private Loaded? _loaded;
     private ActiveWeights _active = new(null, null, null);
 
@@ -72,11 +71,11 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         });
 
         adapterPath ??= string.IsNullOrWhiteSpace(_options.AdapterPath) ? null : _options.AdapterPath;
+        var adapters = new AdapterCache(model);
         LoraAdapter? adapter = null;
         if (adapterPath is not null)
         {
-            adapter = LoraAdapter.Load(model, adapterPath);
-            _adapters[adapterPath] = adapter;
+            adapter = adapters.Get(adapterPath);
             context.SetLoraAdapters([(adapter, 1f)]);
         }
         Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath)));
@@ -89,8 +88,8 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
         var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
         var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
-        var scheduler = new SequenceScheduler(context, reasoningVerdict, directVerdict, metrics, adapter);
-        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, tokenizer, reasoningVerdict, directVerdict, info));
+        var scheduler = new SequenceScheduler(context, metrics, adapter);
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, reasoningVerdict, directVerdict, info));
         logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
             path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
     }
@@ -101,28 +100,23 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     public async Task<JudgeOnceResult[]> JudgeManyAsync(IReadOnlyList<JudgeOnceRequest> requests, WorkPriority priority, CancellationToken cancellationToken)
     {
         var loaded = Current;
-        var jobs = new List<SequenceJob>(requests.Count);
+        var judgments = new List<(SequenceJob Job, JudgmentProgram Program)>(requests.Count);
         try
         {
             foreach (var request in requests)
-                jobs.Add(JudgeJob(loaded, request, priority, cancellationToken));
+                judgments.Add(Judgment(loaded, request, priority, cancellationToken));
         }
         catch
         {
-            jobs.ForEach(j => j.Dispose());
+            judgments.ForEach(j => j.Job.Dispose());
             throw;
         }
 
-        var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue(jobs));
-        return outcomes.Zip(jobs, (outcome, job) =>
-        {
-            var p = outcome.ProbabilityFirst!.Value;
-            return new JudgeOnceResult(outcome.Text, p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
-                outcome.GeneratedTokens, outcome.StopReason == GenerationStopReason.MaxTokens, job.Prompt.Length);
-        }).ToArray();
+        var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue([.. judgments.Select(j => j.Job)]));
+        return outcomes.Zip(judgments, (outcome, j) => j.Program.Result(outcome, j.Job.Prompt.Length)).ToArray();
     }
 
-    private SequenceJob JudgeJob(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
+    private (SequenceJob, JudgmentProgram) Judgment(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
     {
         var adapter = request.Weights is { } weights ? AdapterFor(loaded, weights.AdapterPath) : Volatile.Read(ref _active).Adapter;
         var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
@@ -130,11 +124,13 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         {
             prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
             EnsureFits(prompt.Length + 1, loaded);
-            return new SequenceJob(prompt, SequenceJobKind.Verdict, null, 0, priority, cancellationToken, adapter);
+            var direct = new JudgmentProgram(loaded.DirectVerdict);
+            return (new SequenceJob(prompt, Lane(priority), adapter, null, 0, direct, cancellationToken), direct);
         }
         EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
-        return new SequenceJob(prompt, SequenceJobKind.ReasonThenVerdict, sampler, request.MaxReasoningTokens, priority, cancellationToken, adapter);
+        var reasoning = new JudgmentProgram(loaded.ReasoningVerdict);
+        return (new SequenceJob(prompt, Lane(priority), adapter, sampler, request.MaxReasoningTokens, reasoning, cancellationToken), reasoning);
     }
 
     public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
@@ -144,7 +140,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var prompt = loaded.Tokenizer.Chat(messages);
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
-        var job = new SequenceJob(prompt, SequenceJobKind.Generate, sampler, request.MaxTokens, priority, cancellationToken, Volatile.Read(ref _active).Adapter);
+        var job = new SequenceJob(prompt, Lane(priority), Volatile.Read(ref _active).Adapter, sampler, request.MaxTokens, null, cancellationToken);
         var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
     }
@@ -164,27 +160,10 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
     }
 
-    public void CheckAdapter(string adapterPath)
-    {
-        var loaded = Current;
-        lock (_adapterGate)
-            LoraAdapter.Load(loaded.Model, adapterPath).Dispose();
-    }
+    public void CheckAdapter(string adapterPath) => Current.Adapters.Check(adapterPath);
 
-    /// <summary>
-    /// The loaded adapter for a file, loading it on first use. Adapters stay loaded until the engine is disposed: queued
-    /// work may still point at one that is no longer active, and adapter files are never rewritten in place.
-    /// </summary>
-    private LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath)
-    {
-        if (adapterPath is null)
-            return null;
-        var fullPath = Path.GetFullPath(adapterPath);
-        if (_adapters.TryGetValue(fullPath, out var adapter))
-            return adapter;
-        lock (_adapterGate)
-            return _adapters.TryGetValue(fullPath, out adapter) ? adapter : _adapters[fullPath] = LoraAdapter.Load(loaded.Model, fullPath);
-    }
+    private static LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath) =>
+        adapterPath is null ? null : loaded.Adapters.Get(Path.GetFullPath(adapterPath));
 
     /// <summary>Requests admitted to the scheduler and not finished (waiting plus active sequences).</summary>
     public int PendingSequences => Volatile.Read(ref _loaded) is { } l ? l.Scheduler.Waiting + l.Scheduler.Active : 0;
@@ -194,6 +173,9 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         if (tokens > loaded.Info.ContextSize)
             throw new LlamaPromptTooLongException(tokens, loaded.Info.ContextSize);
     }
+
+    private static SequencePriority Lane(WorkPriority priority) =>
+        priority == WorkPriority.Interactive ? SequencePriority.Interactive : SequencePriority.Background;
 
     private static SamplingOptions Sampling(float temperature, uint seed, string? grammar) =>
         temperature <= 0
@@ -206,15 +188,13 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             return;
         loaded.Scheduler.Dispose();
         loaded.Context.Dispose();
-        foreach (var adapter in _adapters.Values)
-            adapter.Dispose();
-        _adapters.Clear();
+        loaded.Adapters.Dispose();
         loaded.Model.Dispose();
     }
 
     /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
     private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
 
-    private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler,
+    private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler, AdapterCache Adapters,
         PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
 }

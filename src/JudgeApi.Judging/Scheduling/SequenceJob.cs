@@ -1,40 +1,60 @@
 using JudgeApi.Llama;
 
-namespace JudgeApi.Judging;
+namespace JudgeApi.Judging.Scheduling;
 
-/// <summary>What the scheduler does with one sequence once its prompt is decoded.</summary>
-internal enum SequenceJobKind
+/// <summary>Interactive sequences are admitted first and share batches; background ones are decoded alone, reproducibly.</summary>
+internal enum SequencePriority
 {
-    /// <summary>Sample until end of generation or the token cap; the text is the result.</summary>
-    Generate,
-
-    /// <summary>Sample reasoning until the verdict opens, end of generation or the cap; then force the verdict lead and read the labels.</summary>
-    ReasonThenVerdict,
-
-    /// <summary>The prompt already ends with the verdict lead: read the labels from its last logits.</summary>
-    Verdict,
+    Interactive,
+    Background,
 }
 
 /// <summary>One unit of scheduler work: a prompt in one sequence, handed over from the caller's thread.</summary>
-internal sealed class SequenceJob(int[] prompt, SequenceJobKind kind, LlamaSampler? sampler, int maxTokens,
-    WorkPriority priority, CancellationToken cancellationToken, LoraAdapter? adapter = null) : IDisposable
+/// <param name="sampler">Samples the generated tokens, owned by the job from here on; null: no generation, the
+/// <paramref name="program"/> reads the logits after the prompt.</param>
+/// <param name="program">What the caller makes of the generation and the logits; null: plain generation.</param>
+/// <param name="adapter">The LoRA adapter the context must have while this job runs; null for the base model.</param>
+internal sealed class SequenceJob(int[] prompt, SequencePriority priority, LoraAdapter? adapter, LlamaSampler? sampler,
+    int maxTokens, ISequenceProgram? program, CancellationToken cancellationToken) : IDisposable
 {
-    /// <summary>The LoRA adapter the context must have while this job runs; null for the base model.</summary>
-    public LoraAdapter? Adapter { get; } = adapter;
+    private readonly TaskCompletionSource<SequenceResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int[] Prompt { get; } = prompt;
-    public SequenceJobKind Kind { get; } = kind;
-
-    /// <summary>Owned by the job from here on; null for <see cref="SequenceJobKind.Verdict"/>.</summary>
+    public SequencePriority Priority { get; } = priority;
+    public LoraAdapter? Adapter { get; } = adapter;
     public LlamaSampler? Sampler { get; } = sampler;
 
+    /// <summary>Generation stops with <see cref="GenerationStopReason.MaxTokens"/> once this many tokens are generated.</summary>
     public int MaxTokens { get; } = maxTokens;
-    public WorkPriority Priority { get; } = priority;
+
+    public ISequenceProgram? Program { get; } = sampler is null && program is null
+        ? throw new ArgumentException("A job that does not generate needs a program to read its logits.", nameof(program))
+        : program;
+
     public CancellationToken CancellationToken { get; } = cancellationToken;
-    public TaskCompletionSource<SequenceOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public Task<SequenceResult> Completion => _completion.Task;
 
     /// <summary>Wakes the scheduler when the caller cancels; released with the job so long-lived tokens do not collect them.</summary>
     public CancellationTokenRegistration WakeOnCancel { get; set; }
+
+    // Each ending completes the caller's task, then releases the job.
+    public void Succeed(SequenceResult result)
+    {
+        _completion.TrySetResult(result);
+        Dispose();
+    }
+
+    public void Fail(Exception error)
+    {
+        _completion.TrySetException(error);
+        Dispose();
+    }
+
+    public void Cancel(CancellationToken token = default)
+    {
+        _completion.TrySetCanceled(token);
+        Dispose();
+    }
 
     public void Dispose()
     {
@@ -43,6 +63,9 @@ internal sealed class SequenceJob(int[] prompt, SequenceJobKind kind, LlamaSampl
     }
 }
 
-/// <param name="Text">Generated text (reasoning for a judgment, cut before the verdict).</param>
-/// <param name="ProbabilityFirst">P(label A) among the two labels; null for plain generation.</param>
-internal sealed record SequenceOutcome(string Text, int GeneratedTokens, GenerationStopReason StopReason, double? ProbabilityFirst);
+/// <param name="Text">The kept generated tokens, detokenized (empty without generation).</param>
+/// <param name="GeneratedTokens">Tokens kept: a program may stop generation before the last ones.</param>
+internal sealed record SequenceResult(string Text, int GeneratedTokens, GenerationStopReason StopReason)
+{
+    public static SequenceResult None { get; } = new("", 0, GenerationStopReason.EndOfGeneration);
+}

@@ -80,7 +80,9 @@ internal static partial class Layering
         var code = CommentPattern().Replace(text, "");
         foreach (Match m in UsingPattern().Matches(code))
             yield return m.Groups["ns"].Value;
-        foreach (Match m in QualifiedPattern().Matches(StringPattern().Replace(code, "\"\"")))
+        // The file's own namespace is no use of its parent: JudgeApi.Judging.Scheduling would read as a type of JudgeApi.Judging.
+        var body = NamespacePattern().Replace(code, "");
+        foreach (Match m in QualifiedPattern().Matches(StringPattern().Replace(body, "\"\"")))
             yield return m.Groups[1].Value;
     }
 

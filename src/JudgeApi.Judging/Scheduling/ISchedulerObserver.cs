@@ -1,0 +1,11 @@
+namespace JudgeApi.Judging.Scheduling;
+
+/// <summary>Counts what the scheduler does, for metrics; called on the scheduler's thread.</summary>
+internal interface ISchedulerObserver
+{
+    /// <summary>Tokens sampled (end-of-generation tokens aside).</summary>
+    void TokensGenerated(int count);
+
+    /// <summary>Prompt tokens a sequence copied from another one's KV cache instead of decoding them.</summary>
+    void PromptTokensCopied(int count);
+}

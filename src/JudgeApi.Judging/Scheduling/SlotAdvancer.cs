@@ -1,0 +1,58 @@
+using JudgeApi.Llama;
+
+namespace JudgeApi.Judging.Scheduling;
+
+/// <summary>
+/// Moves a slot on once its pending input is decoded: samples the next token and asks the job's program whether
+/// generation goes on; once it ends, rewinds to the kept tokens and forces the program's input, and hands the program
+/// the logits after it. The end of generation, the token cap and the rewind are generic; what stops early and what the
+/// logits mean are the program's.
+/// </summary>
+internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver observer)
+{
+    /// <summary>The slot's pending input is decoded and its logits are at <paramref name="index"/>.</summary>
+    /// <returns>The job's result once it has ended; null while it goes on.</returns>
+    public SequenceResult? Advance(Slot slot, int index)
+    {
+        var job = slot.Job!;
+        if (slot.State == SlotState.ReadingLogits || job.Sampler is null)
+        {
+            job.Program!.ReadLogits(context.GetLogits(index));
+            return slot.Generated;
+        }
+
+        var model = context.Model;
+        var token = job.Sampler.Sample(context, index);
+        if (model.IsEndOfGeneration(token))
+            return Stop(slot, slot.Generation.Count, GenerationStopReason.EndOfGeneration);
+
+        slot.Generation.Add(token, model.TokenToPiece(token));
+        observer.TokensGenerated(1);
+        if (job.Program?.StopAfter(slot.Generation) is { } keep)
+            return Stop(slot, keep, GenerationStopReason.EndOfGeneration);
+        if (slot.Generation.Count >= job.MaxTokens)
+            return Stop(slot, slot.Generation.Count, GenerationStopReason.MaxTokens);
+        slot.Generate(token);
+        return null;
+    }
+
+    /// <summary>Generation ends with the first <paramref name="keep"/> generated tokens.</summary>
+    private SequenceResult? Stop(Slot slot, int keep, GenerationStopReason reason)
+    {
+        var job = slot.Job!;
+        var generated = new SequenceResult(context.Model.Detokenize(slot.Generation.Tokens[..keep]), keep, reason);
+        if (job.Program is not { } program)
+            return generated;
+
+        // Rewind the sequence to the kept tokens, then feed any kept token not yet decoded and the forced input.
+        var prompt = job.Prompt.Length;
+        var decoded = slot.Position - prompt;
+        if (keep < decoded)
+        {
+            context.RemoveTokens(slot.Sequence, prompt + keep);
+            decoded = keep;
+        }
+        slot.ReadLogitsAfter([.. slot.Generation.Tokens[decoded..keep], .. program.ForcedInput], prompt + decoded, generated);
+        return null;
+    }
+}
