@@ -12,7 +12,7 @@ public static class SelfTaughtServiceCollectionExtensions
 {
     /// <summary>
     /// The self-taught pipeline: pool and iteration store under <c>Judge:DataDir</c>, and the background runner.
-    /// The model is the service's judge engine unless another <see cref="IPipelineModel"/> was registered first.
+    /// The model is the service's judge engine unless another <see cref="IIterationModel"/> was registered first.
     /// </summary>
     public static IServiceCollection AddSelfTaught(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,7 +20,7 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSection<SelfTaughtOptions>(configuration, SelfTaughtOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir));
-        services.TryAddSingleton<IPipelineModel, JudgeEnginePipelineModel>();
+        services.TryAddSingleton<IIterationModel, JudgeEngineIterationModel>();
         services.AddSingleton<InstructionPool>();
         services.AddSingleton<IterationStore>();
         services.AddSingleton<IterationEvents>();

@@ -7,7 +7,7 @@ namespace JudgeApi.SelfTaught;
 /// used (<c>Judge:Evaluation:HeldOutPairs</c> of them, at most half of those unused), with the same pair synthesis the iterations use; stored, and excluded from every later selection, so every
 /// iteration is scored on the same pairs and none is ever trained on.
 /// </summary>
-public sealed class HeldOutSet(PipelineDatabase database, IPipelineModel model, IOptions<SelfTaughtOptions> selfTaught, IOptions<EvaluationOptions> options)
+public sealed class HeldOutSet(PipelineDatabase database, IIterationModel model, IOptions<SelfTaughtOptions> selfTaught, IOptions<EvaluationOptions> options)
 {
     // A fixed seed: the set does not depend on which iteration happens to build it.
     private const long Seed = 20240805;

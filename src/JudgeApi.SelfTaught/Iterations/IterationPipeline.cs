@@ -10,7 +10,7 @@ public sealed class IterationCanceledException() : OperationCanceledException("T
 /// again after a crash continues where it stopped and produces what an uninterrupted run would have.
 /// </summary>
 public sealed class IterationPipeline(
-    IPipelineModel model,
+    IIterationModel model,
     InstructionPool pool,
     IterationStore store,
     IterationEvents events,

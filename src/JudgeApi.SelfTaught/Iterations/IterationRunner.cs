@@ -7,7 +7,7 @@ namespace JudgeApi.SelfTaught;
 /// Owns the iteration queue: runs one iteration at a time, oldest first, and on start resumes one a crash left running.
 /// A failing iteration is marked failed with its error and the runner moves on.
 /// </summary>
-public sealed class IterationRunner(IterationStore store, IterationPipeline pipeline, IPipelineModel model, IterationEvents events,
+public sealed class IterationRunner(IterationStore store, IterationPipeline pipeline, IIterationModel model, IterationEvents events,
     ILogger<IterationRunner> logger)
     : BackgroundService
 {

@@ -35,9 +35,9 @@ internal sealed class PipelineFixture : IDisposable
     public IterationRecord Queue(int instructions = 12, int judgmentsPerPair = 4, long seed = 5) =>
         Store.Create(new IterationParameters(instructions, Options.Value.CategoryNames, judgmentsPerPair, 0.8f, false, seed, false));
 
-    public IterationPipeline Pipeline(IPipelineModel model) => new(model, Pool, Store, Events, Options);
+    public IterationPipeline Pipeline(IIterationModel model) => new(model, Pool, Store, Events, Options);
 
-    public Task RunAsync(IPipelineModel model, string iterationId) => Pipeline(model).RunAsync(Store.Find(iterationId)!, CancellationToken.None);
+    public Task RunAsync(IIterationModel model, string iterationId) => Pipeline(model).RunAsync(Store.Find(iterationId)!, CancellationToken.None);
 
     public void Dispose() => directory.Dispose();
 }
