@@ -10,8 +10,11 @@ internal sealed class PipelineFixture : IDisposable
     private readonly IterationStore iterations;
     private readonly PairStore pairs;
 
-    public PipelineFixture()
+    /// <param name="databaseFile">A database file to work on a copy of; a new database when null.</param>
+    public PipelineFixture(string? databaseFile = null)
     {
+        if (databaseFile is not null)
+            File.Copy(databaseFile, Path.Combine(directory.Path, SelfTaughtDatabase.FileName));
         Database = new SelfTaughtDatabase(directory.Path, TimeProvider.System);
         Pool = new InstructionPool(Database, TimeProvider.System);
         iterations = new IterationStore(Database, TimeProvider.System);
