@@ -11,20 +11,29 @@ namespace JudgeApi.SelfTaught;
 public static class SelfTaughtServiceCollectionExtensions
 {
     /// <summary>
-    /// The self-taught pipeline: pool and iteration store under <c>Judge:DataDir</c>, and the background runner.
-    /// The model is the service's judge engine unless another <see cref="IPipelineModel"/> was registered first.
+    /// Self-taught iterations up to their dataset: the database under <c>Judge:DataDir</c>, the pool, the stores, the
+    /// stages from classify to dataset and the background runner. The model is the service's judge engine unless
+    /// another <see cref="IIterationModel"/> was registered first.
     /// </summary>
     public static IServiceCollection AddSelfTaught(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddJudgeOptions(configuration);
         services.AddSection<SelfTaughtOptions>(configuration, SelfTaughtOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new PipelineDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir));
-        services.TryAddSingleton<IPipelineModel, JudgeEnginePipelineModel>();
+        services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IIterationModel, JudgeEngineIterationModel>();
         services.AddSingleton<InstructionPool>();
         services.AddSingleton<IterationStore>();
+        services.AddSingleton<PairStore>();
+        services.AddSingleton<CandidateStore>();
+        services.AddSingleton<IterationViews>();
         services.AddSingleton<IterationEvents>();
-        services.AddSingleton<IterationPipeline>();
+        services.AddSingleton<IIterationStage, ClassificationStage>();
+        services.AddSingleton<IIterationStage, SelectionStage>();
+        services.AddSingleton<IIterationStage, SynthesisStage>();
+        services.AddSingleton<IIterationStage, AnnotationStage>();
+        services.AddSingleton<IIterationStage, DatasetStage>();
+        services.AddSingleton<IterationStages>();
         services.AddSingleton<IterationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<IterationRunner>());
         return services;
@@ -35,7 +44,7 @@ public static class SelfTaughtServiceCollectionExtensions
     /// which adapter to start with. Needs <see cref="AddSelfTaught"/> and the judge engine; without this, an
     /// iteration ends with its dataset.
     /// </summary>
-    public static IServiceCollection AddIterationLoop(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTrainingStages(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSection<TrainerOptions>(configuration, "Judge:Training");
         services.AddSingleton<IValidateOptions<TrainerOptions>, TrainerOptionsValidator>();
@@ -43,16 +52,14 @@ public static class SelfTaughtServiceCollectionExtensions
             .ResolvePaths((o, resolve) => o.LabeledSetPath = resolve(o.LabeledSetPath));
         services.AddSection<PromotionOptions>(configuration, PromotionOptions.Section);
         services.AddSection<AdapterOptions>(configuration, AdapterOptions.Section);
-        services.AddSingleton<IterationLoopStore>();
         services.AddSingleton<AdapterRegistry>();
         services.AddSingleton<IStartupAdapter>(sp => sp.GetRequiredService<AdapterRegistry>());
         services.AddSingleton<AdapterUpload>();
         services.AddSingleton<HeldOutSet>();
         services.AddSingleton<PairwiseEvaluator>();
-        services.AddSingleton<TrainingStage>();
-        services.AddSingleton<EvaluationStage>();
-        services.AddSingleton<PromotionStage>();
-        services.AddSingleton<IterationLoop>();
+        services.AddSingleton<IIterationStage, TrainingStage>();
+        services.AddSingleton<IIterationStage, EvaluationStage>();
+        services.AddSingleton<IIterationStage, PromotionStage>();
         return services;
     }
 

@@ -8,7 +8,7 @@ using JudgeApi.Llama.IO;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>One stored adapter as <c>GET /adapters</c> lists it.</summary>
-/// <param name="Source">"iteration" (trained by the loop) or "upload".</param>
+/// <param name="Source">"iteration" (trained by an iteration) or "upload".</param>
 /// <param name="Metrics">Evaluation results of a trained adapter (held-out and labeled-set accuracy, training loss).</param>
 public sealed record AdapterView(
     string Id,
@@ -26,14 +26,29 @@ public sealed record AdapterView(
 public sealed record AdapterRegistration(string Id, string? IterationId, string Source, string BaseModelSha256, int Rank, float Alpha);
 
 /// <summary>
-/// The adapters under <c>{DataDir}/adapters</c> (one immutable <c>&lt;id&gt;.gguf</c> each) with their rows in the
-/// pipeline database, and which one the judge serves. A file becomes visible by rename only after it was completely
+/// The adapters under <c>{DataDir}/adapters</c> (one immutable <c>&lt;id&gt;.gguf</c> each) with their rows (tables
+/// <c>adapters</c>, <c>active_adapter</c>), and which one the judge serves. A file becomes visible by rename only after it was completely
 /// written and checked, and its row is committed right after; files without a row (a crash in between) and temp
 /// files are deleted at start-up.
 /// </summary>
-public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engine, IOptions<JudgeOptions> options,
+public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine engine, IOptions<JudgeOptions> options,
     TimeProvider time, ILogger<AdapterRegistry> logger) : IStartupAdapter
 {
+    internal const string Tables = """
+        CREATE TABLE IF NOT EXISTS adapters (
+            id TEXT PRIMARY KEY,
+            iteration_id TEXT NULL REFERENCES iterations(id),
+            source TEXT NOT NULL,
+            base_model_sha256 TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            alpha REAL NOT NULL,
+            metrics TEXT NULL,
+            created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS active_adapter (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            adapter_id TEXT NULL REFERENCES adapters(id));
+        """;
+
     public const string TempSuffix = ".tmp";
     private readonly Lock activation = new();
 
@@ -85,67 +100,33 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
         return null;
     }
 
-    public IReadOnlyList<AdapterView> List()
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"{Select} ORDER BY a.created_at, a.id";
-        return Read(command);
-    }
+    public IReadOnlyList<AdapterView> List() => database.Read(db => db.Query($"{Select} ORDER BY a.created_at, a.id", Read));
 
-    public AdapterView? Find(string id)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"{Select} WHERE a.id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        return Read(command).SingleOrDefault();
-    }
+    public AdapterView? Find(string id) => database.Read(db => db.Query($"{Select} WHERE a.id = $id", Read, ("$id", id)).SingleOrDefault());
 
-    public string? ActiveId()
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT adapter_id FROM active_adapter WHERE singleton = 1";
-        return command.ExecuteScalar() as string;
-    }
+    public string? ActiveId() => database.Read(db => db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string);
+
+    /// <summary>Moves a complete, checked temp file to <c>&lt;id&gt;.gguf</c> and commits its row.</summary>
+    public void Register(string tempPath, AdapterRegistration registration) => database.Write(db => Register(db, tempPath, registration));
 
     /// <summary>
-    /// Moves a complete, checked temp file to <c>&lt;id&gt;.gguf</c> and commits its row, with
-    /// <paramref name="alsoInTransaction"/> (a stage change) in the same transaction.
+    /// The same in the caller's transaction (the training stage's commit). The file goes live first: if the
+    /// transaction then fails, it has no row and the next start or training of that id deletes it.
     /// </summary>
-    public void Register(string tempPath, AdapterRegistration registration, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
+    internal void Register(Db db, string tempPath, AdapterRegistration registration)
     {
         AtomicFile.Publish(tempPath, PathOf(registration.Id), overwrite: false);
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        db.Execute("""
             INSERT INTO adapters (id, iteration_id, source, base_model_sha256, rank, alpha, created_at)
             VALUES ($id, $iteration, $source, $base, $rank, $alpha, $now)
-            """;
-        insert.Parameters.AddWithValue("$id", registration.Id);
-        insert.Parameters.AddWithValue("$iteration", (object?)registration.IterationId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$source", registration.Source);
-        insert.Parameters.AddWithValue("$base", registration.BaseModelSha256);
-        insert.Parameters.AddWithValue("$rank", registration.Rank);
-        insert.Parameters.AddWithValue("$alpha", registration.Alpha);
-        insert.Parameters.AddWithValue("$now", time.GetUtcNow().ToString("O"));
-        insert.ExecuteNonQuery();
-        alsoInTransaction?.Invoke(connection, transaction);
-        transaction.Commit();
+            """,
+            ("$id", registration.Id), ("$iteration", registration.IterationId), ("$source", registration.Source), ("$base", registration.BaseModelSha256),
+            ("$rank", registration.Rank), ("$alpha", registration.Alpha), ("$now", time.GetUtcNow().ToString("O")));
     }
 
-    public void SetMetrics(string id, object metrics)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE adapters SET metrics = $metrics WHERE id = $id";
-        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(metrics, JsonSerializerOptions.Web));
-        command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
-    }
+    /// <summary>Replaces an adapter's metrics (serialised with the web defaults), in the caller's transaction.</summary>
+    internal static void SetMetrics(Db db, string id, object metrics) =>
+        db.Execute("UPDATE adapters SET metrics = $metrics WHERE id = $id", ("$metrics", Db.Json(metrics)), ("$id", id));
 
     /// <summary>Serves the adapter from the next decode batch on (running work finishes on its weights) and remembers it across restarts.</summary>
     public void Activate(string id)
@@ -169,17 +150,10 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
         logger.LogInformation("No adapter is active; serving the base model.");
     }
 
-    private void SetActive(string? id)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO active_adapter (singleton, adapter_id) VALUES (1, $id)
-            ON CONFLICT (singleton) DO UPDATE SET adapter_id = excluded.adapter_id
-            """;
-        command.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+    private void SetActive(string? id) => database.Write(db => db.Execute("""
+        INSERT INTO active_adapter (singleton, adapter_id) VALUES (1, $id)
+        ON CONFLICT (singleton) DO UPDATE SET adapter_id = excluded.adapter_id
+        """, ("$id", id)));
 
     private const string Select = """
         SELECT a.id, a.iteration_id, i.number, a.source, a.created_at, a.base_model_sha256, a.rank, a.alpha, a.metrics,
@@ -187,22 +161,15 @@ public sealed class AdapterRegistry(PipelineDatabase database, IJudgeEngine engi
         FROM adapters a LEFT JOIN iterations i ON i.id = a.iteration_id
         """;
 
-    private static List<AdapterView> Read(SqliteCommand command)
-    {
-        var result = new List<AdapterView>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-            result.Add(new AdapterView(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                reader.GetString(3),
-                DateTimeOffset.Parse(reader.GetString(4)),
-                reader.GetString(5),
-                reader.GetInt32(6),
-                reader.GetFloat(7),
-                reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(8)),
-                !reader.IsDBNull(9) && reader.GetBoolean(9)));
-        return result;
-    }
+    private static AdapterView Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetNullableString(1),
+        reader.GetNullableInt32(2),
+        reader.GetString(3),
+        DateTimeOffset.Parse(reader.GetString(4)),
+        reader.GetString(5),
+        reader.GetInt32(6),
+        reader.GetFloat(7),
+        reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(8)),
+        !reader.IsDBNull(9) && reader.GetBoolean(9));
 }

@@ -7,7 +7,7 @@ namespace JudgeApi.SelfTaught;
 /// Progress coalesces, so a slow watcher gets the latest progress rather than a backlog; a change of status or stage
 /// is never coalesced away, so a dashboard sees every stage even when one lasts less than its polling takes.
 /// </summary>
-public sealed class IterationEvents(IterationStore store)
+public sealed class IterationEvents(IterationViews views)
 {
     // One gate for reading and handing out states, so every watcher queues them in the order they were read.
     private readonly Lock gate = new();
@@ -17,7 +17,7 @@ public sealed class IterationEvents(IterationStore store)
     {
         lock (gate)
         {
-            if (!watchers.TryGetValue(iterationId, out var subscriptions) || store.View(iterationId) is not { } view)
+            if (!watchers.TryGetValue(iterationId, out var subscriptions) || views.View(iterationId) is not { } view)
                 return;
             foreach (var subscription in subscriptions)
                 subscription.Offer(view);
@@ -29,7 +29,7 @@ public sealed class IterationEvents(IterationStore store)
     {
         lock (gate)
         {
-            if (store.View(iterationId) is not { } view)
+            if (views.View(iterationId) is not { } view)
                 return null;
             var subscription = new Subscription(this, iterationId);
             subscription.Offer(view);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace JudgeApi.SelfTaught;
 
 /// <summary>What an operator asked for in <c>POST /iterations</c>, with defaults filled in and the seed fixed.</summary>
@@ -28,11 +30,17 @@ public static class IterationStatus
     public static bool IsFinished(string status) => status is Succeeded or Failed or Canceled;
 }
 
-/// <summary>The stages in the order an iteration passes them; each resumes from its own progress markers.</summary>
+/// <summary>
+/// The stage an iteration is at, as stored and shown: <see cref="Pending"/> before the first, then each stage of
+/// <see cref="InOrder"/>, and <see cref="Done"/> after the last it runs.
+/// </summary>
 public static class IterationStage
 {
     public const string Pending = "pending", Classify = "classify", Select = "select", Synthesize = "synthesize",
         Annotate = "annotate", Dataset = "dataset", Train = "train", Evaluate = "evaluate", Promote = "promote", Done = "done";
+
+    /// <summary>The order an iteration passes its stages in; one that does not train ends with <see cref="Dataset"/>.</summary>
+    public static IReadOnlyList<string> InOrder { get; } = [Classify, Select, Synthesize, Annotate, Dataset, Train, Evaluate, Promote];
 
     /// <summary>True once the iteration's dataset is stored (the training stages come after it).</summary>
     public static bool HasDataset(string stage) => stage is Train or Evaluate or Promote or Done;
@@ -76,6 +84,10 @@ public sealed record IterationView(
     DateTimeOffset UpdatedAt,
     IterationParameters Parameters)
 {
-    /// <summary>Training, evaluation and promotion results; null until training starts.</summary>
-    public IterationLoopResults? Loop { get; init; }
+    /// <summary>
+    /// The candidate adapter's training, evaluation and promotion; null until training starts. Named <c>loop</c> in
+    /// JSON, as the first release named it, so that clients keep reading it.
+    /// </summary>
+    [JsonPropertyName("loop")]
+    public CandidateResults? Candidate { get; init; }
 }

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// Owns the iteration queue: runs one iteration at a time, oldest first, and on start resumes one a crash left running.
-/// A failing iteration is marked failed with its error and the runner moves on.
+/// Owns the iteration queue: runs one iteration at a time, oldest first, through its stages
+/// (<see cref="IterationStages"/>), and on start resumes one a crash left running. A failing iteration is marked
+/// failed with its error and the runner moves on.
 /// </summary>
-public sealed class IterationRunner(IterationStore store, IterationPipeline pipeline, IPipelineModel model, IterationEvents events,
+public sealed class IterationRunner(IterationStore store, IterationStages stages, IIterationModel model, IterationEvents events,
     ILogger<IterationRunner> logger)
     : BackgroundService
 {
@@ -59,7 +60,7 @@ public sealed class IterationRunner(IterationStore store, IterationPipeline pipe
             if (iteration.CancelRequested)
                 throw new IterationCanceledException();
             events.Changed(iteration.Id);
-            await pipeline.RunAsync(iteration with { Status = IterationStatus.Running }, cancel.Token);
+            await stages.RunAsync(iteration with { Status = IterationStatus.Running }, cancel.Token);
             store.SetStatus(iteration.Id, IterationStatus.Succeeded);
             logger.LogInformation("Iteration {Number} succeeded", iteration.Number);
         }

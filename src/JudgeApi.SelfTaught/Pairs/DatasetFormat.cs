@@ -11,7 +11,7 @@ public sealed record DatasetLine(IReadOnlyList<DatasetMessage> Messages, long Pa
 /// </summary>
 public static class DatasetFormat
 {
-    public static IReadOnlyList<DatasetMessage> Messages(IPipelineModel model, AnnotatedPair pair, JudgmentRecord kept)
+    public static IReadOnlyList<DatasetMessage> Messages(IIterationModel model, AnnotatedPair pair, JudgmentRecord kept)
     {
         var prompt = kept.ChosenPosition == PairPosition.A
             ? new PairToJudge(pair.Instruction, pair.Chosen, pair.Rejected)

@@ -4,7 +4,7 @@ namespace JudgeApi.SelfTaught;
 /// Makes one synthetic preference pair: y_w answers x, x' is a related but different instruction, y_l answers x'.
 /// y_l is a plausible answer to the wrong question, so y_w is better for x without any human label.
 /// </summary>
-public sealed class PairSynthesizer(IPipelineModel model, int maxTokens, float temperature)
+public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float temperature)
 {
     public async Task<PairSynthesis> SynthesizeAsync(long iterationSeed, long instructionId, string instruction, CancellationToken cancellationToken)
     {
@@ -12,17 +12,17 @@ public sealed class PairSynthesizer(IPipelineModel model, int maxTokens, float t
             SeedDerivation.Derive(iterationSeed, instructionId, "chosen", 0),
             SeedDerivation.Derive(iterationSeed, instructionId, "modify", 0),
             SeedDerivation.Derive(iterationSeed, instructionId, "rejected", 0),
-            PipelinePrompts.ResponseVersion,
-            PipelinePrompts.ModifyVersion);
+            IterationPrompts.ResponseVersion,
+            IterationPrompts.ModifyVersion);
 
         // y_w and x' do not depend on each other: ask for both at once so a batching engine can overlap them.
-        var chosenTask = GenerateAsync(PipelinePrompts.Response(instruction), provenance.ChosenSeed, cancellationToken);
-        var modifiedTask = GenerateAsync(PipelinePrompts.ModifyInstruction(instruction), provenance.ModifySeed, cancellationToken);
+        var chosenTask = GenerateAsync(IterationPrompts.Response(instruction), provenance.ChosenSeed, cancellationToken);
+        var modifiedTask = GenerateAsync(IterationPrompts.ModifyInstruction(instruction), provenance.ModifySeed, cancellationToken);
         var chosen = await chosenTask;
         var modified = await modifiedTask;
         var rejected = modified.Length == 0
             ? ""
-            : await GenerateAsync(PipelinePrompts.Response(modified), provenance.RejectedSeed, cancellationToken);
+            : await GenerateAsync(IterationPrompts.Response(modified), provenance.RejectedSeed, cancellationToken);
         return new(modified, chosen, rejected, DegenerateReason(instruction, modified, chosen, rejected), provenance);
     }
 

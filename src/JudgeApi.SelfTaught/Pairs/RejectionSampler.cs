@@ -7,7 +7,7 @@ public sealed record PairAnnotation(IReadOnlyList<JudgmentRecord> Judgments, int
 /// Annotation by rejection sampling: N judgments of a pair, half with y_w in position A and half in B; a judgment is
 /// correct when it picks y_w; one correct judgment is kept at random.
 /// </summary>
-public sealed class RejectionSampler(IPipelineModel model)
+public sealed class RejectionSampler(IIterationModel model)
 {
     public async Task<PairAnnotation> AnnotateAsync(long iterationSeed, long instructionId, string instruction, string chosen, string rejected,
         int samples, float temperature, CancellationToken cancellationToken)

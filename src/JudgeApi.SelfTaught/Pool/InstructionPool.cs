@@ -8,27 +8,36 @@ public sealed record PoolStats(int Total, IReadOnlyDictionary<string, int> ByCat
 
 public sealed record PoolInstruction(long Id, string Text, string? Category);
 
-/// <summary>The instruction pool: imports with hash dedupe, classification results, and selection candidates.</summary>
-public sealed class InstructionPool(PipelineDatabase database, TimeProvider time)
+/// <summary>
+/// The instruction pool (table <c>instructions</c>): imports with hash dedupe, classification results, and selection
+/// candidates, which leave out instructions the held-out set and other iterations hold (read from their tables).
+/// </summary>
+public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider time)
 {
+    internal const string Tables = """
+        CREATE TABLE IF NOT EXISTS instructions (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            category TEXT NULL,
+            category_source TEXT NULL,
+            created_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS instructions_category ON instructions(category);
+        """;
+
+    /// <summary>The <c>category_source</c> of a category that came with the import rather than from a classification.</summary>
+    private const string ImportSource = "import";
+
     /// <summary>Adds the parsed entries that pass validation in one transaction; duplicates (also within the batch) are counted.</summary>
-    public ImportOutcome Import(ImportParseResult parsed, int maxLength)
+    public ImportOutcome Import(ImportParseResult parsed, int maxLength) => database.Write(db =>
     {
         var rejected = parsed.Rejected.ToList();
         int added = 0, duplicates = 0;
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        using var insert = db.Command("""
             INSERT INTO instructions (text, hash, category, category_source, created_at)
-            VALUES ($text, $hash, $category, CASE WHEN $category IS NULL THEN NULL ELSE 'import' END, $now)
+            VALUES ($text, $hash, $category, CASE WHEN $category IS NULL THEN NULL ELSE $source END, $now)
             ON CONFLICT(hash) DO NOTHING
-            """;
-        var text = insert.Parameters.Add("$text", SqliteType.Text);
-        var hash = insert.Parameters.Add("$hash", SqliteType.Text);
-        var category = insert.Parameters.Add("$category", SqliteType.Text);
-        insert.Parameters.AddWithValue("$now", time.GetUtcNow().ToString("O"));
+            """, ("$source", ImportSource), ("$now", time.GetUtcNow().ToString("O")));
         foreach (var entry in parsed.Entries)
         {
             if (InstructionText.RejectionReason(entry.Instruction, maxLength) is { } reason)
@@ -36,86 +45,44 @@ public sealed class InstructionPool(PipelineDatabase database, TimeProvider time
                 rejected.Add(new(entry.Index, reason));
                 continue;
             }
-            text.Value = entry.Instruction.Trim();
-            hash.Value = InstructionText.Hash(entry.Instruction);
-            category.Value = (object?)entry.Category ?? DBNull.Value;
-            if (insert.ExecuteNonQuery() == 1)
+            if (Db.Execute(insert, ("$text", entry.Instruction.Trim()), ("$hash", InstructionText.Hash(entry.Instruction)), ("$category", entry.Category)) == 1)
                 added++;
             else
                 duplicates++;
         }
-        transaction.Commit();
-        return new(added, duplicates, rejected.OrderBy(r => r.Index).ToList());
-    }
+        return new ImportOutcome(added, duplicates, rejected.OrderBy(r => r.Index).ToList());
+    });
 
-    public PoolStats Stats()
+    public PoolStats Stats() => database.Read(db =>
     {
-        using var connection = database.Open();
         var byCategory = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        int total = 0, unclassified = 0;
-        using (var command = connection.CreateCommand())
+        var unclassified = 0;
+        foreach (var (category, count) in db.Query("SELECT category, COUNT(*) FROM instructions GROUP BY category", r => (r.GetNullableString(0), r.GetInt32(1))))
         {
-            command.CommandText = "SELECT category, COUNT(*) FROM instructions GROUP BY category";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var count = reader.GetInt32(1);
-                total += count;
-                if (reader.IsDBNull(0))
-                    unclassified = count;
-                else
-                    byCategory[reader.GetString(0)] = count;
-            }
+            if (category is null)
+                unclassified = count;
+            else
+                byCategory[category] = count;
         }
-        using var used = connection.CreateCommand();
-        used.CommandText = "SELECT COUNT(DISTINCT instruction_id) FROM pairs";
-        return new(total, byCategory, unclassified, Convert.ToInt32(used.ExecuteScalar()));
-    }
+        var used = Convert.ToInt32(db.Scalar("SELECT COUNT(DISTINCT instruction_id) FROM pairs"));
+        return new PoolStats(byCategory.Values.Sum() + unclassified, byCategory, unclassified, used);
+    });
 
-    public IReadOnlyList<PoolInstruction> Unclassified()
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, text, category FROM instructions WHERE category IS NULL ORDER BY id";
-        return ReadInstructions(command);
-    }
+    public IReadOnlyList<PoolInstruction> Unclassified() =>
+        database.Read(db => db.Query("SELECT id, text, category FROM instructions WHERE category IS NULL ORDER BY id", Read));
 
-    public void SetCategory(long instructionId, string category, string source)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE instructions SET category = $category, category_source = $source WHERE id = $id";
-        command.Parameters.AddWithValue("$category", category);
-        command.Parameters.AddWithValue("$source", source);
-        command.Parameters.AddWithValue("$id", instructionId);
-        command.ExecuteNonQuery();
-    }
+    public void SetCategory(long instructionId, string category, string source) => database.Write(db =>
+        db.Execute("UPDATE instructions SET category = $category, category_source = $source WHERE id = $id",
+            ("$category", category), ("$source", source), ("$id", instructionId)));
 
     /// <summary>Instructions in <paramref name="categories"/>, leaving out those used by other iterations unless asked.</summary>
-    public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        var names = categories.Select((c, i) => $"$c{i}").ToList();
-        for (var i = 0; i < categories.Count; i++)
-            command.Parameters.AddWithValue(names[i], categories[i]);
-        command.Parameters.AddWithValue("$iteration", iterationId);
-        command.CommandText = $"""
-            SELECT id, text, category FROM instructions
-            WHERE category IN ({string.Join(", ", names)})
-            AND id NOT IN (SELECT instruction_id FROM heldout_pairs)
-            {(includeUsed ? "" : "AND id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration)")}
-            ORDER BY id
-            """;
-        return ReadInstructions(command);
-    }
+    public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed) => database.Read(db => db.Query("""
+        SELECT id, text, category FROM instructions
+        WHERE category IN (SELECT value FROM json_each($categories))
+        AND id NOT IN (SELECT instruction_id FROM heldout_pairs)
+        AND ($includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
+        ORDER BY id
+        """, Read, ("$categories", Db.Json(categories)), ("$includeUsed", includeUsed), ("$iteration", iterationId)));
 
-    private static List<PoolInstruction> ReadInstructions(SqliteCommand command)
-    {
-        var result = new List<PoolInstruction>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-            result.Add(new(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        return result;
-    }
+    private static PoolInstruction Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2));
 }

@@ -9,11 +9,15 @@ namespace JudgeApi.SelfTaught;
 /// and (when <c>Judge:Evaluation:LabeledSetPath</c> is set) on a labeled RewardBench-format set, overall and per subset.
 /// Evaluation judgments run at background priority and pinned to their weights, so live traffic keeps its adapter.
 /// </summary>
-public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator evaluator, AdapterRegistry registry, IterationLoopStore loopStore,
-    IOptions<EvaluationOptions> options, ILogger<EvaluationStage> logger)
+public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator evaluator, AdapterRegistry registry,
+    IOptions<EvaluationOptions> options, ILogger<EvaluationStage> logger) : IIterationStage
 {
-    public async Task<EvaluationReport> RunAsync(IterationRecord iteration, string candidateId, CancellationToken cancellationToken)
+    public string Name => IterationStage.Evaluate;
+
+    public async Task RunAsync(IterationContext context, CancellationToken cancellationToken)
     {
+        var iteration = context.Iteration;
+        var candidateId = TrainingStage.AdapterIdFor(iteration);
         var settings = options.Value;
         var mode = JudgeModes.Parse(settings.Mode);
         var heldOut = await heldOutSet.GetOrBuildAsync(cancellationToken);
@@ -31,17 +35,19 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
         }
 
         var report = new EvaluationReport(activeId, JudgeModes.Name(mode), await ScoreAsync(heldOut), labeled is null ? null : await ScoreAsync(labeled));
-        loopStore.SaveEvaluation(iteration.Id, report);
-        registry.SetMetrics(candidateId, new
+        context.Complete(db =>
         {
-            training = loopStore.Read(iteration.Id)?.Training,
-            heldOutAccuracy = report.HeldOut.Candidate.Accuracy,
-            labeledAccuracy = report.Labeled?.Candidate.Accuracy,
-            labeledSubsets = report.Labeled?.Candidate.Subsets,
+            CandidateStore.SaveEvaluation(db, iteration.Id, report);
+            AdapterRegistry.SetMetrics(db, candidateId, new
+            {
+                training = CandidateStore.Read(db, iteration.Id)?.Training,
+                heldOutAccuracy = report.HeldOut.Candidate.Accuracy,
+                labeledAccuracy = report.Labeled?.Candidate.Accuracy,
+                labeledSubsets = report.Labeled?.Candidate.Subsets,
+            });
         });
         logger.LogInformation("Iteration {Number}: held-out accuracy base {Base}, active {Active}, candidate {Candidate} on {Pairs} pairs.",
             iteration.Number, report.HeldOut.Base.Accuracy, report.HeldOut.Active?.Accuracy, report.HeldOut.Candidate.Accuracy, report.HeldOut.Pairs);
-        return report;
     }
 
     private IReadOnlyList<LabeledPair>? LabeledSet()

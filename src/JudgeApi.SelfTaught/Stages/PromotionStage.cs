@@ -7,17 +7,24 @@ namespace JudgeApi.SelfTaught;
 /// Puts the candidate live only if its held-out accuracy is at least that of what serves now (the active adapter, or
 /// the base model) plus <c>Judge:Promotion:Margin</c>; otherwise the iteration still succeeds, with the reason.
 /// </summary>
-public sealed class PromotionStage(AdapterRegistry registry, IterationLoopStore loopStore, IOptions<PromotionOptions> options, ILogger<PromotionStage> logger)
+public sealed class PromotionStage(AdapterRegistry registry, CandidateStore candidates, IOptions<PromotionOptions> options, ILogger<PromotionStage> logger)
+    : IIterationStage
 {
-    public PromotionDecision Run(IterationRecord iteration, string candidateId, EvaluationReport evaluation)
+    public string Name => IterationStage.Promote;
+
+    public Task RunAsync(IterationContext context, CancellationToken cancellationToken)
     {
+        var iteration = context.Iteration;
+        var candidateId = TrainingStage.AdapterIdFor(iteration);
+        var evaluation = candidates.Read(iteration.Id)?.Evaluation
+            ?? throw new InvalidOperationException($"Iteration {iteration.Number} reached promotion without a stored evaluation.");
         var decision = Decide(candidateId, evaluation, options.Value.Margin);
-        // Activating again after a crash between these two steps is harmless: activation is idempotent.
+        // Activating again after a crash before the commit below is harmless: activation is idempotent.
         if (decision.Promoted)
             registry.Activate(candidateId);
-        loopStore.SavePromotion(iteration.Id, decision);
+        context.Complete(db => CandidateStore.SavePromotion(db, iteration.Id, decision));
         logger.LogInformation("Iteration {Number}: {Decision} ({Reason})", iteration.Number, decision.Promoted ? "promoted" : "not promoted", decision.Reason);
-        return decision;
+        return Task.CompletedTask;
     }
 
     public static PromotionDecision Decide(string candidateId, EvaluationReport evaluation, double margin)

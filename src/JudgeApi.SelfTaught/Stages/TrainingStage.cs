@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using JudgeApi.Judging;
 using JudgeApi.Llama;
+using JudgeApi.Llama.IO;
 using JudgeApi.Training;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
@@ -11,27 +12,28 @@ namespace JudgeApi.SelfTaught;
 /// <summary>
 /// Trains the iteration's candidate: a fresh LoRA adapter on the base (seed) model from the iteration's kept examples
 /// (or all kept so far), as the paper re-trains from the seed model each iteration. The adapter is written to a temp
-/// file and renamed into the registry only when complete, in the same step that commits the stage; a run cut short
-/// (crash, cancel) leaves nothing visible and starts over.
+/// file and renamed into the registry only when complete, in the stage's commit with its row and the training report;
+/// a run cut short (crash, cancel) leaves nothing visible and starts over.
 /// </summary>
-public sealed class TrainingStage(IterationLoopStore loopStore, AdapterRegistry registry, IJudgeEngine engine, IterationEvents events,
-    IOptions<TrainerOptions> options, ILogger<TrainingStage> logger)
+public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, AdapterRegistry registry, IJudgeEngine engine,
+    IOptions<TrainerOptions> options, ILogger<TrainingStage> logger) : IIterationStage
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The registry id of an iteration's adapter.</summary>
     public static string AdapterIdFor(IterationRecord iteration) => $"iteration-{iteration.Number}";
 
-    public async Task<string> RunAsync(IterationRecord iteration, CancellationToken cancellationToken)
+    public string Name => IterationStage.Train;
+
+    public async Task RunAsync(IterationContext context, CancellationToken cancellationToken)
     {
+        var iteration = context.Iteration;
         var adapterId = AdapterIdFor(iteration);
-        if (registry.Find(adapterId) is not null)
-            return adapterId;
         registry.RemoveStrayFiles(adapterId);
-        loopStore.ClearTraining(iteration.Id);
+        candidates.SaveTrainingProgress(iteration.Id, null);
 
         var data = iteration.Parameters.Data;
-        var examples = loopStore.TrainingExamples(iteration.Id, data).Select(ToExample).ToList();
+        var examples = pairs.TrainingExamples(iteration.Id, data).Select(ToExample).ToList();
         if (examples.Count == 0)
             throw new TrainingDataException("The iteration kept no examples, so there is nothing to train on; import more instructions or raise judgmentsPerPair.");
 
@@ -47,9 +49,9 @@ public sealed class TrainingStage(IterationLoopStore loopStore, AdapterRegistry 
             if (step.Step > 1 && step.Step < step.TotalSteps && lastReport.Elapsed < ReportEvery)
                 return;
             lastReport.Restart();
-            loopStore.SaveTraining(iteration.Id, new TrainingReport(data, examples.Count, step.Step, step.TotalSteps, step.Loss, initialLoss,
+            candidates.SaveTrainingProgress(iteration.Id, new TrainingReport(data, examples.Count, step.Step, step.TotalSteps, step.Loss, initialLoss,
                 step.TokensPerSecond, step.Elapsed.TotalSeconds, step.Remaining.TotalSeconds, null));
-            events.Changed(iteration.Id);
+            context.Changed();
         });
         logger.LogInformation("Iteration {Number}: training adapter {Adapter} on {Examples} {Data} examples (rank {Rank}, {Epochs} epochs).",
             iteration.Number, adapterId, examples.Count, data, trainerOptions.Rank, trainerOptions.Epochs);
@@ -58,12 +60,14 @@ public sealed class TrainingStage(IterationLoopStore loopStore, AdapterRegistry 
             var result = await new LoraTrainer(trainerOptions).TrainAsync(model.Path, examples, temp, progress, cancellationToken);
             var report = new TrainingReport(data, result.Examples, result.Steps, result.Steps, result.FinalLoss, result.InitialLoss,
                 result.TokensProcessed / Math.Max(result.Elapsed.TotalSeconds, 1e-9), result.Elapsed.TotalSeconds, 0, adapterId);
-            File.Move(manifest, AdapterManifest.PathFor(registry.PathOf(adapterId)), overwrite: true);
-            registry.Register(temp, new AdapterRegistration(adapterId, iteration.Id, "iteration", model.ContentHash, trainerOptions.Rank, trainerOptions.Alpha),
-                (connection, transaction) => IterationLoopStore.CompleteTraining(connection, transaction, iteration.Id, report));
-            registry.SetMetrics(adapterId, new { training = new { result.InitialLoss, result.FinalLoss, result.Steps, result.Examples } });
-            events.Changed(iteration.Id);
-            return adapterId;
+            // The manifest has no row of its own: without the adapter's row, a restart deletes it with the adapter file.
+            AtomicFile.Publish(manifest, AdapterManifest.PathFor(registry.PathOf(adapterId)));
+            context.Complete(db =>
+            {
+                registry.Register(db, temp, new AdapterRegistration(adapterId, iteration.Id, "iteration", model.ContentHash, trainerOptions.Rank, trainerOptions.Alpha));
+                AdapterRegistry.SetMetrics(db, adapterId, new { training = new { result.InitialLoss, result.FinalLoss, result.Steps, result.Examples } });
+                CandidateStore.SaveTraining(db, iteration.Id, report);
+            });
         }
         finally
         {

@@ -17,9 +17,9 @@ public static class IterationsApi
         var group = app.MapGroup("/iterations").WithTags("Iterations").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapPost("/", Create).AddEndpointFilter<ValidationFilter<IterationRequest>>().ProducesValidationProblem()
             .WithSummary("Queue a self-taught iteration; 202 with Location /iterations/{id}.");
-        group.MapGet("/", (IterationStore store) => TypedResults.Ok(store.ListViews())).WithSummary("All iterations, newest first.");
-        group.MapGet("/{id}", Results<Ok<IterationView>, ProblemHttpResult> (string id, IterationStore store) =>
-            store.View(id) is { } view ? TypedResults.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
+        group.MapGet("/", (IterationViews views) => TypedResults.Ok(views.List())).WithSummary("All iterations, newest first.");
+        group.MapGet("/{id}", Results<Ok<IterationView>, ProblemHttpResult> (string id, IterationViews views) =>
+            views.View(id) is { } view ? TypedResults.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
         group.MapGet("/{id}/events", Events)
             .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
         group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel at the next item boundary; what was done stays.");
@@ -34,14 +34,14 @@ public static class IterationsApi
         return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
     }
 
-    private static Results<Accepted<IterationView>, ProblemHttpResult> Cancel(string id, IterationStore store, IterationRunner runner) => runner.Cancel(id) switch
+    private static Results<Accepted<IterationView>, ProblemHttpResult> Cancel(string id, IterationViews views, IterationRunner runner) => runner.Cancel(id) switch
     {
         CancelOutcome.NotFound => NotFound(id),
         CancelOutcome.AlreadyFinished => TypedResults.Problem($"Iteration {id} has already finished.", statusCode: StatusCodes.Status409Conflict),
-        _ => TypedResults.Accepted($"/iterations/{id}", store.View(id)!),
+        _ => TypedResults.Accepted($"/iterations/{id}", views.View(id)!),
     };
 
-    private static Results<PushStreamHttpResult, ProblemHttpResult> Dataset(string id, IterationStore store, HttpContext http)
+    private static Results<PushStreamHttpResult, ProblemHttpResult> Dataset(string id, IterationStore store, PairStore pairs, HttpContext http)
     {
         if (store.Find(id) is not { } iteration)
             return NotFound(id);
@@ -51,7 +51,7 @@ public static class IterationsApi
         return TypedResults.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, leaveOpen: true);
-            await foreach (var example in store.ReadDataset(id, http.RequestAborted))
+            await foreach (var example in pairs.ReadDataset(id, http.RequestAborted))
                 await writer.WriteAsync(DatasetFormat.Line(example) + "\n");
         }, "application/x-ndjson");
     }
@@ -74,7 +74,7 @@ public static class IterationsApi
             foreach (var view in subscription.Take())
             {
                 var type = last is null ? "snapshot" : view.Status != last.Status ? "status" : view.Stage != last.Stage ? "stage" : "progress";
-                if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress || view.Loop != last.Loop)
+                if (last is null || view.Status != last.Status || view.Stage != last.Stage || view.Progress != last.Progress || view.Candidate != last.Candidate)
                     yield return new SseItem<IterationView>(view, type);
                 if (IterationStatus.IsFinished(view.Status))
                     yield break;

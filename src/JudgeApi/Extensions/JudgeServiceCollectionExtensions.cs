@@ -20,7 +20,7 @@ public static class JudgeServiceCollectionExtensions
         var configuration = builder.Configuration;
         services.AddJudging(configuration);
         services.AddSelfTaught(configuration);
-        services.AddIterationLoop(configuration);
+        services.AddTrainingStages(configuration);
         services.AddSection<AuthOptions>(configuration, AuthOptions.Section);
 
         // Kestrel's settings are fixed before the container exists, so these two read the configuration directly.

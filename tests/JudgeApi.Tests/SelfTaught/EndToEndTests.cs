@@ -125,8 +125,7 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
         await using (var server = await ServerProcess.StartAsync(directory.Path))
         {
             id = await ImportAndQueueAsync(server.Client);
-            var atKill = await WaitForAsync(server.Client, id, v => v.Stage == IterationStage.Annotate && v.Progress.Judgments > 0);
-            await server.KillAsync();
+            var atKill = await server.KillWhenAsync(directory.Path, id, v => v.Stage == IterationStage.Annotate && v.Progress.Judgments > 0);
             Assert.Equal((IterationStatus.Running, IterationStage.Annotate), (atKill.Status, atKill.Stage));
             recordedAtKill = RecordedItems(directory.Path);
         }

@@ -7,7 +7,7 @@ public sealed class InstructionPoolTests : IDisposable
     private readonly TempDirectory directory = new();
     private readonly InstructionPool pool;
 
-    public InstructionPoolTests() => pool = new InstructionPool(new PipelineDatabase(directory.Path), TimeProvider.System);
+    public InstructionPoolTests() => pool = new InstructionPool(new SelfTaughtDatabase(directory.Path, TimeProvider.System), TimeProvider.System);
 
     public void Dispose() => directory.Dispose();
 

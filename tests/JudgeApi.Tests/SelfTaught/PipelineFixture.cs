@@ -3,22 +3,32 @@ using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Tests.SelfTaught;
 
-/// <summary>A pipeline database in a temp folder with the stores and a way to run iterations on a given model.</summary>
+/// <summary>A self-taught database in a temp folder with the stores and a way to run iterations on a given model.</summary>
 internal sealed class PipelineFixture : IDisposable
 {
     private readonly TempDirectory directory = new();
+    private readonly IterationStore iterations;
+    private readonly PairStore pairs;
 
-    public PipelineFixture()
+    /// <param name="databaseFile">A database file to work on a copy of; a new database when null.</param>
+    public PipelineFixture(string? databaseFile = null)
     {
-        var database = new PipelineDatabase(directory.Path);
-        Pool = new InstructionPool(database, TimeProvider.System);
-        Store = new IterationStore(database, TimeProvider.System);
-        Events = new IterationEvents(Store);
+        if (databaseFile is not null)
+            File.Copy(databaseFile, Path.Combine(directory.Path, SelfTaughtDatabase.FileName));
+        Database = new SelfTaughtDatabase(directory.Path, TimeProvider.System);
+        Pool = new InstructionPool(Database, TimeProvider.System);
+        iterations = new IterationStore(Database, TimeProvider.System);
+        pairs = new PairStore(Database);
+        var views = new IterationViews(Database);
+        Store = new IterationTestStore(iterations, pairs, views);
+        Events = new IterationEvents(views);
     }
+
+    public SelfTaughtDatabase Database { get; }
 
     public InstructionPool Pool { get; }
 
-    public IterationStore Store { get; }
+    public IterationTestStore Store { get; }
 
     public IterationEvents Events { get; }
 
@@ -33,11 +43,35 @@ internal sealed class PipelineFixture : IDisposable
         Pool.Import(new ImportParseResult(ThirtyInstructions.Select((t, i) => new ImportedInstruction(i, t, null)).ToList(), []), 1000);
 
     public IterationRecord Queue(int instructions = 12, int judgmentsPerPair = 4, long seed = 5) =>
-        Store.Create(new IterationParameters(instructions, Options.Value.CategoryNames, judgmentsPerPair, 0.8f, false, seed, false));
+        iterations.Create(new IterationParameters(instructions, Options.Value.CategoryNames, judgmentsPerPair, 0.8f, false, seed, false));
 
-    public IterationPipeline Pipeline(IPipelineModel model) => new(model, Pool, Store, Events, Options);
+    /// <summary>The stages up to the dataset on <paramref name="model"/>, as <see cref="SelfTaughtServiceCollectionExtensions.AddSelfTaught"/> wires them.</summary>
+    public IterationStages Stages(IIterationModel model) => new(
+        [
+            new ClassificationStage(model, Pool, Options),
+            new SelectionStage(Pool),
+            new SynthesisStage(model, pairs, Options),
+            new AnnotationStage(model, pairs, Options),
+            new DatasetStage(model, pairs),
+        ], Database, iterations, Events);
 
-    public Task RunAsync(IPipelineModel model, string iterationId) => Pipeline(model).RunAsync(Store.Find(iterationId)!, CancellationToken.None);
+    public Task RunAsync(IIterationModel model, string iterationId) => Stages(model).RunAsync(iterations.Find(iterationId)!, CancellationToken.None);
 
     public void Dispose() => directory.Dispose();
+}
+
+/// <summary>What the iteration tests read and set, each over the store that owns it.</summary>
+internal sealed class IterationTestStore(IterationStore iterations, PairStore pairs, IterationViews views)
+{
+    public void SetStatus(string id, string status) => iterations.SetStatus(id, status);
+
+    public void SetStage(string id, string stage) => iterations.SetStage(id, stage);
+
+    public CancelOutcome RequestCancel(string id) => iterations.RequestCancel(id);
+
+    public IterationView? View(string id) => views.View(id);
+
+    public IReadOnlyList<PairRecord> PairsInState(string id, string state) => pairs.InState(id, state);
+
+    public IAsyncEnumerable<DatasetExample> ReadDataset(string id, CancellationToken cancellationToken) => pairs.ReadDataset(id, cancellationToken);
 }

@@ -24,7 +24,7 @@ internal sealed class PipelineTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<PipelineTestHost> StartAsync(IPipelineModel model)
+    public static async Task<PipelineTestHost> StartAsync(IIterationModel model)
     {
         var directory = new TempDirectory();
         var builder = WebApplication.CreateSlimBuilder();

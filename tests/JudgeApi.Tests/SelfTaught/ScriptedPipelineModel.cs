@@ -7,7 +7,7 @@ namespace JudgeApi.Tests.SelfTaught;
 /// A stand-in model with scripted, seed-deterministic behaviour: answers are "Answer to: x", modified instructions
 /// "Variant of: x", categories come from keywords, and the judge is right unless <see cref="JudgeIsWrong"/> says so.
 /// </summary>
-internal sealed partial class ScriptedPipelineModel : IPipelineModel
+internal sealed partial class ScriptedPipelineModel : IIterationModel
 {
     private int judgeCalls;
     private int generateCalls;
@@ -49,13 +49,13 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
         return $"Answer to: {userPrompt}";
     }
 
-    public Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ModelJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<PipelineJudgment>>(samples.Select(Judge).ToList());
+        return Task.FromResult<IReadOnlyList<ModelJudgment>>(samples.Select(Judge).ToList());
     }
 
-    private PipelineJudgment Judge(JudgeSample sample)
+    private ModelJudgment Judge(JudgeSample sample)
     {
         if (Interlocked.Increment(ref judgeCalls) == CrashOnJudgeCall)
             throw new SimulatedCrashException();
@@ -63,7 +63,7 @@ internal sealed partial class ScriptedPipelineModel : IPipelineModel
         var chosen = pair.ResponseA == $"Answer to: {pair.Instruction}" ? PairPosition.A : PairPosition.B;
         var winner = JudgeIsWrong(pair, sample.Seed) ? (chosen == PairPosition.A ? PairPosition.B : PairPosition.A) : chosen;
         var reasoning = $"Reasoning with seed {sample.Seed}.";
-        return new PipelineJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1);
+        return new ModelJudgment(winner, reasoning, $"{reasoning}\nVerdict: [[{winner}]]", winner == PairPosition.A ? 0.9 : 0.1);
     }
 
     public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>

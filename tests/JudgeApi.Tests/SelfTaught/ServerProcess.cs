@@ -1,8 +1,12 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
+using JudgeApi.SelfTaught;
 using JudgeApi.Tests.Service;
+using Microsoft.Data.Sqlite;
 
 namespace JudgeApi.Tests.SelfTaught;
 
@@ -10,8 +14,14 @@ namespace JudgeApi.Tests.SelfTaught;
 /// The real host as a child process (the JudgeApi build copied next to the tests) on a free loopback port, with an
 /// operator key, the service tests' generated tiny model and small token budgets, so a test can SIGKILL it and start it again.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IAsyncDisposable
 {
+    // Linux signal numbers.
+    private const int SigCont = 18, SigStop = 19;
+
+    /// <summary>How long the server runs between two looks while <see cref="KillWhenAsync"/> waits.</summary>
+    private static readonly TimeSpan RunSlice = TimeSpan.FromMilliseconds(10);
+
     public const string OperatorKey = "pipeline-operator-key";
     public const string ClientKey = "pipeline-client-key";
 
@@ -83,6 +93,74 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
     }
+
+    /// <summary>
+    /// SIGKILLs the server at the first look at its database where <paramref name="condition"/> holds for the
+    /// iteration, and returns that view (or the last one, if the iteration finished first). The server is stopped
+    /// (SIGSTOP) for each look and runs short slices in between, on a thread of this test's own, so nothing the server
+    /// records can fall between a look and the kill, however late the test gets to run on a loaded machine.
+    /// </summary>
+    public async Task<IterationView> KillWhenAsync(string dataDir, string iterationId, Func<IterationView, bool> condition)
+    {
+        var views = new IterationViews(new SelfTaughtDatabase(dataDir, TimeProvider.System));
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        try
+        {
+            return await Task.Factory.StartNew(() =>
+            {
+                while (true)
+                {
+                    Stop();
+                    var view = views.View(iterationId)!;
+                    var timedOut = DateTime.UtcNow > deadline;
+                    if (condition(view) || IterationStatus.IsFinished(view.Status) || timedOut)
+                    {
+                        process.Kill(entireProcessTree: true);
+                        process.WaitForExit();
+                        return timedOut ? throw new TimeoutException($"The iteration is still at {view.Stage}.") : view;
+                    }
+                    Signal(SigCont);
+                    Thread.Sleep(RunSlice);
+                }
+            }, TaskCreationOptions.LongRunning);
+        }
+        finally
+        {
+            // As after a real crash, no other process has the database open when the server starts again.
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    /// <summary>SIGSTOP, then wait until every thread has stopped: kill() only queues the signal.</summary>
+    private void Stop()
+    {
+        Signal(SigStop);
+        while (Directory.EnumerateDirectories($"/proc/{process.Id}/task").Any(task => !IsStopped(Path.Combine(task, "stat"))))
+            Thread.Yield();
+    }
+
+    // The state is the first field after the command name, which is in parentheses and may hold spaces; T: stopped.
+    private static bool IsStopped(string statPath)
+    {
+        try
+        {
+            var stat = File.ReadAllText(statPath);
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+        }
+        catch (IOException)
+        {
+            return true; // The thread exited.
+        }
+    }
+
+    private void Signal(int signal)
+    {
+        if (kill(process.Id, signal) != 0)
+            throw new Win32Exception(Marshal.GetLastPInvokeError());
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
 
     private void Log(string? line)
     {

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Options;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// The pipeline's model calls on the service's judge engine, all at background priority so live /judge requests go
+/// The iterations' model calls on the service's judge engine, all at background priority so live /judge requests go
 /// first. Judgments use the service's own prompt (<see cref="JudgePrompt"/>), so the dataset teaches exactly the
 /// prompt the service serves.
 /// </summary>
-public sealed class JudgeEnginePipelineModel(IJudgeEngine engine, IOptions<SelfTaughtOptions> options) : IPipelineModel
+public sealed class JudgeEngineIterationModel(IJudgeEngine engine, IOptions<SelfTaughtOptions> options) : IIterationModel
 {
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(250);
 
@@ -28,7 +28,7 @@ public sealed class JudgeEnginePipelineModel(IJudgeEngine engine, IOptions<SelfT
         return result.Text;
     }
 
-    public async Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ModelJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken)
     {
         var requests = samples.Select(s => new JudgeOnceRequest(s.Pair.Instruction, s.Pair.ResponseA, s.Pair.ResponseB,
             MaxReasoningTokens: options.Value.MaxJudgeReasoningTokens, Temperature: temperature, Seed: s.Seed)).ToList();
@@ -36,7 +36,7 @@ public sealed class JudgeEnginePipelineModel(IJudgeEngine engine, IOptions<SelfT
         return results.Select(ToJudgment).ToList();
     }
 
-    private static PipelineJudgment ToJudgment(JudgeOnceResult result)
+    private static ModelJudgment ToJudgment(JudgeOnceResult result)
     {
         PairPosition? winner = result.Verdict switch
         {

@@ -1,7 +1,7 @@
 namespace JudgeApi.SelfTaught;
 
-/// <summary>What an iteration's train, evaluate and promote stages produced (each null until that stage has run).</summary>
-public sealed record IterationLoopResults(TrainingReport? Training, EvaluationReport? Evaluation, PromotionDecision? Promotion);
+/// <summary>What the train, evaluate and promote stages recorded of an iteration's candidate adapter (each null until that stage has run).</summary>
+public sealed record CandidateResults(TrainingReport? Training, EvaluationReport? Evaluation, PromotionDecision? Promotion);
 
 /// <summary>Training progress, reported after every optimizer step, and its outcome once the adapter is stored.</summary>
 /// <param name="Data">"iteration" or "cumulative".</param>

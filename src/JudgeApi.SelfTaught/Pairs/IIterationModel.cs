@@ -1,10 +1,10 @@
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// What the self-taught pipeline needs from the current model. All calls are background work: an implementation
+/// What iterations need from the current model. All calls are background work: an implementation
 /// must serve live judge traffic first.
 /// </summary>
-public interface IPipelineModel
+public interface IIterationModel
 {
     /// <summary>Completes once the model can take work (an iteration stays queued until then).</summary>
     Task WaitUntilReadyAsync(CancellationToken cancellationToken);
@@ -16,7 +16,7 @@ public interface IPipelineModel
     /// One judgment per sample (each a pair in a fixed A/B order and its seed), in sample order; the samples are handed
     /// over together so the engine can decode them side by side.
     /// </summary>
-    Task<IReadOnlyList<PipelineJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ModelJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken);
 
     /// <summary>Version of the judge prompt template that <see cref="JudgeAsync"/> and <see cref="RenderJudgePrompt"/> use.</summary>
     string JudgePromptVersion { get; }
@@ -36,7 +36,7 @@ public enum PairPosition { A, B }
 
 /// <param name="Winner">The position the judge picked; null for a tie or an unparsable verdict.</param>
 /// <param name="Completion">The judge's output exactly as a training target: reasoning followed by the verdict.</param>
-public sealed record PipelineJudgment(PairPosition? Winner, string Reasoning, string Completion, double? ProbabilityA);
+public sealed record ModelJudgment(PairPosition? Winner, string Reasoning, string Completion, double? ProbabilityA);
 
 /// <summary>One chat turn of a training example, in the shape trainers read.</summary>
 public sealed record DatasetMessage(string Role, string Content);

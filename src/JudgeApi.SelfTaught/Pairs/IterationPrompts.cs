@@ -1,9 +1,10 @@
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// The pipeline's own prompts. Each has a version stored with what it produced; change the version with the wording.
+/// The prompts iterations make pairs and classify instructions with. Each has a version stored with what it
+/// produced; change the version with the wording.
 /// </summary>
-public static class PipelinePrompts
+public static class IterationPrompts
 {
     /// <summary>y_w and y_l are the model's plain answers: the instruction is the whole user turn.</summary>
     public const string ResponseVersion = "respond/v1";

@@ -1,0 +1,68 @@
+namespace JudgeApi.SelfTaught;
+
+/// <summary>One step of the schema: the statements that take a database from the version before to <see cref="Version"/>.</summary>
+internal sealed record Migration(int Version, string Description, string Sql);
+
+/// <summary>
+/// The schema's history, oldest first, and how a database is brought to its end. Each store writes the statements for
+/// its own tables (<c>Tables</c> beside it), so no module creates or changes another's. A migration that has shipped is
+/// never edited: a change is a new one at the end. <c>schema_version</c> holds one row per migration applied.
+/// </summary>
+internal static class Migrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        // The first release's schema exactly, in its order: a database it wrote holds these tables and no version.
+        new(1, "instructions, iterations, pairs, judgments, examples, iteration_loop, the held-out set, adapters",
+            string.Join('\n', InstructionPool.Tables, IterationStore.Tables, PairStore.Tables, CandidateStore.FirstReleaseTables, HeldOutSet.Tables,
+                AdapterRegistry.Tables)),
+        new(2, "iteration_loop is renamed candidate_results", CandidateStore.RenameTable),
+    ];
+
+    /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>
+    private static readonly string[] FirstReleaseTableNames =
+        ["instructions", "iterations", "pairs", "judgments", "examples", "iteration_loop", "heldout_pairs", "heldout_built", "adapters", "active_adapter"];
+
+    public static int Latest => All[^1].Version;
+
+    /// <summary>Applies, in the caller's transaction, every migration the database has not had yet.</summary>
+    public static void Apply(Db db, string path, TimeProvider time)
+    {
+        db.Execute("""
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version INTEGER PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at TEXT NOT NULL)
+            """);
+        var current = db.Scalar("SELECT MAX(version) FROM schema_version") is long version ? (int)version : Unversioned(db, path, time);
+        if (current > Latest)
+            throw new InvalidOperationException(
+                $"{path} is at schema version {current}, written by a newer release; this one reads versions up to {Latest}. Run that release or a later one.");
+        foreach (var migration in All.Where(m => m.Version > current))
+        {
+            db.Execute(migration.Sql);
+            Record(db, migration.Version, migration.Description, time);
+        }
+    }
+
+    /// <summary>
+    /// The version of a database without <c>schema_version</c> rows: 0 when it is new, 1 when it holds the first
+    /// release's tables (recorded as such, without running anything on them).
+    /// </summary>
+    private static int Unversioned(Db db, string path, TimeProvider time)
+    {
+        var tables = db.Query("SELECT name FROM sqlite_master WHERE type = $table", r => r.GetString(0), ("$table", "table")).ToHashSet(StringComparer.Ordinal);
+        var found = FirstReleaseTableNames.Where(tables.Contains).ToList();
+        if (found.Count == 0)
+            return 0;
+        if (found.Count < FirstReleaseTableNames.Length)
+            throw new InvalidOperationException(
+                $"{path} has some of the first release's tables ({string.Join(", ", found)}) but not {string.Join(", ", FirstReleaseTableNames.Except(found))}: it was not written by this service.");
+        Record(db, 1, "recognised by its tables: written by the first release, before versions were recorded", time);
+        return 1;
+    }
+
+    private static void Record(Db db, int version, string description, TimeProvider time) =>
+        db.Execute("INSERT INTO schema_version (version, description, applied_at) VALUES ($version, $description, $now)",
+            ("$version", version), ("$description", description), ("$now", time.GetUtcNow().ToString("O")));
+}
