@@ -1,5 +1,4 @@
 using System.IO.MemoryMappedFiles;
-using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 using JudgeApi.Llama.Native;
 

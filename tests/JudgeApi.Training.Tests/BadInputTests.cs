@@ -1,4 +1,3 @@
-using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 using JudgeApi.Llama.Native;
 

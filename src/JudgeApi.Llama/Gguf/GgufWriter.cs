@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using JudgeApi.Llama.Native;
 using JudgeApi.Llama.IO;
+using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Llama.Gguf;
 

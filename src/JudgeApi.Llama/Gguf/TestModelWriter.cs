@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using JudgeApi.Llama.Native;
 using JudgeApi.Llama.IO;
+using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Llama.Gguf;
 

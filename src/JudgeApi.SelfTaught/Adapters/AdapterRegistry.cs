@@ -1,9 +1,9 @@
 using System.Text.Json;
 using JudgeApi.Judging;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
 using JudgeApi.Llama.IO;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
 

@@ -1,6 +1,6 @@
 using JudgeApi.Judging;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
 

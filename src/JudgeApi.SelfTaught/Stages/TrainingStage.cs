@@ -4,8 +4,8 @@ using JudgeApi.Judging;
 using JudgeApi.Llama;
 using JudgeApi.Llama.IO;
 using JudgeApi.Training;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
 

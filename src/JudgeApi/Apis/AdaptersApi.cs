@@ -1,6 +1,6 @@
-using JudgeApi.SelfTaught;
 using JudgeApi.Auth;
 using JudgeApi.Llama;
+using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using JudgeApi.Auth;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,11 +1,11 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using JudgeApi.Auth;
+using JudgeApi.Contracts;
 using JudgeApi.Infrastructure;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using JudgeApi.Contracts;
 
 namespace JudgeApi.Apis;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using JudgeApi.Contracts;
 using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
 

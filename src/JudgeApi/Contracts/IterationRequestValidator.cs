@@ -1,6 +1,6 @@
 using FluentValidation;
-using Microsoft.Extensions.Options;
 using JudgeApi.SelfTaught;
+using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Contracts;
 

@@ -1,6 +1,6 @@
 using JudgeApi.Apis;
-using Microsoft.Extensions.Options;
 using JudgeApi.Auth;
+using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Extensions;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using JudgeApi.Contracts;
+using JudgeApi.Judging;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
-using JudgeApi.Judging;
 
 namespace JudgeApi.Infrastructure;
 

@@ -45,11 +45,20 @@ public sealed class TrainCommandTests : IDisposable
 
         var service = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Judge:Training:Rank"] = "8", ["Judge:Training:Alpha"] = "16", ["Judge:Training:LearningRate"] = "1e-3",
-            ["Judge:Training:WarmupFraction"] = "0.25", ["Judge:Training:FinalLearningRateFraction"] = "0.5",
-            ["Judge:Training:WeightDecay"] = "0.01", ["Judge:Training:Epochs"] = "3", ["Judge:Training:BatchSize"] = "2",
-            ["Judge:Training:MaxSequenceLength"] = "64", ["Judge:Training:MaxSteps"] = "5", ["Judge:Training:Seed"] = "7",
-            ["Judge:Training:Threads"] = "2", ["Judge:Training:Targets:0"] = "attn_q", ["Judge:Training:Targets:1"] = "ffn_down",
+            ["Judge:Training:Rank"] = "8",
+            ["Judge:Training:Alpha"] = "16",
+            ["Judge:Training:LearningRate"] = "1e-3",
+            ["Judge:Training:WarmupFraction"] = "0.25",
+            ["Judge:Training:FinalLearningRateFraction"] = "0.5",
+            ["Judge:Training:WeightDecay"] = "0.01",
+            ["Judge:Training:Epochs"] = "3",
+            ["Judge:Training:BatchSize"] = "2",
+            ["Judge:Training:MaxSequenceLength"] = "64",
+            ["Judge:Training:MaxSteps"] = "5",
+            ["Judge:Training:Seed"] = "7",
+            ["Judge:Training:Threads"] = "2",
+            ["Judge:Training:Targets:0"] = "attn_q",
+            ["Judge:Training:Targets:1"] = "ffn_down",
         }).Build().GetSection("Judge:Training").Get<TrainerOptions>()!;
 
         Assert.Empty(problems);

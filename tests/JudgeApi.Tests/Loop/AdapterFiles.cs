@@ -1,5 +1,4 @@
 using JudgeApi.Llama.Gguf;
-using JudgeApi.Tests.Service;
 
 namespace JudgeApi.Tests.Loop;
 

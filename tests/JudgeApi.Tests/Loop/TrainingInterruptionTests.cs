@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using JudgeApi.Tests.SelfTaught;
 using JudgeApi.Tests.Service;
 

@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using JudgeApi.SelfTaught;
-using JudgeApi.Tests.Service;
 using Microsoft.Data.Sqlite;
 
 namespace JudgeApi.Tests.SelfTaught;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using JudgeApi.Judging;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace JudgeApi.Tests.Service;
