@@ -49,7 +49,7 @@ internal static class TestModels
             {
                 lazy = new Lazy<string>(() =>
                 {
-                    var path = Path.Combine(Root, $"{spec.Architecture}-{spec.Preset}-{spec.Type}-{spec.Seed}.gguf".ToLowerInvariant());
+                    var path = Path.Combine(Root, spec.FileName);
                     if (!File.Exists(path))
                         TestModelWriter.Write(spec, path);
                     return path;

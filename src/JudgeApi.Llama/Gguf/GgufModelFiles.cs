@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace JudgeApi.Llama.Gguf;
 
 /// <summary>A tensor of a model and the file (shard) that holds its data.</summary>
@@ -16,7 +14,7 @@ public sealed record GgufModelTensor(GgufTensorInfo Info, GgufFile File)
 /// &lt;prefix&gt;-00001-of-0000N.gguf; the first holds the metadata and <c>split.count</c>). The metadata is the first
 /// file's; the tensors are those of every shard, each with the file its data is in.
 /// </summary>
-public sealed partial class GgufModelFiles : IDisposable
+public sealed class GgufModelFiles : IDisposable
 {
     private readonly List<GgufFile> _files;
     private readonly Dictionary<string, GgufModelTensor> _byName;
@@ -57,7 +55,7 @@ public sealed partial class GgufModelFiles : IDisposable
                 var prefix = SplitPrefix(first.Path, count);
                 for (var i = 1; i < count; i++)
                 {
-                    var shardPath = $"{prefix}-{i + 1:D5}-of-{count:D5}.gguf";
+                    var shardPath = GgufSplitter.ShardPath(prefix, i, count);
                     if (!File.Exists(shardPath))
                         throw new LlamaModelLoadException($"Shard {i + 1} of {count} of '{first.Path}' is missing: '{shardPath}' does not exist.");
                     var shard = GgufFile.Open(shardPath);
@@ -91,16 +89,13 @@ public sealed partial class GgufModelFiles : IDisposable
     }
 
     /// <summary>The path without llama.cpp's "-00001-of-0000N.gguf" suffix (llama_split_prefix).</summary>
-    private static string SplitPrefix(string firstShardPath, int count)
+    internal static string SplitPrefix(string firstShardPath, int count)
     {
-        var suffix = $"-00001-of-{count:D5}.gguf";
-        if (!firstShardPath.EndsWith(suffix, StringComparison.Ordinal) || !ShardName().IsMatch(Path.GetFileName(firstShardPath)))
+        var suffix = GgufSplitter.ShardPath("", 0, count);
+        if (!firstShardPath.EndsWith(suffix, StringComparison.Ordinal) || firstShardPath.Length == suffix.Length)
             throw new LlamaModelLoadException($"'{firstShardPath}' is the first of {count} shards but is not named <name>{suffix}, so its other shards cannot be found (llama.cpp names them that way).");
         return firstShardPath[..^suffix.Length];
     }
-
-    [GeneratedRegex(@".-\d{5}-of-\d{5}\.gguf$")]
-    private static partial Regex ShardName();
 
     public void Dispose()
     {
