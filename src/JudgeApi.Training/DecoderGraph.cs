@@ -36,10 +36,19 @@ internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, ModelWeight
     /// <summary>Logits F32 [n_vocab, n] for the rows named by <see cref="Inputs.OutputRows"/>.</summary>
     public ggml_tensor* BuildLogits(SafeGgmlContextHandle ctx, in Inputs inputs)
     {
-        var x = NativeApi.ggml_get_rows(ctx, Weights.Get("token_embd.weight"), inputs.Tokens);
+        var x = BuildEmbeddings(ctx, inputs);
         for (var layer = 0; layer < Hp.LayerCount; layer++)
             x = BuildLayer(ctx, layer, x, inputs);
+        return BuildHead(ctx, x, inputs);
+    }
 
+    /// <summary>The token embeddings [n_embd, T]: the first layer's input.</summary>
+    public ggml_tensor* BuildEmbeddings(SafeGgmlContextHandle ctx, in Inputs inputs) =>
+        NativeApi.ggml_get_rows(ctx, Weights.Get("token_embd.weight"), inputs.Tokens);
+
+    /// <summary>The last layer's output [n_embd, T] to logits [n_vocab, n] at the output rows: final norm and output projection.</summary>
+    public ggml_tensor* BuildHead(SafeGgmlContextHandle ctx, ggml_tensor* x, in Inputs inputs)
+    {
         x = NativeApi.ggml_get_rows(ctx, x, inputs.OutputRows);
         x = RmsNorm(ctx, x, Weights.Get("output_norm.weight"));
         // Models with tied embeddings (SmolLM2, Qwen2.5 small) have no output.weight.
@@ -48,7 +57,7 @@ internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, ModelWeight
     }
 
     /// <summary>One transformer block: x [n_embd, T] in, [n_embd, T] out.</summary>
-    protected abstract ggml_tensor* BuildLayer(SafeGgmlContextHandle ctx, int layer, ggml_tensor* x, in Inputs inputs);
+    public abstract ggml_tensor* BuildLayer(SafeGgmlContextHandle ctx, int layer, ggml_tensor* x, in Inputs inputs);
 
     protected ggml_tensor* LayerWeight(int layer, string name) => Weights.Get($"blk.{layer}.{name}.weight");
 

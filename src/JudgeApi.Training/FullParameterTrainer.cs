@@ -35,7 +35,7 @@ public sealed class FullParameterTrainer(TrainerOptions? options = null, GgmlTyp
     {
         TrainingLoop.CheckInputs(Options, modelPath, examples, outPath);
         var clock = Stopwatch.StartNew();
-        using var session = new TrainingSession(modelPath, new TrainingTarget.FullParameters(), Options.ComputeThreads);
+        using var session = new TrainingSession(modelPath, new TrainingTarget.FullParameters(), Options.ComputeThreads, Options.ActivationCheckpointing);
         var run = TrainingLoop.Run(session, modelPath, examples, Options, progress, cancellationToken);
 
         var trained = session.Parameters.Entries.ToDictionary(e => TensorData.NameOf(e.Parameter), e => (IntPtr)e.Parameter, StringComparer.Ordinal);

@@ -9,7 +9,7 @@ namespace JudgeApi.Training;
 internal sealed unsafe class LlamaDecoderGraph(ModelHyperparameters hp, ModelWeights weights, LoraWeights? lora)
     : DecoderGraph(hp, weights, lora)
 {
-    protected override ggml_tensor* BuildLayer(SafeGgmlContextHandle ctx, int layer, ggml_tensor* x, in Inputs inputs)
+    public override ggml_tensor* BuildLayer(SafeGgmlContextHandle ctx, int layer, ggml_tensor* x, in Inputs inputs)
     {
         var cur = RmsNorm(ctx, x, LayerWeight(layer, "attn_norm"));
         var q = SplitHeads(ctx, Linear(ctx, layer, LoraTarget.AttnQ, cur), Hp.HeadCount);

@@ -6,7 +6,8 @@ namespace JudgeApi.Training;
 
 /// <summary>
 /// Fine-tunes a LoRA adapter for a GGUF base model on chat examples, with the loss on the assistant turn only,
-/// and writes it as a GGUF adapter llama.cpp loads (plus a JSON manifest next to it). Runs on the CPU backend.
+/// and writes it as a GGUF adapter llama.cpp loads (plus a JSON manifest next to it). Runs on the GPU when the process
+/// loaded GPU natives (<c>Judge:Backend=Cuda</c>, <c>train --backend cuda</c>), otherwise on the CPU.
 /// </summary>
 public sealed class LoraTrainer(TrainerOptions? options = null)
 {
@@ -27,7 +28,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
     {
         TrainingLoop.CheckInputs(Options, modelPath, examples, outPath);
         var clock = Stopwatch.StartNew();
-        using var session = new TrainingSession(modelPath, new TrainingTarget.Lora(Options.AdaptedTargets, Options.Rank, Options.Alpha, Options.Seed), Options.ComputeThreads);
+        using var session = new TrainingSession(modelPath, new TrainingTarget.Lora(Options.AdaptedTargets, Options.Rank, Options.Alpha, Options.Seed), Options.ComputeThreads, Options.ActivationCheckpointing);
         var run = TrainingLoop.Run(session, modelPath, examples, Options, progress, cancellationToken);
 
         var lora = session.Lora!;

@@ -5,11 +5,12 @@ using JudgeApi.Llama.Native;
 namespace JudgeApi.Training;
 
 /// <summary>
-/// The model's tensors on the compute backend. Frozen (LoRA training): in the type the file stores them, and on the
-/// CPU backend used in place from the memory-mapped file, so the weights cost no process memory beyond the page cache
-/// that llama.cpp's own mapping of the same file shares; BF16, for which ggml's CPU backend has no backward matmul
-/// (out_prod), is widened to F32 in memory. Trainable (full-parameter training): every tensor as an F32 copy
-/// (F16 and BF16 widened); quantized tensors are refused.
+/// The model's tensors on the compute backend. Frozen (LoRA training) on the CPU: in the type the file stores them,
+/// used in place from the memory-mapped file, so the weights cost no process memory beyond the page cache that
+/// llama.cpp's own mapping of the same file shares; BF16, for which ggml's CPU backend has no backward matmul
+/// (out_prod), is widened to F32 in memory. Frozen on a GPU: uploaded as F32 (widened from any type), since CUDA's
+/// out_prod takes F32 only. Trainable (full-parameter training): every tensor as an F32 copy (F16 and BF16 widened);
+/// quantized tensors are refused.
 /// </summary>
 internal sealed unsafe class ModelWeights : IDisposable
 {
@@ -28,7 +29,8 @@ internal sealed unsafe class ModelWeights : IDisposable
     /// <summary>Every tensor by name, in file order.</summary>
     public IEnumerable<KeyValuePair<string, IntPtr>> All => _tensors;
 
-    public static ModelWeights Load(GgufModelFiles model, SafeGgmlBackendHandle backend, bool trainable, bool inPlace)
+    /// <param name="frozenAsF32">Widen frozen weights to F32 on the CPU too (what a GPU gets; null: only on a GPU).</param>
+    public static ModelWeights Load(GgufModelFiles model, SafeGgmlBackendHandle backend, bool trainable, bool? frozenAsF32 = null)
     {
         if (trainable && model.Tensors.FirstOrDefault(t => !IsFloat(t.Info.Type)) is { } quantized)
             throw new TrainingModelException(
@@ -38,10 +40,11 @@ internal sealed unsafe class ModelWeights : IDisposable
         var weights = new ModelWeights();
         try
         {
-            var mapped = inPlace && !trainable ? model.Tensors.Where(t => t.Info.Type != GgmlType.BF16).ToList() : [];
+            var widen = trainable || (frozenAsF32 ?? !backend.IsCpu);
+            var mapped = backend.IsCpu && !widen ? model.Tensors.Where(t => t.Info.Type != GgmlType.BF16).ToList() : [];
             var copied = model.Tensors.Except(mapped).ToList();
             weights.MapInPlace(mapped);
-            weights.Copy(copied, backend, trainable);
+            weights.Copy(copied, backend, asF32: widen);
         }
         catch
         {
@@ -157,23 +160,29 @@ internal sealed unsafe class ModelWeights : IDisposable
         return tensor;
     }
 
-    /// <summary>F16 or BF16 data into an F32 tensor, a chunk at a time.</summary>
+    /// <summary>
+    /// Data of any type into an F32 tensor with ggml's own conversion (its type traits' to_float), whole rows at a
+    /// time, in chunks of about a million values (one upload each: a GPU is fed in few large copies).
+    /// </summary>
     private static void SetWidened(ggml_tensor* tensor, byte* src, GgmlType sourceType)
     {
-        const int chunk = 1 << 16;
-        var count = NativeApi.ggml_nelements(tensor);
-        var floats = new float[chunk];
+        var traits = NativeApi.ggml_get_type_traits(sourceType);
+        var toFloat = (delegate* unmanaged<void*, float*, long, void>)traits->to_float;
+        if (toFloat == null)
+            throw new TrainingModelException($"ggml cannot convert {sourceType} to F32.");
+        var rowLength = tensor->ne[0];
+        var rowBytes = (long)NativeApi.ggml_row_size(sourceType, rowLength);
+        var rows = NativeApi.ggml_nelements(tensor) / rowLength;
+        var rowsPerChunk = Math.Max(1, (1 << 20) / rowLength);
+        var floats = new float[rowsPerChunk * rowLength];
         fixed (float* p = floats)
         {
-            for (long i = 0; i < count; i += chunk)
+            for (long r = 0; r < rows; r += rowsPerChunk)
             {
-                var n = Math.Min(chunk, count - i);
-                var from = src + i * sizeof(ushort);
-                if (sourceType == GgmlType.F16)
-                    NativeApi.ggml_fp16_to_fp32_row(from, p, n);
-                else
-                    NativeApi.ggml_bf16_to_fp32_row(from, p, n);
-                NativeApi.ggml_backend_tensor_set(tensor, p, (nuint)(i * sizeof(float)), (nuint)(n * sizeof(float)));
+                var n = Math.Min(rowsPerChunk, rows - r);
+                for (long i = 0; i < n; i++)
+                    toFloat(src + (r + i) * rowBytes, p + i * rowLength, rowLength);
+                NativeApi.ggml_backend_tensor_set(tensor, p, (nuint)(r * rowLength * sizeof(float)), (nuint)(n * rowLength * sizeof(float)));
             }
         }
     }

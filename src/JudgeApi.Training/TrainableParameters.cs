@@ -77,6 +77,9 @@ internal sealed unsafe class TrainableParameters : IDisposable
     /// <summary>Bytes of the optimizer state: gradients and moments (the parameters belong to their owner).</summary>
     public long StateBytes => (long)(NativeApi.ggml_backend_buffer_get_size(_gradBuffer) + NativeApi.ggml_backend_buffer_get_size(_momentBuffer));
 
+    /// <summary>Whether the tensor is one of those trained.</summary>
+    public bool Trains(ggml_tensor* tensor) => _byParameter.ContainsKey((IntPtr)tensor);
+
     /// <summary>The accumulated gradient of a parameter.</summary>
     public ggml_tensor* GradientOf(ggml_tensor* parameter) => _byParameter[(IntPtr)parameter].Gradient;
 

@@ -15,13 +15,13 @@ internal abstract record TrainingTarget
 }
 
 /// <summary>
-/// A model on the CPU backend and what is trained on it: computes logits, the cross-entropy loss of an example's
+/// A model on the compute backend (the GPU when the process loaded GPU natives, else the CPU) and what is trained on it: computes logits, the cross-entropy loss of an example's
 /// target tokens, accumulates gradients through ggml's autograd and applies AdamW steps with ggml_opt_step_adamw.
 /// Each call builds a graph for its sequence and allocates it with one reused graph allocator. (Packing several
 /// examples into one sequence with a block-diagonal mask was measured: on small models it is slower, because the
 /// masked attention grows with the square of the packed length while the per-graph overhead it saves is small.)
 /// </summary>
-internal sealed unsafe class TrainingSession : IDisposable
+internal sealed unsafe partial class TrainingSession : IDisposable
 {
     private readonly SafeGgmlBackendHandle _backend;
     private readonly SafeGgmlGallocrHandle _galloc;
@@ -29,6 +29,7 @@ internal sealed unsafe class TrainingSession : IDisposable
     // Node capacity of a graph: a layer with all seven LoRA pairs (or every weight trained) is under 150 forward
     // nodes, and the backward pass adds about twice that again.
     private readonly nuint _graphSize;
+    private readonly bool _activationCheckpointing;
 
     public ModelHyperparameters Hyperparameters { get; }
     public ModelWeights Weights { get; }
@@ -42,17 +43,20 @@ internal sealed unsafe class TrainingSession : IDisposable
     /// <summary>Bytes of the largest compute buffer any graph so far needed.</summary>
     public long ComputeBufferBytes => (long)NativeApi.ggml_gallocr_get_buffer_size(_galloc, 0);
 
-    public TrainingSession(string modelPath, TrainingTarget target, int threads)
+    /// <param name="activationCheckpointing">Keep only each layer's input through the forward pass and recompute the layer in the backward one (<see cref="AccumulateCheckpointed"/>).</param>
+    /// <param name="frozenAsF32">Frozen weights widened to F32 (as on a GPU) even on the CPU; null: as the backend needs.</param>
+    public TrainingSession(string modelPath, TrainingTarget target, int threads, bool activationCheckpointing = false, bool? frozenAsF32 = null)
     {
+        _activationCheckpointing = activationCheckpointing;
         LlamaRuntime.EnsureInitialized();
         using var model = GgufModelFiles.Open(modelPath);
         Hyperparameters = ModelHyperparameters.Read(model);
         _graphSize = (nuint)(2048 + 512 * Hyperparameters.LayerCount);
-        _backend = SafeGgmlBackendHandle.CreateCpu(threads);
+        _backend = SafeGgmlBackendHandle.CreateForRuntime(threads);
         try
         {
             var full = target is TrainingTarget.FullParameters;
-            Weights = ModelWeights.Load(model, _backend, trainable: full, inPlace: !full);
+            Weights = ModelWeights.Load(model, _backend, trainable: full, frozenAsF32);
             if (target is TrainingTarget.Lora lora)
             {
                 Lora = new LoraWeights(Weights, Hyperparameters.LayerCount, lora.Targets, lora.Rank, lora.Alpha, lora.Seed, _backend);
@@ -130,6 +134,8 @@ internal sealed unsafe class TrainingSession : IDisposable
     /// </summary>
     public float AccumulateGradients(TokenizedExample example, float weight)
     {
+        if (_activationCheckpointing)
+            return AccumulateCheckpointed(example, weight);
         using var ctx = NewGraphContext();
         var graph = BuildLossGraph(ctx, example, withGradients: true);
         var gf = graph.Graph;
@@ -173,28 +179,48 @@ internal sealed unsafe class TrainingSession : IDisposable
 
     private LossGraph BuildLossGraph(SafeGgmlContextHandle ctx, TokenizedExample example, bool withGradients)
     {
-        if (example.PromptLength < 1 || example.TargetLength < 1)
-            throw new ArgumentException("An example needs at least one prompt token and one target token.", nameof(example));
-        var inputs = NewInputs(ctx, example.Tokens.Length, example.TargetLength);
-        var logits = _graph.BuildLogits(ctx, inputs);
-        var labels = NativeApi.ggml_new_tensor_2d(ctx, GgmlType.F32, Hyperparameters.VocabSize, example.TargetLength);
-        NativeApi.ggml_set_input(labels);
-        var loss = NativeApi.ggml_cross_entropy_loss(ctx, logits, labels);
-        NativeApi.ggml_set_output(loss);
+        var inputs = NewInputs(ctx, example.Tokens.Length, CheckExample(example));
+        var loss = CrossEntropy(ctx, _graph.BuildLogits(ctx, inputs), example.TargetLength, out var labels);
         var gf = NativeApi.ggml_new_graph_custom(ctx, _graphSize, withGradients);
         NativeApi.ggml_build_forward_expand(gf, loss);
         return new LossGraph { Loss = loss, Graph = gf, Inputs = inputs, Labels = labels };
     }
 
-    /// <summary>The logits at position PromptLength-1+i predict target token i; the labels are one-hot rows.</summary>
+    /// <summary>Returns the example's target count after checking it has a prompt and a target.</summary>
+    private static int CheckExample(TokenizedExample example) =>
+        example.PromptLength >= 1 && example.TargetLength >= 1
+            ? example.TargetLength
+            : throw new ArgumentException("An example needs at least one prompt token and one target token.", nameof(example));
+
+    /// <summary>Mean cross-entropy of logits [n_vocab, targets] against one-hot labels (an input the caller fills).</summary>
+    private ggml_tensor* CrossEntropy(SafeGgmlContextHandle ctx, ggml_tensor* logits, int targets, out ggml_tensor* labels)
+    {
+        labels = NativeApi.ggml_new_tensor_2d(ctx, GgmlType.F32, Hyperparameters.VocabSize, targets);
+        NativeApi.ggml_set_input(labels);
+        var loss = NativeApi.ggml_cross_entropy_loss(ctx, logits, labels);
+        NativeApi.ggml_set_output(loss);
+        return loss;
+    }
+
     private void SetLossInputs(TokenizedExample example, in LossGraph graph)
     {
-        var targets = example.TargetLength;
-        var rows = new int[targets];
-        for (var i = 0; i < targets; i++)
-            rows[i] = example.PromptLength - 1 + i;
-        SetInputs(graph.Inputs, example.Tokens, rows);
+        SetInputs(graph.Inputs, example.Tokens, OutputRowsOf(example));
+        WriteLabels(graph.Labels, example);
+    }
 
+    /// <summary>The logits at position PromptLength-1+i predict target token i.</summary>
+    private static int[] OutputRowsOf(TokenizedExample example)
+    {
+        var rows = new int[example.TargetLength];
+        for (var i = 0; i < rows.Length; i++)
+            rows[i] = example.PromptLength - 1 + i;
+        return rows;
+    }
+
+    /// <summary>One one-hot row per target token.</summary>
+    private void WriteLabels(ggml_tensor* labels, TokenizedExample example)
+    {
+        var targets = example.TargetLength;
         var vocab = Hyperparameters.VocabSize;
         var oneHot = new float[(long)vocab * targets];
         for (var i = 0; i < targets; i++)
@@ -204,7 +230,7 @@ internal sealed unsafe class TrainingSession : IDisposable
                 throw new ArgumentException($"Token {token} is outside the vocabulary of {vocab}.", nameof(example));
             oneHot[(long)i * vocab + token] = 1f;
         }
-        TensorData.Write(graph.Labels, oneHot);
+        TensorData.Write(labels, oneHot);
     }
 
     private DecoderGraph.Inputs NewInputs(SafeGgmlContextHandle ctx, int tokens, int rows)
@@ -223,7 +249,10 @@ internal sealed unsafe class TrainingSession : IDisposable
         return inputs;
     }
 
-    /// <summary>Checks every id and index before it reaches ggml (which would read out of bounds), then uploads them.</summary>
+    /// <summary>
+    /// Checks every id and index before it reaches ggml (which would read out of bounds), then uploads them; an input
+    /// the graph does not use (a layer's graph has no tokens) was not allocated and is skipped.
+    /// </summary>
     private void SetInputs(in DecoderGraph.Inputs inputs, ReadOnlySpan<int> tokens, ReadOnlySpan<int> rows)
     {
         var n = tokens.Length;
@@ -247,10 +276,17 @@ internal sealed unsafe class TrainingSession : IDisposable
         var mask = new float[(long)n * n];
         for (var q = 0; q < n; q++)
             mask.AsSpan(q * n + q + 1, n - q - 1).Fill(float.NegativeInfinity);
-        TensorData.Write(inputs.Tokens, tokens);
-        TensorData.Write(inputs.Positions, positions);
-        TensorData.Write(inputs.OutputRows, rows);
-        TensorData.Write(inputs.CausalMask, mask);
+        WriteIfUsed(inputs.Tokens, tokens);
+        WriteIfUsed(inputs.Positions, positions);
+        WriteIfUsed(inputs.OutputRows, rows);
+        if (inputs.CausalMask->buffer != IntPtr.Zero)
+            TensorData.Write(inputs.CausalMask, mask);
+    }
+
+    private static void WriteIfUsed(ggml_tensor* input, ReadOnlySpan<int> values)
+    {
+        if (input->buffer != IntPtr.Zero)
+            TensorData.Write(input, values);
     }
 
     private SafeGgmlContextHandle NewGraphContext() =>

@@ -46,4 +46,26 @@ public sealed unsafe class QuantizedGradientTests
         session.AccumulateGradients(Sessions.Example, weight: 1f);
         return session.Parameters.Entries.ToDictionary(e => TensorData.NameOf(e.Parameter), e => TensorData.Read(e.Gradient));
     }
+
+    /// <summary>
+    /// On a GPU, frozen weights are widened to F32 at load (CUDA's backward matmul takes F32 only). The same path on the
+    /// CPU must give exactly the model whose F32 weights are the dequantized values (dequantized independently, in C#).
+    /// </summary>
+    [Fact]
+    public void FrozenWeightsWidenedToF32GiveTheLogitsOfTheDequantizedModel()
+    {
+        var q8Path = TestModels.PathOf(new TestModelSpec("qwen2", Type: GgmlType.Q8_0));
+        var f32Path = Path.Combine(TestModels.NewDirectory(), "dequantized.gguf");
+        Q8Dequantizer.WriteF32Copy(q8Path, f32Path);
+        int[] tokens = [1, 17, 305, 42, 7, 993, 12, 4];
+        int[] rows = [0, 3, 7];
+
+        using var widened = new TrainingSession(q8Path, new TrainingTarget.Lora(LoraTarget.All, 4, 8, 1), threads: 1, frozenAsF32: true);
+        using var reference = Sessions.Lora(f32Path);
+        Assert.Equal(0, widened.Weights.MappedBytes);
+        var a = widened.Logits(tokens, rows);
+        var b = reference.Logits(tokens, rows);
+        for (var r = 0; r < rows.Length; r++)
+            Assert.Equal(b[r], a[r]);
+    }
 }

@@ -7,6 +7,7 @@ internal static unsafe partial class NativeApi
 {
     /// <summary>enum ggml_backend_dev_type of ggml-backend.h.</summary>
     internal const int GGML_BACKEND_DEVICE_TYPE_CPU = 0;
+    internal const int GGML_BACKEND_DEVICE_TYPE_GPU = 1;
 
     [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr ggml_backend_init_by_type(int type, string? @params);
@@ -53,6 +54,10 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial void ggml_backend_tensor_get(ggml_tensor* tensor, void* data, nuint offset, nuint size);
+
+    /// <summary>Copies the data of src into dst (same layout; any backends).</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial void ggml_backend_tensor_copy(ggml_tensor* src, ggml_tensor* dst);
 
     /// <summary>Returns enum ggml_status (0 = success).</summary>
     [LibraryImport(GgmlBase)]

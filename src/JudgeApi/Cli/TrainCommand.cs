@@ -34,6 +34,7 @@ public static class TrainCommand
         [nameof(TrainerOptions.MaxSteps)] = "Stop after this many optimizer steps; default: all epochs.",
         [nameof(TrainerOptions.Seed)] = "Seed of the initialisation and example order.",
         [nameof(TrainerOptions.Threads)] = "CPU threads; 0 uses every core.",
+        [nameof(TrainerOptions.ActivationCheckpointing)] = "Recompute each layer in the backward pass instead of keeping its activations (less memory, ~1 more forward pass).",
     };
 
     /// <summary>The flag of a trainer option: its property name in kebab case.</summary>
@@ -52,9 +53,10 @@ public static class TrainCommand
         var fullOption = new Option<bool>("--full") { Description = "Train every weight of the model (F32, F16 or BF16 weights, trained in F32) and write a model instead of a LoRA adapter." };
         var outputTypeOption = new Option<string>("--output-type") { Description = "With --full: the type the model is written in.", DefaultValueFactory = _ => "f32" };
         outputTypeOption.AcceptOnlyFromAmong([.. OutputTypes.Keys]);
+        var backendOption = new Option<LlamaBackend>("--backend") { Description = "Cpu, or Cuda (a -p:LlamaBackend=cuda build on a CUDA host) to train on the GPU.", DefaultValueFactory = _ => LlamaBackend.Cpu };
         var command = new Command("train", "Fine-tune a LoRA adapter (or, with --full, every weight) on chat examples and write a GGUF file llama.cpp loads.")
         {
-            modelOption, datasetOption, outOption, fullOption, outputTypeOption,
+            modelOption, datasetOption, outOption, fullOption, outputTypeOption, backendOption,
         };
         foreach (var option in TrainerFlags())
             command.Options.Add(option);
@@ -79,6 +81,7 @@ public static class TrainCommand
             TrainingResult result;
             try
             {
+                LlamaRuntime.Initialize(parse.GetValue(backendOption));
                 result = full
                     ? await new FullParameterTrainer(options, OutputTypes[parse.GetValue(outputTypeOption)!]).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken)
                     : await new LoraTrainer(options).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
@@ -132,7 +135,12 @@ public static class TrainCommand
             if (!Descriptions.TryGetValue(property.Name, out var description))
                 throw new InvalidOperationException($"TrainerOptions.{property.Name} has no command-line description in {nameof(TrainCommand)}.");
             var option = new Option<string>(FlagOf(property.Name)) { Description = description, HelpName = Kind(property.PropertyType).HelpName };
-            if (!IsList(property.PropertyType) && Convert.ToString(property.GetValue(defaults), CultureInfo.InvariantCulture) is { Length: > 0 } shown)
+            // a switch: the flag alone means true
+            if (property.PropertyType == typeof(bool))
+                option.Arity = ArgumentArity.ZeroOrOne;
+            // (a switch has none: given alone it must read as no value, which means true)
+            if (!IsList(property.PropertyType) && property.PropertyType != typeof(bool)
+                && Convert.ToString(property.GetValue(defaults), CultureInfo.InvariantCulture) is { Length: > 0 } shown)
                 option.DefaultValueFactory = _ => shown;
             flags.Add(option);
         }
@@ -149,7 +157,10 @@ public static class TrainCommand
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (property, option) in flags)
         {
-            if (parse.GetResult(option) is not { Implicit: false } || parse.GetValue(option) is not { } value)
+            if (parse.GetResult(option) is not { Implicit: false })
+                continue;
+            var value = parse.GetValue(option) ?? (property.PropertyType == typeof(bool) ? "true" : null);
+            if (value is null)
                 continue;
             if (IsList(property.PropertyType))
             {
@@ -189,6 +200,7 @@ public static class TrainCommand
     {
         var t when t == typeof(int) => ("int", "a whole number"),
         var t when t == typeof(float) => ("number", "a number"),
+        var t when t == typeof(bool) => ("true|false", "true or false"),
         var t when IsList(t) => ("a,b,…", "a comma-separated list"),
         var t => throw new InvalidOperationException($"TrainerOptions has a {t.Name} option; teach {nameof(TrainCommand)} how to parse it."),
     };

@@ -21,7 +21,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Every_trainer_option_is_a_flag_named_after_it_and_there_are_no_others()
     {
         var settable = typeof(TrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
-        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out", "--full", "--output-type"]).Order();
+        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out", "--full", "--output-type", "--backend"]).Order();
 
         Assert.Equal(expected, TrainCommand.Create().Options.Select(o => o.Name).Order());
         Assert.Equal("--max-sequence-length", TrainCommand.FlagOf(nameof(TrainerOptions.MaxSequenceLength)));
@@ -41,7 +41,7 @@ public sealed class TrainCommandTests : IDisposable
     {
         var (options, problems) = Bind("--rank", "8", "--alpha", "16", "--learning-rate", "1e-3", "--warmup-fraction", "0.25",
             "--final-learning-rate-fraction", "0.5", "--weight-decay", "0.01", "--epochs", "3", "--batch-size", "2",
-            "--max-sequence-length", "64", "--max-steps", "5", "--seed", "7", "--threads", "2", "--targets", "attn_q, ffn_down");
+            "--max-sequence-length", "64", "--max-steps", "5", "--seed", "7", "--threads", "2", "--targets", "attn_q, ffn_down", "--activation-checkpointing");
 
         var service = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -59,13 +59,14 @@ public sealed class TrainCommandTests : IDisposable
             ["Judge:Training:Threads"] = "2",
             ["Judge:Training:Targets:0"] = "attn_q",
             ["Judge:Training:Targets:1"] = "ffn_down",
+            ["Judge:Training:ActivationCheckpointing"] = "true",
         }).Build().GetSection("Judge:Training").Get<TrainerOptions>()!;
 
         Assert.Empty(problems);
         Assert.Equal(service with { Targets = null }, options with { Targets = null });
         Assert.Equal(["attn_q", "ffn_down"], options.Targets);
         Assert.Equal(service.Targets, options.Targets);
-        Assert.Equal((8, 1e-3f, 64, 5), (options.Rank, options.LearningRate, options.MaxSequenceLength, options.MaxSteps));
+        Assert.Equal((8, 1e-3f, 64, 5, true), (options.Rank, options.LearningRate, options.MaxSequenceLength, options.MaxSteps, options.ActivationCheckpointing));
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(["--learning-rate must be a number, got 'fast'", "--batch-size must be a whole number, got 'two'"],
             Bind("--batch-size", "two", "--learning-rate", "fast").Problems);
         Assert.Contains("--targets names unknown LoRA target 'attn_z'", Bind("--targets", "attn_q,attn_z").Problems.Single());
+        Assert.Equal(["--activation-checkpointing must be true or false, got 'maybe'"], Bind("--activation-checkpointing", "maybe").Problems);
     }
 
     [Theory]
