@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JudgeApi.Llama.IO;
 using Microsoft.Extensions.Logging;
 
 namespace JudgeApi.Judging;
@@ -12,11 +13,25 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
     /// <summary>probabilityA within this distance of 0.5 is a tie.</summary>
     public const double TieEpsilon = 0.01;
 
-    public async Task<JudgeResponse> JudgeAsync(JudgeParameters request, bool useCache, CancellationToken cancellationToken)
+    /// <summary>Judges with the weights that serve now (the active adapter, or the base model).</summary>
+    public Task<JudgeResponse> JudgeAsync(JudgeParameters request, bool useCache, CancellationToken cancellationToken) =>
+        JudgeAsync(request, engine.Model, useCache, cancellationToken);
+
+    /// <summary>
+    /// Judges with chosen weights, whatever serves (the console's side-by-side playground: base against an iteration's
+    /// adapter). The cache key names those weights' content, as for the active ones.
+    /// </summary>
+    public Task<JudgeResponse> JudgeWithAsync(JudgeParameters request, JudgeWeights weights, bool useCache, CancellationToken cancellationToken)
+    {
+        var adapter = weights.AdapterPath is null ? null : Path.GetFullPath(weights.AdapterPath);
+        var model = engine.Model with { AdapterPath = adapter, AdapterHash = adapter is null ? null : FileHash.Sha256(adapter) };
+        return JudgeAsync(request, model, useCache, cancellationToken);
+    }
+
+    private async Task<JudgeResponse> JudgeAsync(JudgeParameters request, JudgeModelInfo model, bool useCache, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var id = Guid.NewGuid().ToString("N");
-        var model = engine.Model;
         var key = JudgmentCache.Key(request, model);
         var mode = JudgeModes.Name(request.Mode);
 
