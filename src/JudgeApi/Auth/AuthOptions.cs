@@ -26,8 +26,8 @@ public sealed class AuthOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Keys().GroupBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
-            yield return new ValidationResult($"names '{duplicate.Key}' for more than one key; each key needs its own name (the audit log shows it)",
-                [nameof(OperatorKeys)]);
+            yield return new ValidationResult(
+                $"the key name '{duplicate.Key}' is given to more than one key of Auth:OperatorKeys and Auth:ClientKeys; each key needs its own name (the audit log shows it)");
     }
 
     private static IEnumerable<NamedKey> Named(List<ApiKey> keys, string role) =>

@@ -28,7 +28,7 @@ export async function api(method, path, body, { contentType = 'application/json'
   let payload;
   if (body !== undefined) {
     headers['Content-Type'] = contentType;
-    payload = contentType === 'application/json' ? JSON.stringify(body) : body;
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
   }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });

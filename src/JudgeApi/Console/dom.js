@@ -83,3 +83,8 @@ export function keepFocus(container, render) {
   render();
   if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
 }
+
+/** Labelled values: [[label, value], …] as a description list, each pair kept together (nulls skipped). */
+export function facts(pairs, className = '') {
+  return h('dl.counts' + className, pairs.filter(Boolean).map(([label, value]) => h('div', h('dt', label), h('dd', value))));
+}

@@ -1,5 +1,5 @@
 // Pieces of an iteration shared by the list and the detail page: the stage timeline, live progress and its ETA.
-import { h } from './dom.js';
+import { h, facts } from './dom.js';
 import { pct, num, seconds, tokensPerSecond, loss } from './format.js';
 
 export const STAGES = ['classify', 'select', 'synthesize', 'annotate', 'dataset', 'train', 'evaluate', 'promote'];
@@ -58,14 +58,16 @@ export function progressBlock(view, eta) {
       h('progress', { max: Math.max(1, work.total), value: work.done, 'aria-label': `${view.stage} progress` }),
       h('span', `${num(work.done)} / ${num(work.total)} ${work.unit}`),
       eta ? h('span.muted', ` · ETA ${seconds(eta.seconds)} (${eta.source})`) : null) : null,
-    h('dl.counts',
-      h('dt', 'Selected'), h('dd', `${num(p.selected)} instructions`),
-      h('dt', 'Pairs'), h('dd', num(p.pairs)),
-      h('dt', 'Judgments'), h('dd', num(p.judgments)),
-      h('dt', 'Kept'), h('dd', num(p.kept)),
-      h('dt', 'Discarded'), h('dd', num(p.discarded)),
-      h('dt', 'Self-accuracy'), h('dd', pct(view.metrics.selfAccuracy)),
-      t ? [h('dt', 'Training loss'), h('dd', loss(t.loss)), h('dt', 'Training speed'), h('dd', tokensPerSecond(t.tokensPerSecond))] : null));
+    facts([
+      ['Selected', `${num(p.selected)} instructions`],
+      ['Pairs', num(p.pairs)],
+      ['Judgments', num(p.judgments)],
+      ['Kept', num(p.kept)],
+      ['Discarded', num(p.discarded)],
+      ['Self-accuracy', pct(view.metrics.selfAccuracy)],
+      t && ['Training loss', loss(t.loss)],
+      t && ['Training speed', tokensPerSecond(t.tokensPerSecond)],
+    ]));
 }
 
 /** The wall time from queueing to the last change (to now while it runs). */

@@ -1,6 +1,6 @@
 // One iteration: live progress, metrics, training loss curve, evaluation, promotion, and its pairs and judgments.
 import { get, query } from './api.js';
-import { h, clear, table, notice, field } from './dom.js';
+import { h, clear, table, notice, field, facts } from './dom.js';
 import { pct, num, prob, short, loss, tokensPerSecond, seconds, when } from './format.js';
 import { progressBlock, duration, watch, finished, EtaTracker } from './iteration-view.js';
 import { lineChart } from './charts.js';
@@ -8,6 +8,8 @@ import { lineChart } from './charts.js';
 const STATES = ['', 'kept', 'discarded', 'selected', 'synthesized', 'annotated'];
 const REASONS = ['', 'empty_output', 'same_instruction', 'identical_responses', 'no_correct_judgment', 'label_balance'];
 const PAGE_SIZE = 20;
+// The pair list's filters and page per iteration, kept while the console is open, so that opening a pair and coming back keeps them.
+const lists = new Map();
 
 export async function iterationPage(main, id, pairId) {
   const view = await get(`/iterations/${id}`);
@@ -37,8 +39,11 @@ export async function iterationPage(main, id, pairId) {
     reason: h('select', { name: 'reason' }, REASONS.map(r => h('option', { value: r }, r || 'any'))),
   };
   const results = h('div', { 'aria-live': 'polite' });
-  let page = 1;
+  const saved = lists.get(id) || { page: 1, category: '', state: '', reason: '' };
+  let page = saved.page;
+  for (const name of ['category', 'state', 'reason']) filters[name].value = saved[name];
   const load = async () => {
+    lists.set(id, { page, category: filters.category.value, state: filters.state.value, reason: filters.reason.value });
     const list = await get(`/iterations/${id}/pairs${query({ page, pageSize: PAGE_SIZE, category: filters.category.value.trim(), state: filters.state.value, reason: filters.reason.value })}`);
     const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
     clear(results,
@@ -73,13 +78,14 @@ export async function iterationPage(main, id, pairId) {
 function parameters(v) {
   const p = v.parameters;
   return h('details.card', h('summary', 'Parameters'),
-    h('dl.counts',
-      h('dt', 'Instructions'), h('dd', num(p.instructions)),
-      h('dt', 'Categories'), h('dd', p.categories.join(', ')),
-      h('dt', 'Judgments per pair'), h('dd', num(p.judgmentsPerPair)),
-      h('dt', 'Temperature'), h('dd', String(p.temperature)),
-      h('dt', 'Train'), h('dd', p.train ? `yes, on ${p.data} data` : 'no (dataset only)'),
-      h('dt', 'Seed'), h('dd', String(p.seed))));
+    facts([
+      ['Instructions', num(p.instructions)],
+      ['Categories', p.categories.join(', ')],
+      ['Judgments per pair', num(p.judgmentsPerPair)],
+      ['Temperature', String(p.temperature)],
+      ['Train', p.train ? `yes, on ${p.data} data` : 'no (dataset only)'],
+      ['Seed', String(p.seed)],
+    ]));
 }
 
 function candidate(v, steps) {
@@ -90,13 +96,14 @@ function candidate(v, steps) {
   const evalRows = e ? [['held-out', e.heldOut], ['labeled', e.labeled]].filter(([, set]) => set) : [];
   return h('section.card',
     h('h2', 'Candidate adapter'),
-    t ? h('dl.counts',
-      h('dt', 'Examples'), h('dd', `${num(t.examples)} (${t.data})`),
-      h('dt', 'Steps'), h('dd', `${num(t.step)} / ${num(t.totalSteps)}`),
-      h('dt', 'Loss'), h('dd', `${loss(t.initialLoss)} → ${loss(t.loss)}`),
-      h('dt', 'Speed'), h('dd', tokensPerSecond(t.tokensPerSecond)),
-      h('dt', 'Training time'), h('dd', seconds(t.elapsedSeconds)),
-      h('dt', 'Adapter'), h('dd', t.adapterId || 'training…')) : null,
+    t ? facts([
+      ['Examples', `${num(t.examples)} (${t.data} data)`],
+      ['Steps', `${num(t.step)} / ${num(t.totalSteps)}`],
+      ['Loss', `${loss(t.initialLoss)} → ${loss(t.loss)}`],
+      ['Speed', tokensPerSecond(t.tokensPerSecond)],
+      ['Training time', seconds(t.elapsedSeconds)],
+      ['Adapter', t.adapterId || 'training…'],
+    ]) : null,
     steps.length ? lineChart({
       title: 'Training loss per step', xLabel: 'step', yLabel: 'loss (nats/token)', yFormat: y => y.toFixed(2),
       series: [{ name: 'loss', points: steps.map(s => ({ x: s.step, y: s.loss })) }],

@@ -1,7 +1,7 @@
 // Playground: one instruction and two responses judged by two chosen weights side by side; saved manual cases re-run
 // against any adapter, their results kept.
 import { get, post, del, ApiError } from './api.js';
-import { h, clear, table, notice, field, toast, confirmDialog } from './dom.js';
+import { h, clear, table, notice, field, toast, confirmDialog, facts } from './dom.js';
 import { pct, prob, ms, num, when, short } from './format.js';
 
 export async function playgroundPage(main) {
@@ -58,7 +58,7 @@ export async function playgroundPage(main) {
   const saveForm = () => {
     const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 200 });
     const expected = h('select', { name: 'expected' }, h('option', { value: '' }, 'not known'), h('option', { value: 'A' }, 'A'), h('option', { value: 'B' }, 'B'));
-    return h('form.card.inline', {
+    return h('form.card', {
       onsubmit: async event => {
         event.preventDefault();
         const source = last || judgment();
@@ -70,7 +70,8 @@ export async function playgroundPage(main) {
           await renderCases();
         } catch (error) { toast(error instanceof ApiError && error.lines.length ? error.lines.join('; ') : error.message); }
       },
-    }, h('h3', 'Save this case'), h('div.grid', field('Name', name), field('Better response', expected, 'if you know it')),
+    }, h('h2', 'Save this case'), h('p.muted', 'Keeps the instruction and both responses above, to re-run against any adapter later.'),
+    h('div.grid', field('Name', name), field('Better response', expected, 'if you know it')),
     h('button', { type: 'submit' }, 'Save case'));
   };
 
@@ -123,13 +124,14 @@ function resultCard({ weights, response: r }) {
   return h('article.card.result', { 'data-weights': weights },
     h('h3', weights === 'base' ? 'Base model' : weights),
     h('p.verdict', r.winner === 'tie' ? 'Tie' : `${r.winner} is better`),
-    h('dl.counts',
-      h('dt', 'P(A is better)'), h('dd', prob(r.probabilityA)),
-      h('dt', 'Confidence'), h('dd', pct(r.confidence)),
-      h('dt', 'Votes'), h('dd', `A ${r.votes.a} · B ${r.votes.b}`),
-      h('dt', 'Reasoning tokens'), h('dd', `${num(r.reasoningTokens)} tokens${r.hitTokenLimit ? ' (hit the limit)' : ''}`),
-      h('dt', 'Prompt tokens'), h('dd', `${num(r.promptTokens)} tokens`),
-      h('dt', 'Time'), h('dd', ms(r.elapsedMs)),
-      h('dt', 'Weights'), h('dd', r.model.adapter || `${r.model.base} (no adapter)`)),
+    facts([
+      ['P(A is better)', prob(r.probabilityA)],
+      ['Confidence', pct(r.confidence)],
+      ['Votes', `A ${r.votes.a} · B ${r.votes.b}`],
+      ['Reasoning tokens', `${num(r.reasoningTokens)} tokens${r.hitTokenLimit ? ' (hit the limit)' : ''}`],
+      ['Prompt tokens', `${num(r.promptTokens)} tokens`],
+      ['Time', ms(r.elapsedMs)],
+      ['Weights', r.model.adapter || `${r.model.base} (no adapter)`],
+    ]),
     h('h4', 'Reasoning'), h('pre.text', r.reasoning || '(direct mode: no reasoning)'));
 }

@@ -42,7 +42,7 @@ export async function plotsPage(main) {
       stacks: reasons.map(r => ({ name: r, values: Object.fromEntries(iterations.map(v => [v.number, v.metrics.discardReasons[r] || 0])) })) }) : null,
     steps.some(s => s.length) ? lineChart({ title: 'Training loss per step', xLabel: 'step', yLabel: 'loss (nats/token)', yFormat: y => y.toFixed(2),
       series: trained.map((v, i) => ({ name: `iteration ${v.number}`, points: steps[i].map(s => ({ x: s.step, y: s.loss })) })) }) : null,
-    trained.length ? lineChart({ ...perIteration, title: 'Training speed', yLabel: 'tokens/s', yFormat: y => num(y),
+    trained.length ? lineChart({ ...perIteration, title: 'Training speed', yLabel: 'tokens/s', yFormat: y => num(y), yMin: 0,
       series: [{ name: 'tokens/s', points: trained.map(v => ({ x: v.number, y: v.loop.training.tokensPerSecond })) }] }) : null,
   ].filter(Boolean);
 

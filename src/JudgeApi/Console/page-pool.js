@@ -1,7 +1,7 @@
 // The instruction pool: import a file (JSON array, NDJSON, ShareGPT/WildChat) with each entry's outcome, category
 // counts, used and unused.
 import { get, api, ApiError } from './api.js';
-import { h, clear, table, notice, field } from './dom.js';
+import { h, clear, table, notice, field, facts } from './dom.js';
 import { num } from './format.js';
 import { stackedBars } from './charts.js';
 
@@ -14,11 +14,12 @@ export async function poolPage(main) {
     const categories = Object.entries(s.byCategory);
     clear(stats,
       h('h2#stats-title', 'The pool'),
-      s.total === 0 ? notice('empty', 'The pool is empty.', 'Import a file below: iterations select their instructions from here.') : h('dl.counts.big',
-        h('dt', 'Instructions'), h('dd', num(s.total)),
-        h('dt', 'Used by iterations'), h('dd', num(s.used)),
-        h('dt', 'Unused'), h('dd', num(s.total - s.used)),
-        h('dt', 'Not classified yet'), h('dd', num(s.unclassified))),
+      s.total === 0 ? notice('empty', 'The pool is empty.', 'Import a file below: iterations select their instructions from here.') : facts([
+        ['Instructions', num(s.total)],
+        ['Used by iterations', num(s.used)],
+        ['Unused', num(s.total - s.used)],
+        ['Not classified yet', num(s.unclassified)],
+      ], '.big'),
       categories.length ? stackedBars({ title: 'Instructions by category', xLabel: 'category', yLabel: 'instructions', yFormat: y => num(y),
         categories: categories.map(([c]) => ({ x: c, label: c })), stacks: [{ name: 'instructions', values: s.byCategory }] }) : null,
       categories.length ? table('Instructions by category', [
