@@ -19,7 +19,7 @@ public static class IterationDataApi
             .WithSummary("One pair with each of its judgments: reasoning, verdict, P(A), and which one was kept or why not.");
         group.MapGet("/judgments", Judgments).AddEndpointFilter<ValidationFilter<JudgmentQuery>>().ProducesValidationProblem()
             .WithSummary("Every judgment of the iteration in pair order; filter by correct (picked y_w) or not.");
-        group.MapGet("/discards", Discards).AddEndpointFilter<ValidationFilter<PairQuery>>().ProducesValidationProblem()
+        group.MapGet("/discards", Discards).AddEndpointFilter<ValidationFilter<DiscardQuery>>().ProducesValidationProblem()
             .WithSummary("The discarded pairs, each with its reason; filter by reason and category.");
         group.MapGet("/training", Training)
             .WithSummary("The training loss (nats per target token), learning rate and tokens/s of every optimizer step.");
@@ -29,9 +29,8 @@ public static class IterationDataApi
     private static Results<Ok<PagedList<PairSummary>>, ProblemHttpResult> Pairs(string id, [AsParameters] PairQuery query, IterationStore store, PairBrowser browser) =>
         store.Find(id) is null ? NotFound(id) : TypedResults.Ok(browser.Pairs(id, query.Filter, query.Paging.PageOrDefault, query.Paging.SizeOrDefault));
 
-    private static Results<Ok<PagedList<PairSummary>>, ProblemHttpResult> Discards(string id, [AsParameters] PairQuery query, IterationStore store, PairBrowser browser) =>
-        store.Find(id) is null ? NotFound(id)
-        : TypedResults.Ok(browser.Pairs(id, query.Filter with { State = PairState.Discarded }, query.Paging.PageOrDefault, query.Paging.SizeOrDefault));
+    private static Results<Ok<PagedList<PairSummary>>, ProblemHttpResult> Discards(string id, [AsParameters] DiscardQuery query, IterationStore store,
+        PairBrowser browser) => Pairs(id, query.Pairs, store, browser);
 
     private static Results<Ok<PairDetail>, ProblemHttpResult> Pair(string id, long pairId, PairBrowser browser) =>
         browser.Pair(id, pairId) is { } pair ? TypedResults.Ok(pair)
