@@ -38,7 +38,8 @@ export async function adaptersPage(main) {
         { label: 'Rank / alpha', numeric: true, cell: a => `${a.rank} / ${a.alpha}` },
         { label: 'Held-out acc.', numeric: true, cell: a => pct(a.metrics?.heldOutAccuracy) },
         { label: 'Labeled acc.', numeric: true, cell: a => pct(a.metrics?.labeledAccuracy) },
-        { label: 'Final loss', numeric: true, cell: a => loss(a.metrics?.training?.finalLoss) },
+        // A trained adapter's metrics hold its training report (loss: the last step's) once evaluated, its final loss before.
+        { label: 'Final loss', numeric: true, cell: a => loss(a.metrics?.training?.loss ?? a.metrics?.training?.finalLoss) },
         { label: 'Serving', cell: a => a.active ? h('span.status.succeeded', 'active') : 'no' },
         { label: 'Actions', cell: a => h('div.row-actions',
           a.active ? null : h('button', {
@@ -58,8 +59,9 @@ export async function adaptersPage(main) {
       table('Changes of the serving weights, newest first', [
         { label: 'When', cell: e => when(e.at) },
         { label: 'Action', cell: e => e.action },
-        { label: 'Adapter', cell: e => e.adapterId || 'base model' },
-        { label: 'Before', cell: e => e.action === 'delete' ? '–' : e.previousAdapterId || 'base model' },
+        { label: 'Adapter', cell: e => e.adapterId || '–' },
+        { label: 'Serving before → after', cell: e => e.action === 'delete' ? 'unchanged'
+          : `${e.previousAdapterId || 'base model'} → ${e.action === 'activate' ? e.adapterId : 'base model'}` },
         { label: 'By', cell: e => e.actor },
         { label: 'Why', cell: e => e.cause },
         { label: 'Iteration', numeric: true, cell: e => e.iterationNumber ? `#${e.iterationNumber}` : '–' },
