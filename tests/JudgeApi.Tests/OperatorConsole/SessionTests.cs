@@ -105,8 +105,7 @@ public sealed class SessionTests
         await using var server = await StartAsync(data.Path);
         using var browser = new Browser(server.Address);
         (await browser.SignInAsync(AliceKey)).EnsureSuccessStatusCode();
-        using var keyed = new HttpClient { BaseAddress = server.Address };
-        keyed.DefaultRequestHeaders.Add("X-API-Key", AliceKey);
+        using var keyed = WithKey(server, AliceKey);
         using var plain = new HttpClient { BaseAddress = server.Address };
         plain.DefaultRequestHeaders.Add("Authorization", "Bearer " + PlainKey);
 
@@ -140,8 +139,7 @@ public sealed class SessionTests
     {
         using var data = new TempDirectory();
         await using var server = await StartAsync(data.Path);
-        using var keyed = new HttpClient { BaseAddress = server.Address };
-        keyed.DefaultRequestHeaders.Add("X-API-Key", AliceKey);
+        using var keyed = WithKey(server, AliceKey);
         await LoopTestApi.ImportInstructionsAsync(keyed, 4);
         using var queued = await keyed.PostAsJsonAsync("/iterations", new { instructions = 2, judgmentsPerPair = 1, train = false, seed = 1 });
         var id = (await queued.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
@@ -215,6 +213,13 @@ public sealed class SessionTests
         Assert.Equal(("loopback", "operator"), (session["via"]!.GetValue<string>(), session["role"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.Forbidden, fromElsewhere.StatusCode);
         Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+    }
+
+    private static HttpClient WithKey(JudgeServer server, string key)
+    {
+        var client = new HttpClient { BaseAddress = server.Address };
+        client.DefaultRequestHeaders.Add("X-API-Key", key);
+        return client;
     }
 
     private static async Task<HttpResponseMessage> WithCookieAsync(Uri address, string cookie, string path)
