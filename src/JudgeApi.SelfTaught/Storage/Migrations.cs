@@ -17,6 +17,7 @@ internal static class Migrations
             string.Join('\n', InstructionPool.Tables, IterationStore.Tables, PairStore.Tables, CandidateStore.FirstReleaseTables, HeldOutSet.Tables,
                 AdapterRegistry.Tables)),
         new(2, "iteration_loop is renamed candidate_results", CandidateStore.RenameTable),
+        new(3, "judgments and examples record the judge behaviour version", PairStore.BehaviorVersionColumns),
     ];
 
     /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>
