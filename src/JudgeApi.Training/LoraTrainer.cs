@@ -9,7 +9,9 @@ namespace JudgeApi.Training;
 /// and writes it as a GGUF adapter llama.cpp loads (plus a JSON manifest next to it). Runs on the GPU when the process
 /// loaded GPU natives (<c>Judge:Backend=Cuda</c>, <c>train --backend cuda</c>), otherwise on the CPU.
 /// </summary>
-public sealed class LoraTrainer(TrainerOptions? options = null)
+/// <param name="chatTemplate">The built-in chat template the examples are rendered with instead of the model's own (the
+/// one the service serves with, <c>Judge:ChatTemplate</c>); null: the model's.</param>
+public sealed class LoraTrainer(TrainerOptions? options = null, string? chatTemplate = null)
 {
     public TrainerOptions Options { get; } = options ?? new TrainerOptions();
 
@@ -29,7 +31,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
         TrainingLoop.CheckInputs(Options, modelPath, examples, outPath);
         var clock = Stopwatch.StartNew();
         using var session = new TrainingSession(modelPath, new TrainingTarget.Lora(Options.AdaptedTargets, Options.Rank, Options.Alpha, Options.Seed), Options.ComputeThreads, Options.ActivationCheckpointing);
-        var run = TrainingLoop.Run(session, modelPath, examples, Options, progress, cancellationToken);
+        var run = TrainingLoop.Run(session, modelPath, chatTemplate, examples, Options, progress, cancellationToken);
 
         var lora = session.Lora!;
         LoraAdapterWriter.Write(outPath, modelPath, lora.Alpha, lora.Export());

@@ -21,7 +21,11 @@ public enum TestRopeScaling
 /// (<see cref="TestModelPreset"/>), a weight type (F32, F16, Q8_0, Q4_K) and the seed of the random weights, plus the
 /// properties real models have (all off by default, which keeps the bytes of the plain models unchanged).
 /// </summary>
-public sealed record TestModelSpec(string Architecture = "llama", string Preset = "tiny", GgmlType Type = GgmlType.F32, int Seed = 42)
+/// <param name="Vocab">The tokenizer: a vocab file of the llama.cpp bundle (its name next to the binaries, or a path);
+/// null: the preset's.</param>
+/// <param name="ChatTemplate">The <c>tokenizer.chat_template</c> to write (Jinja source); null: ChatML; empty: none.</param>
+public sealed record TestModelSpec(string Architecture = "llama", string Preset = "tiny", GgmlType Type = GgmlType.F32, int Seed = 42,
+    string? Vocab = null, string? ChatTemplate = null)
 {
     public static IReadOnlyList<string> Architectures { get; } = ["llama", "qwen2", "qwen3"];
 
@@ -53,17 +57,17 @@ public sealed record TestModelSpec(string Architecture = "llama", string Preset 
     /// <summary>Whether the model has biases on the attention output and the FFN (llama.cpp loads them for llama only).</summary>
     public bool HasOutputAndFfnBiases => Biases == true && Architecture == "llama";
 
-    /// <summary>A file name that tells every property apart; for a split model, the first shard's (the one to load).</summary>
+    /// <summary>
+    /// A file name that tells every spec apart (a hash of every field, null apart from empty, so specs that differ only
+    /// in a vocab or a template get their own file); for a split model, the first shard's (the one to load).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string FileName
     {
         get
         {
-            var name = $"{Architecture}-{Preset}-{Type}-{Seed}".ToLowerInvariant();
-            if (UntiedOutput) name += "-untied";
-            if (RopeFreqs) name += "-ropefreqs";
-            if (Biases is { } biases) name += biases ? "-biases" : "-nobiases";
-            if (RopeScaling != TestRopeScaling.None) name += $"-rope{RopeScaling}".ToLowerInvariant();
-            if (HeadDim is { } headDim) name += $"-hd{headDim}";
+            var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this)))[..12];
+            var name = $"{Architecture}-{Preset}-{Type}-{Seed}-{id}".ToLowerInvariant();
             return Shards > 1 ? $"{name}-00001-of-{Shards:D5}.gguf" : $"{name}.gguf";
         }
     }
