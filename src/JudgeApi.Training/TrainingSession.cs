@@ -4,22 +4,13 @@ using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Training;
 
-/// <summary>What a session trains: a LoRA adapter over frozen weights, or every weight of the model.</summary>
-internal abstract record TrainingTarget
-{
-    /// <summary>LoRA pairs on <paramref name="Targets"/>, A seeded with <paramref name="Seed"/>, B zero.</summary>
-    public sealed record Lora(IReadOnlyList<string> Targets, int Rank, float Alpha, int Seed) : TrainingTarget;
-
-    /// <summary>Every tensor of the model except the fixed RoPE frequency factors.</summary>
-    public sealed record FullParameters : TrainingTarget;
-}
-
 /// <summary>
-/// A model on the compute backend (the GPU when the process loaded GPU natives, else the CPU) and what is trained on it: computes logits, the cross-entropy loss of an example's
-/// target tokens, accumulates gradients through ggml's autograd and applies AdamW steps with ggml_opt_step_adamw.
-/// Each call builds a graph for its sequence and allocates it with one reused graph allocator. (Packing several
-/// examples into one sequence with a block-diagonal mask was measured: on small models it is slower, because the
-/// masked attention grows with the square of the packed length while the per-graph overhead it saves is small.)
+/// A model on the compute backend (the GPU when the process loaded GPU natives, else the CPU) and what is trained on
+/// it: computes logits, the cross-entropy loss of an example's target tokens, accumulates gradients through ggml's
+/// autograd and applies AdamW steps with ggml_opt_step_adamw. Each call builds a graph for its sequence and allocates
+/// it with one reused graph allocator. (Packing several examples into one sequence with a block-diagonal mask was
+/// measured: on small models it is slower, because the masked attention grows with the square of the packed length
+/// while the per-graph overhead it saves is small.)
 /// </summary>
 internal sealed unsafe partial class TrainingSession : IDisposable
 {

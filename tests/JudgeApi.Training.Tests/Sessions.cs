@@ -27,4 +27,20 @@ internal static unsafe class Sessions
             }
         }
     }
+
+    /// <summary>
+    /// |actual - reference| / |reference| over two gradients of a tensor; fails when the reference is zero, since a
+    /// comparison with it would prove nothing.
+    /// </summary>
+    public static double RelativeDistance(string name, float[] actual, float[] reference)
+    {
+        double diff = 0, norm = 0;
+        for (var i = 0; i < reference.Length; i++)
+        {
+            diff += (actual[i] - reference[i]) * (double)(actual[i] - reference[i]);
+            norm += reference[i] * (double)reference[i];
+        }
+        Assert.True(norm > 0, $"{name}: the reference gradient is zero, so the comparison would prove nothing");
+        return Math.Sqrt(diff / norm);
+    }
 }
