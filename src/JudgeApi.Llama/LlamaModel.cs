@@ -104,6 +104,7 @@ public sealed partial class LlamaModel : IDisposable
         @params.n_gpu_layers = options.GpuLayers;
         @params.load_mode = options.UseMmap ? llama_model_params.LLAMA_LOAD_MODE_MMAP : llama_model_params.LLAMA_LOAD_MODE_NONE;
         @params.vocab_only = options.VocabOnly;
+        @params.use_extra_bufts = options.RepackWeights;
 
         LlamaLog.BeginCapture();
         var raw = NativeApi.llama_model_load_from_file(fullPath, @params);

@@ -9,6 +9,12 @@ public sealed record ModelOptions
     /// <summary>Memory-map the file instead of reading it into memory.</summary>
     public bool UseMmap { get; init; } = true;
 
+    /// <summary>
+    /// Let the CPU backend repack quantized weights into its interleaved layouts (faster matmuls, llama.cpp's default);
+    /// off, it computes on the weights as stored, with the kernels the trainer's graphs use.
+    /// </summary>
+    public bool RepackWeights { get; init; } = true;
+
     /// <summary>Load only the tokenizer (no weights): enough for tokenizing, not for a context.</summary>
     public bool VocabOnly { get; init; } = false;
 }

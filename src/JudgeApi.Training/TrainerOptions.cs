@@ -42,6 +42,13 @@ public sealed record TrainerOptions
     /// <summary>CPU threads for the compute graphs; 0 uses every core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Keep only each layer's input through the forward pass and recompute the layer during the backward pass:
+    /// activation memory of one layer instead of all of them (what long sequences on 7-8B bases need), for about one
+    /// more forward pass of compute.
+    /// </summary>
+    public bool ActivationCheckpointing { get; init; }
+
     /// <summary>The weights adapted: <see cref="Targets"/>, or every target when none are named.</summary>
     public IReadOnlyList<string> AdaptedTargets => Targets is { Count: > 0 } ? Targets : LoraTarget.All;
 

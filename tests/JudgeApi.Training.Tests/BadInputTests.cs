@@ -76,6 +76,35 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task MixtureOfExpertsIsRefusedByName()
+    {
+        var moe = ModelEdits.CopyWith(TinyModel, w => { w.SetUInt32("llama.expert_count", 8); w.SetUInt32("llama.expert_used_count", 2); });
+        var e = await Assert.ThrowsAsync<TrainingModelException>(() => Train(Dataset(Good), moe));
+        Assert.Contains("mixture of experts is not supported", e.Message);
+    }
+
+    [Fact]
+    public async Task LongRopeIsRefusedByName()
+    {
+        var longRope = ModelEdits.CopyWith(TinyModel, w => w.SetString("llama.rope.scaling.type", "longrope"));
+        var e = await Assert.ThrowsAsync<TrainingModelException>(() => Train(Dataset(Good), longRope));
+        Assert.Contains("LongRoPE is not supported", e.Message);
+    }
+
+    [Fact]
+    public async Task ATensorTheGraphDoesNotUseIsRefusedNamingItsFeature()
+    {
+        var fused = ModelEdits.CopyWith(TinyModel, _ => { }, ("blk.1.attn_qkv.weight", [64, 128]));
+        var e = await Assert.ThrowsAsync<TrainingModelException>(() => Train(Dataset(Good), fused));
+        Assert.Contains("'blk.1.attn_qkv.weight'", e.Message);
+        Assert.Contains("fused q/k/v projection (attn_qkv) is not supported", e.Message);
+
+        var unknown = ModelEdits.CopyWith(TinyModel, _ => { }, ("blk.0.attn_sinks.weight", [4]));
+        e = await Assert.ThrowsAsync<TrainingModelException>(() => Train(Dataset(Good), unknown));
+        Assert.Contains("'blk.0.attn_sinks.weight', which the trainer's llama graph", e.Message);
+    }
+
+    [Fact]
     public async Task LongPromptsAreTruncatedFromTheFrontAndCounted()
     {
         var longPrompt = string.Join(' ', Enumerable.Repeat("word", 300));

@@ -10,9 +10,10 @@ namespace JudgeApi.Training.Tests;
 /// </summary>
 internal static unsafe class LlamaCppReference
 {
-    public static float[][] Logits(string modelPath, IReadOnlyList<int> tokens, string? adapterPath = null, float adapterScale = 1f)
+    /// <param name="repackWeights">llama.cpp's default load; off (here the default), quantized weights are multiplied with the kernels our graphs use.</param>
+    public static float[][] Logits(string modelPath, IReadOnlyList<int> tokens, string? adapterPath = null, float adapterScale = 1f, bool repackWeights = false)
     {
-        using var model = LlamaModel.Load(modelPath);
+        using var model = LlamaModel.Load(modelPath, new ModelOptions { RepackWeights = repackWeights });
         using var adapter = adapterPath is null ? null : LoraAdapter.Load(model, adapterPath);
 
         var @params = NativeApi.llama_context_default_params();

@@ -10,7 +10,6 @@ namespace JudgeApi.Training.Tests;
 /// </summary>
 public sealed unsafe class QuantizedGradientTests
 {
-    private static readonly TokenizedExample Example = new([1, 17, 305, 42, 7, 993, 12, 4, 88, 2031, 5, 9], PromptLength: 8, TruncatedPromptTokens: 0);
 
     [Theory]
     [InlineData("llama")]
@@ -26,31 +25,39 @@ public sealed unsafe class QuantizedGradientTests
         Assert.Equal(f32.Keys.Order(), q8.Keys.Order());
         foreach (var (name, reference) in f32)
         {
-            var quantized = q8[name];
-            double diff = 0, norm = 0;
-            for (var i = 0; i < reference.Length; i++)
-            {
-                diff += (quantized[i] - reference[i]) * (double)(quantized[i] - reference[i]);
-                norm += reference[i] * (double)reference[i];
-            }
-            Assert.True(norm > 0, $"{name}: the F32 gradient is zero, so the comparison would prove nothing");
-            var relative = Math.Sqrt(diff / norm);
+            var relative = Sessions.RelativeDistance(name, q8[name], reference);
             Assert.True(relative < 0.10, $"{name}: |g_q8 - g_f32| / |g_f32| = {relative:F4}");
         }
     }
 
     private static Dictionary<string, float[]> Gradients(string modelPath)
     {
-        using var session = new LoraTrainingSession(modelPath, LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
-        GradientCheckTests.RandomizeAdapter(session, seed: 5);
-        session.Lora.ClearGradients();
-        session.AccumulateGradients(Example, weight: 1f);
-        var gradients = new Dictionary<string, float[]>();
-        foreach (var pair in session.Lora.Pairs)
-        {
-            gradients[pair.WeightName + ".lora_a"] = LoraWeights.Read(pair.GradA);
-            gradients[pair.WeightName + ".lora_b"] = LoraWeights.Read(pair.GradB);
-        }
-        return gradients;
+        using var session = Sessions.Lora(modelPath);
+        Sessions.RandomizeAdapter(session, seed: 5);
+        session.Parameters.ClearGradients();
+        session.AccumulateGradients(Sessions.Example, weight: 1f);
+        return session.Parameters.Entries.ToDictionary(e => TensorData.NameOf(e.Parameter), e => TensorData.Read(e.Gradient));
+    }
+
+    /// <summary>
+    /// On a GPU, frozen weights are widened to F32 at load (CUDA's backward matmul takes F32 only). The same path on the
+    /// CPU must give exactly the model whose F32 weights are the dequantized values (dequantized independently, in C#).
+    /// </summary>
+    [Fact]
+    public void FrozenWeightsWidenedToF32GiveTheLogitsOfTheDequantizedModel()
+    {
+        var q8Path = TestModels.PathOf(new TestModelSpec("qwen2", Type: GgmlType.Q8_0));
+        var f32Path = Path.Combine(TestModels.NewDirectory(), "dequantized.gguf");
+        Q8Dequantizer.WriteF32Copy(q8Path, f32Path);
+        int[] tokens = [1, 17, 305, 42, 7, 993, 12, 4];
+        int[] rows = [0, 3, 7];
+
+        using var widened = new TrainingSession(q8Path, new TrainingTarget.Lora(LoraTarget.All, 4, 8, 1), threads: 1, frozenAsF32: true);
+        using var reference = Sessions.Lora(f32Path);
+        Assert.Equal(0, widened.Weights.MappedBytes);
+        var a = widened.Logits(tokens, rows);
+        var b = reference.Logits(tokens, rows);
+        for (var r = 0; r < rows.Length; r++)
+            Assert.Equal(b[r], a[r]);
     }
 }

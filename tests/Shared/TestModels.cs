@@ -49,9 +49,7 @@ internal static class TestModels
             {
                 lazy = new Lazy<string>(() =>
                 {
-                    // Every field of the spec (null apart from empty), so specs that differ only in a vocab or a template get their own file.
-                    var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec)))[..12];
-                    var path = Path.Combine(Root, $"{spec.Architecture}-{spec.Preset}-{spec.Type}-{spec.Seed}-{id}.gguf".ToLowerInvariant());
+                    var path = Path.Combine(Root, spec.FileName);
                     if (!File.Exists(path))
                         TestModelWriter.Write(spec, path);
                     return path;

@@ -36,7 +36,11 @@ internal sealed class GgufWriter : IDisposable
 
     public void SetString(string key, string value) => NativeApi.gguf_set_val_str(_gguf, CheckKey(key), value);
 
+    public void SetUInt16(string key, ushort value) => NativeApi.gguf_set_val_u16(_gguf, CheckKey(key), value);
+
     public void SetUInt32(string key, uint value) => NativeApi.gguf_set_val_u32(_gguf, CheckKey(key), value);
+
+    public void SetInt32(string key, int value) => NativeApi.gguf_set_val_i32(_gguf, CheckKey(key), value);
 
     public void SetFloat(string key, float value) => NativeApi.gguf_set_val_f32(_gguf, CheckKey(key), value);
 

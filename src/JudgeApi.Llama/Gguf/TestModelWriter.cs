@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using JudgeApi.Llama.IO;
 using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Llama.Gguf;
@@ -7,34 +5,43 @@ namespace JudgeApi.Llama.Gguf;
 /// <summary>
 /// Writes GGUF models with deterministic random weights that llama.cpp loads and runs: the same spec gives
 /// the same bytes. F32 and F16 files are written directly; Q8_0 and Q4_K ones are written as F32 and
-/// converted with llama_model_quantize (Q4_K means llama.cpp's Q4_K_M mix).
+/// converted with llama_model_quantize (Q4_K means llama.cpp's Q4_K_M mix); a split model is written whole, then split.
 /// </summary>
 public static class TestModelWriter
 {
     private const int ChunkElements = 1 << 16;
 
+    /// <param name="outPath">The file; for a split model the first shard's path, ending in -00001-of-0000N.gguf (as <see cref="TestModelSpec.FileName"/>).</param>
     public static void Write(TestModelSpec spec, string outPath)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrEmpty(outPath);
         spec.Validate();
         var fullPath = Path.GetFullPath(outPath);
+        var prefix = spec.Shards > 1 ? GgufModelFiles.SplitPrefix(fullPath, spec.Shards) : null;
 
-        if (spec.Type is GgmlType.F32 or GgmlType.F16)
-        {
-            WriteUnquantized(spec, fullPath);
-            return;
-        }
-
-        var f32Path = $"{fullPath}.{Guid.NewGuid():N}.f32.tmp";
+        var whole = prefix is null ? fullPath : $"{prefix}.{Guid.NewGuid():N}.whole.tmp";
+        var f32Path = spec.Type is GgmlType.F32 or GgmlType.F16 ? null : $"{fullPath}.{Guid.NewGuid():N}.f32.tmp";
         try
         {
-            WriteUnquantized(spec with { Type = GgmlType.F32 }, f32Path);
-            Quantize(f32Path, fullPath, spec.Type);
+            if (f32Path is null)
+            {
+                WriteUnquantized(spec, whole);
+            }
+            else
+            {
+                WriteUnquantized(spec with { Type = GgmlType.F32 }, f32Path);
+                ModelQuantizer.Quantize(f32Path, whole, spec.Type);
+            }
+            if (prefix is not null)
+                GgufSplitter.Split(whole, prefix, spec.Shards);
         }
         finally
         {
-            File.Delete(f32Path);
+            if (f32Path is not null)
+                File.Delete(f32Path);
+            if (prefix is not null)
+                File.Delete(whole);
         }
     }
 
@@ -42,8 +49,9 @@ public static class TestModelWriter
     {
         var preset = TestModelPreset.Find(spec.Preset)!;
         var arch = spec.Architecture;
-        var tensors = TensorsOf(arch, preset);
-        using var writer = new GgufWriter(tensors.Count + 1);
+        var headDim = spec.HeadDim ?? preset.HeadDim;
+        var tensors = TensorsOf(spec, preset, headDim);
+        using var writer = new GgufWriter(tensors.Count + 2);
 
         // tokenizer first: its keys come from another file and must not overwrite ours
         var vocabSize = TestVocab.Apply(writer, spec.Vocab ?? preset.VocabFile, spec.ChatTemplate ?? TestVocab.ChatTemplate);
@@ -60,37 +68,68 @@ public static class TestModelWriter
         writer.SetUInt32($"{arch}.attention.head_count_kv", (uint)preset.HeadCountKv);
         writer.SetFloat($"{arch}.attention.layer_norm_rms_epsilon", preset.RmsNormEpsilon);
         writer.SetFloat($"{arch}.rope.freq_base", preset.RopeFreqBase);
-        writer.SetUInt32($"{arch}.rope.dimension_count", (uint)preset.HeadDim);
-        if (arch == "qwen3")
+        writer.SetUInt32($"{arch}.rope.dimension_count", (uint)headDim);
+        if (arch == "qwen3" || spec.HeadDim is not null)
         {
-            writer.SetUInt32($"{arch}.attention.key_length", (uint)preset.HeadDim);
-            writer.SetUInt32($"{arch}.attention.value_length", (uint)preset.HeadDim);
+            writer.SetUInt32($"{arch}.attention.key_length", (uint)headDim);
+            writer.SetUInt32($"{arch}.attention.value_length", (uint)headDim);
         }
+        WriteRopeScaling(writer, arch, spec.RopeScaling, preset.ContextLength);
 
-        // token embeddings double as the output projection (no output.weight), as in the small real models
+        // unless untied, token embeddings double as the output projection (no output.weight), as in the small real models
         var embd = new TensorPlan("token_embd.weight", [preset.EmbeddingLength, vocabSize], 2f / MathF.Sqrt(preset.EmbeddingLength));
+        if (spec.UntiedOutput)
+            tensors.Insert(1, new TensorPlan("output.weight", [preset.EmbeddingLength, vocabSize], InputStd(preset.EmbeddingLength)));
         foreach (var t in tensors.Prepend(embd))
         {
-            // 1-D tensors (norms, biases) stay F32 in every file type, as in converted models
-            var type = t.Shape.Length == 1 ? GgmlType.F32 : spec.Type;
+            // 1-D tensors (norms, biases, RoPE factors) stay F32 in every file type, as in converted models
+            var type = FloatTensorEncoding.TypeFor(t.Shape.Length, spec.Type);
             var random = DeterministicRandom.ForStream(spec.Seed, t.Name);
             writer.AddTensor(t.Name, type, t.Shape, stream => WriteValues(stream, type, t, random));
         }
         writer.WriteFile(path);
     }
 
-    /// <summary>A tensor to generate: uniform weights with standard deviation Std, or all ones when Std is null (norms).</summary>
-    private sealed record TensorPlan(string Name, long[] Shape, float? Std);
-
-    private static List<TensorPlan> TensorsOf(string arch, TestModelPreset p)
+    private static void WriteRopeScaling(GgufWriter writer, string arch, TestRopeScaling scaling, int contextLength)
     {
-        long e = p.EmbeddingLength, f = p.FeedForwardLength, d = p.HeadDim;
+        const float factor = 4f;
+        switch (scaling)
+        {
+            case TestRopeScaling.Linear:
+                writer.SetString($"{arch}.rope.scaling.type", "linear");
+                writer.SetFloat($"{arch}.rope.scaling.factor", factor);
+                break;
+            case TestRopeScaling.LinearWithoutType:
+                writer.SetFloat($"{arch}.rope.scaling.factor", factor);
+                break;
+            case TestRopeScaling.ScaleLinearKey:
+                writer.SetFloat($"{arch}.rope.scale_linear", factor);
+                break;
+            case TestRopeScaling.Yarn:
+                writer.SetString($"{arch}.rope.scaling.type", "yarn");
+                writer.SetFloat($"{arch}.rope.scaling.factor", factor);
+                writer.SetUInt32($"{arch}.rope.scaling.original_context_length", (uint)(contextLength / factor));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A tensor to generate: uniform values with standard deviation Std around Mean, or all ones when Std is null (norms).
+    /// </summary>
+    private sealed record TensorPlan(string Name, long[] Shape, float? Std, float Mean = 0f);
+
+    private static List<TensorPlan> TensorsOf(TestModelSpec spec, TestModelPreset p, int headDim)
+    {
+        long e = p.EmbeddingLength, f = p.FeedForwardLength, d = headDim;
         long q = p.HeadCount * d, kv = p.HeadCountKv * d;
         // projections that write into the residual stream are scaled down with depth to keep activations sane
         var residualScale = 1f / MathF.Sqrt(2f * p.LayerCount);
         const float biasStd = 0.02f;
 
         var list = new List<TensorPlan> { new("output_norm.weight", [e], null) };
+        // Llama 3.1's factors divide the low frequencies by up to 8; uniform in [1, 4] here
+        if (spec.RopeFreqs)
+            list.Add(new("rope_freqs.weight", [d / 2], 1.5f / MathF.Sqrt(3f), Mean: 2.5f));
         for (var i = 0; i < p.LayerCount; i++)
         {
             var b = $"blk.{i}.";
@@ -98,22 +137,30 @@ public static class TestModelWriter
             list.Add(new(b + "attn_q.weight", [e, q], InputStd(e)));
             list.Add(new(b + "attn_k.weight", [e, kv], InputStd(e)));
             list.Add(new(b + "attn_v.weight", [e, kv], InputStd(e)));
-            if (arch == "qwen2")
+            if (spec.HasQkvBiases)
             {
                 list.Add(new(b + "attn_q.bias", [q], biasStd));
                 list.Add(new(b + "attn_k.bias", [kv], biasStd));
                 list.Add(new(b + "attn_v.bias", [kv], biasStd));
             }
-            if (arch == "qwen3")
+            if (spec.Architecture == "qwen3")
             {
                 list.Add(new(b + "attn_q_norm.weight", [d], null));
                 list.Add(new(b + "attn_k_norm.weight", [d], null));
             }
             list.Add(new(b + "attn_output.weight", [q, e], InputStd(q) * residualScale));
+            if (spec.HasOutputAndFfnBiases)
+                list.Add(new(b + "attn_output.bias", [e], biasStd));
             list.Add(new(b + "ffn_norm.weight", [e], null));
             list.Add(new(b + "ffn_gate.weight", [e, f], InputStd(e)));
             list.Add(new(b + "ffn_up.weight", [e, f], InputStd(e)));
             list.Add(new(b + "ffn_down.weight", [f, e], InputStd(f) * residualScale));
+            if (spec.HasOutputAndFfnBiases)
+            {
+                list.Add(new(b + "ffn_gate.bias", [f], biasStd));
+                list.Add(new(b + "ffn_up.bias", [f], biasStd));
+                list.Add(new(b + "ffn_down.bias", [e], biasStd));
+            }
         }
         return list;
     }
@@ -126,7 +173,6 @@ public static class TestModelWriter
         var amplitude = tensor.Std * MathF.Sqrt(3f);
         var count = tensor.Shape.Aggregate(1L, (n, x) => n * x);
         var values = new float[ChunkElements];
-        var halves = type == GgmlType.F16 ? new Half[ChunkElements] : null;
         for (long done = 0; done < count; done += ChunkElements)
         {
             var n = (int)Math.Min(ChunkElements, count - done);
@@ -134,48 +180,13 @@ public static class TestModelWriter
             if (amplitude is { } a)
             {
                 for (var i = 0; i < n; i++)
-                    chunk[i] = random.NextSymmetric() * a;
+                    chunk[i] = tensor.Mean + random.NextSymmetric() * a;
             }
             else
             {
                 chunk.Fill(1f);
             }
-
-            if (halves is null)
-            {
-                stream.Write(MemoryMarshal.AsBytes(chunk));
-            }
-            else
-            {
-                for (var i = 0; i < n; i++)
-                    halves[i] = (Half)chunk[i];
-                stream.Write(MemoryMarshal.AsBytes(halves.AsSpan(0, n)));
-            }
-        }
-    }
-
-    private static unsafe void Quantize(string f32Path, string outPath, GgmlType type)
-    {
-        var parameters = NativeApi.llama_model_quantize_default_params();
-        parameters.nthread = Environment.ProcessorCount;
-        parameters.ftype = type switch
-        {
-            GgmlType.Q8_0 => llama_ftype.LLAMA_FTYPE_MOSTLY_Q8_0,
-            GgmlType.Q4_K => llama_ftype.LLAMA_FTYPE_MOSTLY_Q4_K_M,
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Only Q8_0 and Q4_K are produced by quantization."),
-        };
-
-        var tempPath = AtomicFile.TempPathFor(outPath);
-        try
-        {
-            var rc = NativeApi.llama_model_quantize(f32Path, tempPath, &parameters);
-            if (rc != 0)
-                throw new LlamaException($"llama_model_quantize to {type} failed (code {rc}); the llama.cpp log above says why.");
-            AtomicFile.Publish(tempPath, outPath);
-        }
-        finally
-        {
-            File.Delete(tempPath);
+            FloatTensorEncoding.Write(stream, chunk, type);
         }
     }
 }

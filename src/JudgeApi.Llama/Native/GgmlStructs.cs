@@ -46,3 +46,20 @@ internal unsafe struct ggml_tensor
     public IntPtr extra;
     public fixed byte padding[8];
 }
+
+/// <summary>
+/// struct ggml_type_traits: what ggml knows about a tensor type, read through the pointer ggml_get_type_traits
+/// returns (never allocated by us). to_float is void (*)(const void * x, float * y, int64_t k).
+/// </summary>
+[NativeStruct("struct ggml_type_traits", "ggml.h")]
+[StructLayout(LayoutKind.Sequential)]
+internal struct ggml_type_traits
+{
+    public IntPtr type_name;
+    public long blck_size;
+    public long blck_size_interleave;
+    public nuint type_size;
+    [MarshalAs(UnmanagedType.U1)] public bool is_quantized;
+    public IntPtr to_float;
+    public IntPtr from_float_ref;
+}

@@ -7,6 +7,7 @@ internal static unsafe partial class NativeApi
 {
     /// <summary>enum ggml_backend_dev_type of ggml-backend.h.</summary>
     internal const int GGML_BACKEND_DEVICE_TYPE_CPU = 0;
+    internal const int GGML_BACKEND_DEVICE_TYPE_GPU = 1;
 
     [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr ggml_backend_init_by_type(int type, string? @params);
@@ -34,6 +35,14 @@ internal static unsafe partial class NativeApi
     [LibraryImport(GgmlBase)]
     internal static partial void ggml_backend_buffer_free(IntPtr buffer);
 
+    /// <summary>A CPU buffer over memory the caller owns (ptr aligned to 32 bytes); freeing the buffer leaves the memory alone.</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial IntPtr ggml_backend_cpu_buffer_from_ptr(void* ptr, nuint size);
+
+    /// <summary>Places a tensor at addr inside buffer; returns enum ggml_status (0 = success).</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial int ggml_backend_tensor_alloc(SafeGgmlBackendBufferHandle buffer, ggml_tensor* tensor, void* addr);
+
     [LibraryImport(GgmlBase)]
     internal static partial nuint ggml_backend_buffer_get_size(SafeGgmlBackendBufferHandle buffer);
 
@@ -45,6 +54,10 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial void ggml_backend_tensor_get(ggml_tensor* tensor, void* data, nuint offset, nuint size);
+
+    /// <summary>Copies the data of src into dst (same layout; any backends).</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial void ggml_backend_tensor_copy(ggml_tensor* src, ggml_tensor* dst);
 
     /// <summary>Returns enum ggml_status (0 = success).</summary>
     [LibraryImport(GgmlBase)]

@@ -45,6 +45,14 @@ internal static unsafe partial class NativeApi
     [LibraryImport(GgmlBase)]
     internal static partial ggml_tensor* ggml_scale(SafeGgmlContextHandle ctx, ggml_tensor* a, float s);
 
+    /// <summary>The sum of every element of a: F32 [1].</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial ggml_tensor* ggml_sum(SafeGgmlContextHandle ctx, ggml_tensor* a);
+
+    /// <summary>Copies a into b (same element count; converts types) when the graph runs; returns a view of b.</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial ggml_tensor* ggml_cpy(SafeGgmlContextHandle ctx, ggml_tensor* a, ggml_tensor* b);
+
     [LibraryImport(GgmlBase)]
     internal static partial ggml_tensor* ggml_silu(SafeGgmlContextHandle ctx, ggml_tensor* a);
 

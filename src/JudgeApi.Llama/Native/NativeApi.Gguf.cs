@@ -73,7 +73,13 @@ internal static unsafe partial class NativeApi
     internal static partial long gguf_remove_key(SafeGgufContextHandle ctx, string key);
 
     [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void gguf_set_val_u16(SafeGgufContextHandle ctx, string key, ushort val);
+
+    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void gguf_set_val_u32(SafeGgufContextHandle ctx, string key, uint val);
+
+    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void gguf_set_val_i32(SafeGgufContextHandle ctx, string key, int val);
 
     [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void gguf_set_val_f32(SafeGgufContextHandle ctx, string key, float val);

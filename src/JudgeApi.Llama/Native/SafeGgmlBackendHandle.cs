@@ -17,6 +17,25 @@ internal sealed class SafeGgmlBackendHandle : SafeNativeHandle
         return backend;
     }
 
+    /// <summary>
+    /// The backend training runs on in this process: the GPU when the loaded natives have one (the process was
+    /// initialised with a GPU backend, as <c>Judge:Backend=Cuda</c> does), otherwise the CPU with <paramref name="threads"/> threads.
+    /// </summary>
+    public static SafeGgmlBackendHandle CreateForRuntime(int threads)
+    {
+        if (LlamaRuntime.Backend is { } loaded && loaded != LlamaBackend.Cpu)
+        {
+            var raw = NativeApi.ggml_backend_init_by_type(NativeApi.GGML_BACKEND_DEVICE_TYPE_GPU, null);
+            if (raw == IntPtr.Zero)
+                throw new LlamaNativeLibraryException($"The {loaded} natives are loaded but no GPU device could be started; check the driver and that a GPU is visible.");
+            return new SafeGgmlBackendHandle(raw) { IsCpu = false };
+        }
+        return CreateCpu(threads);
+    }
+
+    /// <summary>Whether this is the CPU backend (whose buffers are plain host memory).</summary>
+    public bool IsCpu { get; private init; } = true;
+
     /// <summary>Sets the worker thread count through the backend's optional "ggml_backend_set_n_threads" entry point.</summary>
     private unsafe void SetThreads(int threads)
     {

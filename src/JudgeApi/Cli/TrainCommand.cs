@@ -3,12 +3,15 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
+using JudgeApi.Llama.Native;
 using JudgeApi.Training;
 
 namespace JudgeApi.Cli;
 
 /// <summary>
-/// train: fine-tunes a LoRA adapter for a GGUF model on an NDJSON chat dataset (loss on the assistant turns).
+/// train: fine-tunes a LoRA adapter for a GGUF model on an NDJSON chat dataset (loss on the assistant turns), or with
+/// --full trains every weight and writes a model.
 /// The trainer's flags are <see cref="TrainerOptions"/>' properties in kebab case (LearningRate → --learning-rate),
 /// turned into configuration keys named as the properties and bound with the binder the service uses for
 /// Judge:Training, so `train --rank 8` and <c>Judge:Training:Rank=8</c> set the same option the same way.
@@ -31,30 +34,45 @@ public static class TrainCommand
         [nameof(TrainerOptions.MaxSteps)] = "Stop after this many optimizer steps; default: all epochs.",
         [nameof(TrainerOptions.Seed)] = "Seed of the initialisation and example order.",
         [nameof(TrainerOptions.Threads)] = "CPU threads; 0 uses every core.",
+        [nameof(TrainerOptions.ActivationCheckpointing)] = "Recompute each layer in the backward pass instead of keeping its activations (less memory, ~1 more forward pass).",
     };
 
     /// <summary>The flag of a trainer option: its property name in kebab case.</summary>
     public static string FlagOf(string option) => "--" + JsonNamingPolicy.KebabCaseLower.ConvertName(option);
 
+    /// <summary>The options that shape a LoRA adapter: meaningless, and refused, with --full.</summary>
+    private static readonly string[] LoraOnly = [nameof(TrainerOptions.Rank), nameof(TrainerOptions.Alpha), nameof(TrainerOptions.Targets)];
+
+    private static readonly Dictionary<string, GgmlType> OutputTypes = TrainedModelWriter.Types.ToDictionary(t => t.ToString().ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
+
     public static Command Create()
     {
-        var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf): llama, qwen2 or qwen3 architecture.", Required = true };
+        var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf, or the first shard of a split one): llama, qwen2 or qwen3 architecture.", Required = true };
         var datasetOption = new Option<FileInfo>("--dataset") { Description = "Training data: one {\"messages\":[{\"role\",\"content\"}…]} object per line; the last message is the assistant turn to learn.", Required = true };
-        var outOption = new Option<FileInfo>("--out") { Description = "Adapter file to write (.gguf); a JSON manifest is written next to it.", Required = true };
+        var outOption = new Option<FileInfo>("--out") { Description = "File to write (.gguf): the adapter, or with --full the model; a JSON manifest is written next to it.", Required = true };
         var templateOption = new Option<string>("--chat-template")
         {
             Description = "A llama.cpp built-in chat template (chatml, llama3, …) to render the examples with instead of the model's own; use the one the service serves with (Judge:ChatTemplate).",
         };
-        var command = new Command("train", "Fine-tune a LoRA adapter on chat examples and write it as a GGUF adapter llama.cpp loads.")
+        var fullOption = new Option<bool>("--full") { Description = "Train every weight of the model (F32, F16 or BF16 weights, trained in F32) and write a model instead of a LoRA adapter." };
+        var outputTypeOption = new Option<string>("--output-type") { Description = "With --full: the type the model is written in.", DefaultValueFactory = _ => "f32" };
+        outputTypeOption.AcceptOnlyFromAmong([.. OutputTypes.Keys]);
+        var backendOption = new Option<LlamaBackend>("--backend") { Description = "Cpu, or Cuda (a -p:LlamaBackend=cuda build on a CUDA host) to train on the GPU.", DefaultValueFactory = _ => LlamaBackend.Cpu };
+        var command = new Command("train", "Fine-tune a LoRA adapter (or, with --full, every weight) on chat examples and write a GGUF file llama.cpp loads.")
         {
-            modelOption, datasetOption, outOption, templateOption,
+            modelOption, datasetOption, outOption, templateOption, fullOption, outputTypeOption, backendOption,
         };
         foreach (var option in TrainerFlags())
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var full = parse.GetValue(fullOption);
             var (options, problems) = BindTrainerOptions(parse);
+            if (full)
+                problems.AddRange(LoraOnly.Select(FlagOf).Where(flag => parse.GetResult(FindFlag(parse, flag)) is { Implicit: false }).Select(flag => $"{flag} shapes a LoRA adapter and does not apply with --full"));
+            else if (parse.GetResult(outputTypeOption) is { Implicit: false })
+                problems.Add("--output-type applies with --full (an adapter is always F32)");
             if (problems.Count > 0)
             {
                 Console.Error.WriteLine($"train: {string.Join("; ", problems)}.");
@@ -67,7 +85,10 @@ public static class TrainCommand
             TrainingResult result;
             try
             {
-                result = await new LoraTrainer(options, parse.GetValue(templateOption)).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
+                LlamaRuntime.Initialize(parse.GetValue(backendOption));
+                result = full
+                    ? await new FullParameterTrainer(options, OutputTypes[parse.GetValue(outputTypeOption)!], parse.GetValue(templateOption)).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken)
+                    : await new LoraTrainer(options, parse.GetValue(templateOption)).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
             }
             catch (Exception e) when (e is LlamaException or ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -76,20 +97,32 @@ public static class TrainCommand
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine("train: cancelled; no adapter was written.");
+                Console.Error.WriteLine($"train: cancelled; no {(full ? "model" : "adapter")} was written.");
                 return 130;
             }
 
-            Console.WriteLine($"Wrote {result.AdapterPath} (manifest {result.ManifestPath})");
+            Console.WriteLine($"Wrote {result.OutputPath} (manifest {result.ManifestPath})");
             Console.WriteLine($"  steps       {result.Steps} over {result.Examples} examples, {result.TokensProcessed:N0} tokens in {result.Elapsed:hh\\:mm\\:ss}" +
                               $" ({result.TokensPerSecond:F0} tokens/s in the training loop)");
+            Console.WriteLine($"  trained     {result.TrainedParameters:N0} parameters");
             Console.WriteLine($"  loss        {result.InitialLoss:F4} -> {result.FinalLoss:F4}");
             Console.WriteLine($"  truncated   {result.TruncatedExamples} examples lost {result.TruncatedTokens:N0} prompt tokens to " +
                               $"{FlagOf(nameof(TrainerOptions.MaxSequenceLength))} {options.MaxSequenceLength}");
-            Console.WriteLine($"  memory      base {Mib(result.BaseWeightBytes)}, LoRA state {Mib(result.LoraStateBytes)}, compute {Mib(result.PeakComputeBytes)}");
+            Console.WriteLine($"  memory      weights {Mib(result.CopiedWeightBytes)} in memory + {Mib(result.MappedWeightBytes)} mapped from the file, " +
+                              $"trained state {Mib(result.TrainedStateBytes)}, compute {Mib(result.PeakComputeBytes)}, peak RSS {Mib(PeakResidentBytes())}");
             return 0;
         });
         return command;
+    }
+
+    private static Option<string> FindFlag(ParseResult parse, string flag) =>
+        parse.CommandResult.Command.Options.OfType<Option<string>>().Single(o => o.Name == flag);
+
+    /// <summary>The process's peak resident set (VmHWM), which counts mapped file pages it touched as well.</summary>
+    private static long PeakResidentBytes()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is not null && long.TryParse(line["VmHWM:".Length..].Trim().Split(' ')[0], out var kib) ? kib * 1024 : 0;
     }
 
     /// <summary>The trainer's options: the settable properties of <see cref="TrainerOptions"/>.</summary>
@@ -106,7 +139,12 @@ public static class TrainCommand
             if (!Descriptions.TryGetValue(property.Name, out var description))
                 throw new InvalidOperationException($"TrainerOptions.{property.Name} has no command-line description in {nameof(TrainCommand)}.");
             var option = new Option<string>(FlagOf(property.Name)) { Description = description, HelpName = Kind(property.PropertyType).HelpName };
-            if (!IsList(property.PropertyType) && Convert.ToString(property.GetValue(defaults), CultureInfo.InvariantCulture) is { Length: > 0 } shown)
+            // a switch: the flag alone means true
+            if (property.PropertyType == typeof(bool))
+                option.Arity = ArgumentArity.ZeroOrOne;
+            // (a switch has none: given alone it must read as no value, which means true)
+            if (!IsList(property.PropertyType) && property.PropertyType != typeof(bool)
+                && Convert.ToString(property.GetValue(defaults), CultureInfo.InvariantCulture) is { Length: > 0 } shown)
                 option.DefaultValueFactory = _ => shown;
             flags.Add(option);
         }
@@ -119,11 +157,14 @@ public static class TrainCommand
     /// </summary>
     internal static (TrainerOptions Options, List<string> Problems) BindTrainerOptions(ParseResult parse)
     {
-        var flags = Settable.Select(p => (Property: p, Option: parse.CommandResult.Command.Options.OfType<Option<string>>().Single(o => o.Name == FlagOf(p.Name)))).ToList();
+        var flags = Settable.Select(p => (Property: p, Option: FindFlag(parse, FlagOf(p.Name)))).ToList();
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (property, option) in flags)
         {
-            if (parse.GetResult(option) is not { Implicit: false } || parse.GetValue(option) is not { } value)
+            if (parse.GetResult(option) is not { Implicit: false })
+                continue;
+            var value = parse.GetValue(option) ?? (property.PropertyType == typeof(bool) ? "true" : null);
+            if (value is null)
                 continue;
             if (IsList(property.PropertyType))
             {
@@ -163,6 +204,7 @@ public static class TrainCommand
     {
         var t when t == typeof(int) => ("int", "a whole number"),
         var t when t == typeof(float) => ("number", "a number"),
+        var t when t == typeof(bool) => ("true|false", "true or false"),
         var t when IsList(t) => ("a,b,…", "a comma-separated list"),
         var t => throw new InvalidOperationException($"TrainerOptions has a {t.Name} option; teach {nameof(TrainCommand)} how to parse it."),
     };

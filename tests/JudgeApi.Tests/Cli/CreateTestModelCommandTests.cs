@@ -23,7 +23,27 @@ public class CreateTestModelCommandTests : IDisposable
         Assert.Equal(GgmlType.Q8_0, file.FindTensor("blk.0.attn_q.weight")!.Type);
     }
 
+    [Fact]
+    public async Task Writes_the_properties_real_models_have()
+    {
+        var path = Path.Combine(_dir, "real-00001-of-00002.gguf");
+
+        var exit = await CliCommands.RunAsync(["create-test-model", "--out", path, "--untied-output", "--rope-freqs", "--biases", "true",
+            "--rope-scaling", "Yarn", "--head-dim", "32", "--shards", "2"]);
+
+        Assert.Equal(0, exit);
+        using var model = GgufModelFiles.Open(path);
+        Assert.Equal(2, model.Files.Count);
+        foreach (var tensor in new[] { "output.weight", "rope_freqs.weight", "blk.0.attn_output.bias", "blk.1.ffn_down.bias" })
+            Assert.NotNull(model.FindTensor(tensor));
+        Assert.True(model.Metadata.TryGetString("llama.rope.scaling.type", out var scaling) && scaling == "yarn");
+        Assert.True(model.Metadata.TryGetUInt32("llama.attention.key_length", out var headDim) && headDim == 32);
+        using var loaded = JudgeApi.Llama.LlamaModel.Load(path);
+    }
+
     [Theory]
+    [InlineData("--shards", "2")] // the name does not say it is the first of two shards
+    [InlineData("--rope-scaling", "ntk")]
     [InlineData("--arch", "gpt2")]
     [InlineData("--preset", "huge")]
     [InlineData("--type", "q5_k")]

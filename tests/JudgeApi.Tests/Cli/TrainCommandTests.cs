@@ -21,7 +21,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Every_trainer_option_is_a_flag_named_after_it_and_there_are_no_others()
     {
         var settable = typeof(TrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
-        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out", "--chat-template"]).Order();
+        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out", "--full", "--output-type", "--backend", "--chat-template"]).Order();
 
         Assert.Equal(expected, TrainCommand.Create().Options.Select(o => o.Name).Order());
         Assert.Equal("--max-sequence-length", TrainCommand.FlagOf(nameof(TrainerOptions.MaxSequenceLength)));
@@ -41,7 +41,7 @@ public sealed class TrainCommandTests : IDisposable
     {
         var (options, problems) = Bind("--rank", "8", "--alpha", "16", "--learning-rate", "1e-3", "--warmup-fraction", "0.25",
             "--final-learning-rate-fraction", "0.5", "--weight-decay", "0.01", "--epochs", "3", "--batch-size", "2",
-            "--max-sequence-length", "64", "--max-steps", "5", "--seed", "7", "--threads", "2", "--targets", "attn_q, ffn_down");
+            "--max-sequence-length", "64", "--max-steps", "5", "--seed", "7", "--threads", "2", "--targets", "attn_q, ffn_down", "--activation-checkpointing");
 
         var service = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -59,13 +59,14 @@ public sealed class TrainCommandTests : IDisposable
             ["Judge:Training:Threads"] = "2",
             ["Judge:Training:Targets:0"] = "attn_q",
             ["Judge:Training:Targets:1"] = "ffn_down",
+            ["Judge:Training:ActivationCheckpointing"] = "true",
         }).Build().GetSection("Judge:Training").Get<TrainerOptions>()!;
 
         Assert.Empty(problems);
         Assert.Equal(service with { Targets = null }, options with { Targets = null });
         Assert.Equal(["attn_q", "ffn_down"], options.Targets);
         Assert.Equal(service.Targets, options.Targets);
-        Assert.Equal((8, 1e-3f, 64, 5), (options.Rank, options.LearningRate, options.MaxSequenceLength, options.MaxSteps));
+        Assert.Equal((8, 1e-3f, 64, 5, true), (options.Rank, options.LearningRate, options.MaxSequenceLength, options.MaxSteps, options.ActivationCheckpointing));
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(["--learning-rate must be a number, got 'fast'", "--batch-size must be a whole number, got 'two'"],
             Bind("--batch-size", "two", "--learning-rate", "fast").Problems);
         Assert.Contains("--targets names unknown LoRA target 'attn_z'", Bind("--targets", "attn_q,attn_z").Problems.Single());
+        Assert.Equal(["--activation-checkpointing must be true or false, got 'maybe'"], Bind("--activation-checkpointing", "maybe").Problems);
     }
 
     [Theory]
@@ -92,6 +94,40 @@ public sealed class TrainCommandTests : IDisposable
         var exit = await CliCommands.RunAsync(["train", "--model", TestModels.Tiny(), "--dataset", dataset, "--out", output, flag, value]);
 
         Assert.NotEqual(0, exit);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Full_writes_a_model_llama_cpp_loads()
+    {
+        var output = Path.Combine(_dir, "model.gguf");
+        var dataset = Path.Combine(_dir, "data.ndjson");
+        File.WriteAllText(dataset, "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}]}\n");
+
+        var exit = await CliCommands.RunAsync(["train", "--full", "--output-type", "f16", "--model", TestModels.Tiny(), "--dataset", dataset, "--out", output,
+            "--max-steps", "1", "--threads", "1"]);
+
+        Assert.Equal(0, exit);
+        using var model = JudgeApi.Llama.LlamaModel.Load(output);
+        using var file = JudgeApi.Llama.Gguf.GgufFile.Open(output);
+        Assert.Equal(JudgeApi.Llama.Native.GgmlType.F16, file.FindTensor("blk.0.ffn_up.weight")!.Type);
+        Assert.True(File.Exists(output + ".json"));
+    }
+
+    [Theory]
+    [InlineData("--full", "--rank", "8")]
+    [InlineData("--full", "--targets", "attn_q")]
+    [InlineData("--output-type", "f16", "")]
+    public async Task Flags_that_do_not_apply_to_the_mode_are_refused(string first, string second, string third)
+    {
+        var output = Path.Combine(_dir, "out.gguf");
+        var dataset = Path.Combine(_dir, "data.ndjson");
+        File.WriteAllText(dataset, "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}]}\n");
+        string[] mode = third.Length > 0 ? [first, second, third] : [first, second];
+
+        var exit = await CliCommands.RunAsync(["train", "--model", TestModels.Tiny(), "--dataset", dataset, "--out", output, .. mode]);
+
+        Assert.Equal(2, exit);
         Assert.False(File.Exists(output));
     }
 }
