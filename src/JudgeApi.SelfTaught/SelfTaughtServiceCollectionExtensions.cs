@@ -51,6 +51,10 @@ public static class SelfTaughtServiceCollectionExtensions
             .ResolvePaths((o, resolve) => o.LabeledSetPath = resolve(o.LabeledSetPath));
         services.AddSection<PromotionOptions>(configuration, PromotionOptions.Section);
         services.AddSection<AdapterOptions>(configuration, AdapterOptions.Section);
+        services.AddRenamedKey("Judge:PromotionMargin", "Judge:Promotion:Margin");
+        services.AddRenamedKey("Judge:EvalSetPath", "Judge:Evaluation:LabeledSetPath");
+        services.AddRenamedKey("Judge:Training:Lr", "Judge:Training:LearningRate");
+        services.AddRenamedKey("Judge:Training:MaxSeq", "Judge:Training:MaxSequenceLength");
         services.AddSingleton<AdapterRegistry>();
         services.AddSingleton<IStartupAdapter>(sp => sp.GetRequiredService<AdapterRegistry>());
         services.AddSingleton<AdapterUpload>();

@@ -18,8 +18,13 @@ internal sealed class JudgmentProgram(VerdictTokens verdict) : ISequenceProgram
 
     public int[] ForcedInput => verdict.Lead;
 
+    /// <summary>When the first token was sampled (<see cref="System.Diagnostics.Stopwatch"/> ticks); 0 before, and in direct mode.</summary>
+    public long FirstTokenAt { get; private set; }
+
     public int? StopAfter(Generation generation)
     {
+        if (FirstTokenAt == 0)
+            FirstTokenAt = System.Diagnostics.Stopwatch.GetTimestamp();
         // Only the text the last token could have completed the marker in.
         var from = Math.Max(0, generation.TextStart(generation.Count - 1) - Marker.Length + 1);
         var found = generation.TextFrom(from).IndexOf(Marker, StringComparison.Ordinal);

@@ -11,9 +11,17 @@ internal interface ISequenceProgram
     /// <returns>null to go on; else generation ends, keeping that many of the tokens generated so far.</returns>
     int? StopAfter(Generation generation);
 
-    /// <summary>Decoded after the kept generation once it ends; the logits after the last of them go to <see cref="ReadLogits"/>.</summary>
+    /// <summary>
+    /// Decoded after the kept generation once it ends; the logits after the last of them go to <see cref="ReadLogits"/>.
+    /// Empty: the job ends with its generation.
+    /// </summary>
     int[] ForcedInput { get; }
 
     /// <summary>The logits after <see cref="ForcedInput"/> (a job without a sampler: after its prompt); the job ends.</summary>
     void ReadLogits(ReadOnlySpan<float> logits);
+
+    /// <summary>Each sampled token (end of generation aside) with the logits it was sampled from, before <see cref="StopAfter"/>.</summary>
+    void Sampled(int token, ReadOnlySpan<float> logits)
+    {
+    }
 }

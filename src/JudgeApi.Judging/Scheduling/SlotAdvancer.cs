@@ -28,6 +28,7 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
 
         slot.Generation.Add(token, model.TokenToPiece(token));
         observer.TokensGenerated(1);
+        job.Program?.Sampled(token, context.GetLogits(index));
         if (job.Program?.StopAfter(slot.Generation) is { } keep)
             return Stop(slot, keep, GenerationStopReason.EndOfGeneration);
         if (slot.Generation.Count >= job.MaxTokens)
@@ -41,7 +42,7 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
     {
         var job = slot.Job!;
         var generated = new SequenceResult(context.Model.Detokenize(slot.Generation.Tokens[..keep]), keep, reason);
-        if (job.Program is not { } program)
+        if (job.Program is not { ForcedInput.Length: > 0 } program)
             return generated;
 
         // Rewind the sequence to the kept tokens, then feed any kept token not yet decoded and the forced input.

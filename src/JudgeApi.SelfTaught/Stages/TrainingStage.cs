@@ -16,7 +16,7 @@ namespace JudgeApi.SelfTaught;
 /// a run cut short (crash, cancel) leaves nothing visible and starts over.
 /// </summary>
 public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, AdapterRegistry registry, IJudgeEngine engine,
-    IOptions<TrainerOptions> options, ILogger<TrainingStage> logger) : IIterationStage
+    IOptions<TrainerOptions> options, JudgeMetrics metrics, ILogger<TrainingStage> logger) : IIterationStage
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
@@ -46,6 +46,7 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Ad
         var progress = new StepProgress(step =>
         {
             initialLoss ??= step.Loss;
+            metrics.TrainingStep(step.Loss, step.TokensPerSecond);
             if (step.Step > 1 && step.Step < step.TotalSteps && lastReport.Elapsed < ReportEvery)
                 return;
             lastReport.Restart();

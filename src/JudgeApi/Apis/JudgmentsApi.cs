@@ -1,6 +1,7 @@
 using FluentValidation;
 using JudgeApi.Auth;
 using JudgeApi.Contracts;
+using JudgeApi.Extensions;
 using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,6 +15,7 @@ public static class JudgmentsApi
     public static RouteGroupBuilder MapJudgmentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/judge").WithTags("Judge").RequireAuthorization(AuthRoles.JudgePolicy)
+            .RequireRateLimiting(RateLimitingExtensions.JudgePolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -21,13 +21,16 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-API-Key";
 
+    /// <summary>Claim naming which key called (the first 16 hex digits of its SHA-256, never the key): rate limits are per key.</summary>
+    public const string KeyIdClaim = "judgeapi:key-id";
+
     private readonly byte[][] _clientDigests = Digests(authOptions.Value.ClientKeys);
     private readonly byte[][] _operatorDigests = Digests(authOptions.Value.OperatorKeys);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!authOptions.Value.Enabled)
-            return Task.FromResult(Success("loopback", AuthRoles.Operator));
+            return Task.FromResult(Success("loopback", AuthRoles.Operator, "loopback"));
 
         var presented = PresentedKey();
         if (presented is null)
@@ -37,9 +40,10 @@ public sealed class ApiKeyAuthenticationHandler(
         // Check every key without stopping early, so timing says nothing about which list matched.
         var isOperator = Matches(_operatorDigests, digest);
         var isClient = Matches(_clientDigests, digest);
+        var keyId = Convert.ToHexStringLower(digest, 0, 8);
         return Task.FromResult(
-            isOperator ? Success("operator", AuthRoles.Operator)
-            : isClient ? Success("client", AuthRoles.Client)
+            isOperator ? Success("operator", AuthRoles.Operator, keyId)
+            : isClient ? Success("client", AuthRoles.Client, keyId)
             : AuthenticateResult.Fail("The API key is not valid."));
     }
 
@@ -57,9 +61,9 @@ public sealed class ApiKeyAuthenticationHandler(
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
     }
 
-    private AuthenticateResult Success(string name, string role)
+    private AuthenticateResult Success(string name, string role, string keyId)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(KeyIdClaim, keyId)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -1,6 +1,5 @@
 using System.Reflection;
 using FluentValidation;
-using JudgeApi.Apis;
 using JudgeApi.Auth;
 using JudgeApi.Contracts;
 using JudgeApi.Infrastructure;
@@ -44,7 +43,8 @@ public static class JudgeServiceCollectionExtensions
             .AddPolicy(AuthRoles.JudgePolicy, p => p.RequireRole(AuthRoles.Client, AuthRoles.Operator))
             .AddPolicy(AuthRoles.OperatorPolicy, p => p.RequireRole(AuthRoles.Operator));
 
-        services.AddHealthChecks().AddCheck<JudgeReadyHealthCheck>("judge-model", tags: [HealthApi.ReadyTag]);
+        services.AddJudgeHealthChecks(configuration);
+        services.AddJudgeRateLimiting();
         AddSwagger(services);
         return builder;
     }

@@ -45,7 +45,7 @@ public sealed class LoopEndToEndTests
         Assert.Equal(2, adapter["rank"]!.GetValue<int>());
         Assert.True(adapter["active"]!.GetValue<bool>());
         Assert.NotNull(adapter["metrics"]!["heldOutAccuracy"]);
-        Assert.Equal("iteration-1.gguf", await LoopTestApi.JudgeAdapterAsync(client));
+        Assert.Equal("iteration-1", await LoopTestApi.JudgeAdapterAsync(client));
 
         // The second iteration is judged against the first one's adapter, on the same held-out pairs, trained on both datasets.
         var second = await LoopTestApi.QueueIterationAsync(client, data: "cumulative");
