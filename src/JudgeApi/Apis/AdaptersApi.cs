@@ -17,7 +17,7 @@ public static class AdaptersApi
         var group = app.MapGroup("/adapters").WithTags("Adapters").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()))
             .WithSummary("Every stored adapter: iteration, created, base model hash, rank, alpha, metrics, active flag.");
-        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs.");
         group.MapPost("/deactivate", (AdapterRegistry registry) =>
         {
@@ -27,6 +27,7 @@ public static class AdaptersApi
         group.MapPost("/", UploadAsync)
             .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery()
             .WithSummary("Upload a GGUF LoRA adapter (multipart, one file part); checked against the base model before it is stored.");
         return group;

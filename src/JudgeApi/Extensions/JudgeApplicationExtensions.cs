@@ -16,7 +16,9 @@ public static class JudgeApplicationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseJudgeRateLimiting();
-        app.UseSwagger();
+        // The server the document was fetched from, so a generated client needs no base URL of its own.
+        app.UseSwagger(o => o.PreSerializeFilters.Add((document, request) =>
+            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = $"{request.Scheme}://{request.Host}{request.PathBase}" }]));
         app.UseSwaggerUI(c => c.SwaggerEndpoint("/swagger/v1/swagger.json", "JudgeApi v1"));
 
         app.MapJudgeHealthChecks();

@@ -41,9 +41,15 @@ internal sealed class SwaggerExamples : ISchemaFilter
             4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false),
     };
 
+    // Nulls left out: OpenAPI 3.0 validators check a null against the referenced object schema inside allOf, whatever nullable says.
+    private static readonly JsonSerializerOptions ExampleJson = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is OpenApiSchema concrete && Examples.TryGetValue(context.Type, out var example))
-            concrete.Example = JsonSerializer.SerializeToNode(example, context.Type, JsonSerializerOptions.Web);
+            concrete.Example = JsonSerializer.SerializeToNode(example, context.Type, ExampleJson);
     }
 }
