@@ -20,10 +20,10 @@ public static class IterationsApi
         group.MapGet("/", (IterationViews views) => TypedResults.Ok(views.List())).WithSummary("All iterations, newest first.");
         group.MapGet("/{id}", Results<Ok<IterationView>, ProblemHttpResult> (string id, IterationViews views) =>
             views.View(id) is { } view ? TypedResults.Ok(view) : NotFound(id)).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Status, stage, progress and metrics of an iteration.");
-        group.MapGet("/{id}/events", Events).Produces<IterationView>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{id}/events", Events).WithMetadata(new OpenApiConventions.Streamed("text/event-stream", typeof(IterationView))).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
         group.MapPost("/{id}/cancel", Cancel).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Cancel at the next item boundary; what was done stays.");
-        group.MapGet("/{id}/dataset", Dataset).Produces<string>(StatusCodes.Status200OK, "application/x-ndjson")
+        group.MapGet("/{id}/dataset", Dataset).WithMetadata(new OpenApiConventions.Streamed("application/x-ndjson", typeof(DatasetLine)))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("The training examples as NDJSON chat messages (TRL format).");
         return group;
     }

@@ -1,7 +1,6 @@
 using FluentValidation;
 using JudgeApi.Auth;
 using JudgeApi.Contracts;
-using JudgeApi.Extensions;
 using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +14,7 @@ public static class JudgmentsApi
     public static RouteGroupBuilder MapJudgmentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/judge").WithTags("Judge").RequireAuthorization(AuthRoles.JudgePolicy)
-            .RequireRateLimiting(RateLimitingExtensions.JudgePolicy)
+            .RequireRateLimiting(Admission.JudgePolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using FluentValidation;
 using JudgeApi.Auth;
 using JudgeApi.Contracts;
-using JudgeApi.Extensions;
 using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
 using JudgeApi.Llama;
@@ -24,12 +23,12 @@ public static class OpenAiApi
     public static RouteGroupBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(OpenAiErrors.Prefix).WithTags("OpenAI-compatible").RequireAuthorization(AuthRoles.JudgePolicy)
-            .RequireRateLimiting(RateLimitingExtensions.JudgePolicy);
+            .RequireRateLimiting(Admission.JudgePolicy);
         group.MapGet("/models", ListModels).WithName("ListModels").ProducesOpenAiErrors()
             .WithSummary("The base model and every registered adapter, each usable as the model of a chat completion.");
         group.MapPost("/chat/completions", ChatAsync).WithName("CreateChatCompletion")
             .Produces<ChatCompletionResponse>(StatusCodes.Status200OK)
-            .Produces<ChatCompletionChunk>(StatusCodes.Status200OK, "text/event-stream")
+            .WithMetadata(new OpenApiConventions.Streamed("text/event-stream", typeof(ChatCompletionChunk)))
             .ProducesOpenAiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("OpenAI chat completion: messages through the model's chat template; stream: true sends chat.completion.chunk events and data: [DONE].");
         return group;

@@ -83,6 +83,7 @@ public static class JudgeServiceCollectionExtensions
             c.SchemaFilter<SwaggerExamples>();
             c.SchemaFilter<OpenApiConventions>();
             c.OperationFilter<OpenApiConventions>();
+            c.DocumentFilter<OpenApiConventions>();
             var xml = Path.Combine(AppContext.BaseDirectory, Assembly.GetExecutingAssembly().GetName().Name + ".xml");
             if (File.Exists(xml))
                 c.IncludeXmlComments(xml);

@@ -17,9 +17,6 @@ namespace JudgeApi.Extensions;
 /// </summary>
 public static class RateLimitingExtensions
 {
-    public const string JudgePolicy = "judge";
-    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
-
     public static IServiceCollection AddJudgeRateLimiting(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
@@ -31,8 +28,8 @@ public static class RateLimitingExtensions
                 ? RateLimitPartition.GetConcurrencyLimiter("judge", _ => new ConcurrencyLimiterOptions { PermitLimit = maxQueue, QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = (rejected, _) => RejectAsync(rejected.HttpContext, metrics, StatusCodes.Status503ServiceUnavailable,
-                "The judge is busy.", $"The judge has {maxQueue} requests in progress (Judge:MaxQueue); retry after {RetryAfter.TotalSeconds:0} s.");
-            limiter.AddPolicy(JudgePolicy, new PerKeyPolicy(perKey, metrics));
+                "The judge is busy.", $"The judge has {maxQueue} requests in progress (Judge:MaxQueue); retry after {Admission.RetryAfter.TotalSeconds:0} s.");
+            limiter.AddPolicy(Admission.JudgePolicy, new PerKeyPolicy(perKey, metrics));
         });
         return services;
     }
@@ -63,12 +60,12 @@ public static class RateLimitingExtensions
     }
 
     private static bool IsJudged(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == JudgePolicy;
+        context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Admission.JudgePolicy;
 
     private static async ValueTask RejectAsync(HttpContext context, JudgeMetrics metrics, int status, string title, string detail)
     {
         metrics.Rejected();
-        context.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = ((int)Admission.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         if (OpenAiErrors.Applies(context))
         {
             await OpenAiErrors.WriteAsync(context, status, detail);
@@ -87,7 +84,7 @@ public static class RateLimitingExtensions
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => (rejected, _) => RejectAsync(rejected.HttpContext, metrics,
             StatusCodes.Status429TooManyRequests, "Too many requests from this API key.",
-            $"This API key has {perKey} requests in progress (Judge:MaxQueuePerKey); retry after {RetryAfter.TotalSeconds:0} s.");
+            $"This API key has {perKey} requests in progress (Judge:MaxQueuePerKey); retry after {Admission.RetryAfter.TotalSeconds:0} s.");
 
         public RateLimitPartition<string> GetPartition(HttpContext context) => perKey is { } limit
             ? RateLimitPartition.GetConcurrencyLimiter(context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? "",

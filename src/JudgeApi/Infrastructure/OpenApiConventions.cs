@@ -13,8 +13,11 @@ namespace JudgeApi.Infrastructure;
 /// every operation has an id and a description; the errors each can answer (401/403 from its policy, 429/503 with
 /// Retry-After from admission); the fixed vocabularies as enums and the validators' limits as minimum/maximum.
 /// </summary>
-internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter
+internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter, IDocumentFilter
 {
+    /// <summary>Endpoint metadata: a 200 body streamed as <paramref name="ContentType"/> (SSE, NDJSON), each event or line one <paramref name="Item"/>.</summary>
+    public sealed record Streamed(string ContentType, Type Item);
+
     private static readonly Dictionary<(Type Type, string Property), string[]> Enums = new()
     {
         [(typeof(JudgeResponse), nameof(JudgeResponse.Winner))] = ["A", "B", "tie"],
@@ -44,6 +47,9 @@ internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter
         operation.OperationId ??= OperationId(context.ApiDescription);
         if (string.IsNullOrEmpty(operation.Description))
             operation.Description = operation.Summary;
+        foreach (var streamed in metadata.OfType<Streamed>())
+            AddStream(operation, streamed);
+        FileUploadAsFormField(operation);
         var openAi = context.ApiDescription.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true;
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
         if (policies.Count > 0)
@@ -55,6 +61,53 @@ internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter
             Add(operation, context, StatusCodes.Status429TooManyRequests, "This API key has Judge:MaxQueuePerKey requests in progress; retry after Retry-After seconds.", openAi, retryAfter: true);
             Add(operation, context, StatusCodes.Status503ServiceUnavailable, "The judge is busy (Judge:MaxQueue) or its model is loading; retry after Retry-After seconds.", openAi, retryAfter: true);
         }
+    }
+
+    /// <summary>The health endpoints are ASP.NET Core health checks, which the API explorer does not see; they are documented here.</summary>
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var health = context.SchemaGenerator.GenerateSchema(typeof(HealthResponse), context.SchemaRepository);
+        OpenApiResponse Answer(string description) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = health } },
+        };
+        document.Tags ??= new HashSet<OpenApiTag>();
+        document.Tags.Add(new OpenApiTag { Name = "Health" });
+        // The SSE results' item schemas: streamed bodies are documented as binary (AddStream), so nothing refers to them.
+        foreach (var sseItem in context.SchemaRepository.Schemas.Keys.Where(k => k.EndsWith("SseItem", StringComparison.Ordinal)).ToList())
+            document.Components?.Schemas?.Remove(sseItem);
+        document.Paths ??= new OpenApiPaths();
+        document.Paths["/health/live"] = new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new()
+                {
+                    OperationId = "GetHealthLive",
+                    Summary = "Liveness: the process answers.",
+                    Description = "Liveness: the process answers; no key needed.",
+                    Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+                    Security = [],
+                    Responses = new OpenApiResponses { ["200"] = Answer("The process is running.") },
+                },
+            },
+        };
+        document.Paths["/health/ready"] = new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new()
+                {
+                    OperationId = "GetHealthReady",
+                    Summary = "Readiness: the model is loaded and the store reads.",
+                    Description = "Readiness: 200 (Healthy, or Degraded while a configured Redis is down) once the judge model is loaded and the SQLite store reads; 503 before. No key needed.",
+                    Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+                    Security = [],
+                    Responses = new OpenApiResponses { ["200"] = Answer("Ready (Healthy or Degraded)."), ["503"] = Answer("Not ready: the model is loading or failed to load, or the store cannot be read.") },
+                },
+            },
+        };
     }
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
@@ -77,6 +130,34 @@ internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter
                 concrete.Maximum = limit.Max.ToString(CultureInfo.InvariantCulture);
             }
         }
+    }
+
+    /// <summary>
+    /// A streamed body is a binary stream to a generated client (it reads it itself, event by event or line by line);
+    /// the description names what each item is.
+    /// </summary>
+    private static void AddStream(OpenApiOperation operation, Streamed streamed)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        if (!operation.Responses.TryGetValue("200", out var existing) || existing is not OpenApiResponse ok)
+            operation.Responses["200"] = ok = new OpenApiResponse { Description = "OK" };
+        ok.Content ??= new Dictionary<string, OpenApiMediaType>();
+        ok.Content[streamed.ContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+        ok.Description = $"{ok.Description}; as {streamed.ContentType}, each {(streamed.ContentType == "text/event-stream" ? "event's data" : "line")} is one {streamed.Item.Name}.";
+    }
+
+    /// <summary>A file upload is a multipart form with one binary field "file" (what curl -F file=@… sends).</summary>
+    private static void FileUploadAsFormField(OpenApiOperation operation)
+    {
+        if (operation.RequestBody?.Content is not { } content || !content.TryGetValue("multipart/form-data", out var form)
+            || form.Schema is not OpenApiSchema { Format: "binary" })
+            return;
+        form.Schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+            Required = new HashSet<string> { "file" },
+        };
     }
 
     /// <summary>The endpoint's name when it has one, else the method and the route in Pascal case (GET /iterations/{id} → GetIterationsById).</summary>

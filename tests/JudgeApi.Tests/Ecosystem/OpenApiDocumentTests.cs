@@ -6,6 +6,26 @@ namespace JudgeApi.Tests.Ecosystem;
 /// <summary>The live OpenAPI document passes Spectral's spectral:oas rules and says what generated clients need.</summary>
 public sealed class OpenApiDocumentTests
 {
+    /// <summary>The committed document the generated client is built from (see GeneratedClientTests).</summary>
+    public static string CommittedPath { get; } = Path.Combine(RepoPaths.Root, "openapi", "judgeapi.v1.json");
+
+    /// <summary>
+    /// The committed document is the one the service serves (its servers entry aside), so the generated client is
+    /// built from the truth. After an API change: JUDGEAPI_UPDATE_OPENAPI=1 dotnet test --filter OpenApiDocumentTests.
+    /// </summary>
+    [Fact]
+    public async Task The_committed_document_is_the_one_the_service_serves()
+    {
+        await using var server = await JudgeServer.StartAsync();
+        var live = JsonNode.Parse(await server.Client.GetStringAsync("/swagger/v1/swagger.json"))!;
+        live["servers"] = new JsonArray(new JsonObject { ["url"] = "http://localhost:5000" });
+        if (Environment.GetEnvironmentVariable("JUDGEAPI_UPDATE_OPENAPI") == "1")
+            await File.WriteAllTextAsync(CommittedPath, live.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(CommittedPath))!;
+        Assert.True(JsonNode.DeepEquals(live, committed),
+            $"{CommittedPath} differs from the served document; regenerate it with JUDGEAPI_UPDATE_OPENAPI=1 dotnet test --filter OpenApiDocumentTests.");
+    }
+
     [Fact]
     public async Task The_live_document_has_no_spectral_errors_and_ids_schemes_servers_enums_and_error_statuses()
     {

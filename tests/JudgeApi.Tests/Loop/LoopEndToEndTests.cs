@@ -58,7 +58,7 @@ public sealed class LoopEndToEndTests
         Assert.Equal(pairs, secondLoop["evaluation"]!["heldOut"]!["pairs"]!.GetValue<int>());
         Assert.NotNull(secondLoop["evaluation"]!["heldOut"]!["active"]);
         Assert.Equal("iteration-1", secondLoop["promotion"]!["previousAdapterId"]!.GetValue<string>());
-        Assert.Equal("iteration-2.gguf", await LoopTestApi.JudgeAdapterAsync(client));
+        Assert.Equal("iteration-2", await LoopTestApi.JudgeAdapterAsync(client));
         var active = (await LoopTestApi.AdaptersAsync(client)).Where(a => a!["active"]!.GetValue<bool>()).Select(a => a!["id"]!.GetValue<string>());
         Assert.Equal(["iteration-2"], active);
     }
