@@ -54,7 +54,13 @@ public static class OptionsBinding
             if (member.Length == 0)
                 return $"{section}: {message}";
             var value = typeof(T).GetProperty(member)?.GetValue(options);
-            var shown = value is null ? "empty" : $"'{Convert.ToString(value, CultureInfo.InvariantCulture)}'";
+            // A list is shown by its length only: its items may be secrets (API keys).
+            var shown = value switch
+            {
+                null => "empty",
+                System.Collections.ICollection list => $"a list of {list.Count}",
+                _ => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)}'",
+            };
             return $"{section}:{member} is {shown}; it {message}.";
         }
     }

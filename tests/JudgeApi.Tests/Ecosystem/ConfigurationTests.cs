@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using JudgeApi.Tests.SelfTaught;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Tests.Ecosystem;
@@ -16,6 +17,8 @@ public sealed class ConfigurationTests
     [InlineData("Judge:Sequencess", "8", "Judge:Sequencess is not a setting; Judge has ModelPath,")]
     [InlineData("Auth:ClientKey", "k", "Auth:ClientKey is not a setting; Auth has ClientKeys, OperatorKeys.")]
     [InlineData("Judge:SelfTaught:Temperature", "1", "Judge:SelfTaught:Temperature is not a setting; Judge:SelfTaught has Categories,")]
+    [InlineData("Auth:ClientKeys:0", " padded ", "Auth:ClientKeys is a list of 1; it has entry 0 starting or ending with white space")]
+    [InlineData("Judge:Adapters:MaxUploadBytes", "0", "Judge:Adapters:MaxUploadBytes is '0'; it must be at least 1.")]
     public async Task An_unknown_or_renamed_key_stops_start_up_with_a_message_naming_it(string key, string value, string message)
     {
         var app = JudgeHost.Build(["--urls=http://127.0.0.1:0", $"--Judge:ModelPath={TestModels.Tiny()}", $"--{key}={value}"]);
@@ -44,7 +47,7 @@ public sealed class ConfigurationTests
         var settings = Path.Combine(binaries, $"appsettings.{environment}.json");
         File.WriteAllText(settings, """{ "Judge": { "Sequences": 3 } }""");
         var workingDirectory = TestModels.NewDirectory();
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         using var run = DotnetRun(workingDirectory, ["--urls", $"http://127.0.0.1:{port}", $"--Judge:ModelPath={TestModels.Tiny()}", "--Judge:Threads=1",
             "--Judge:ContextSize=512", "--Judge:DataDir=data"], ("DOTNET_ENVIRONMENT", environment));
         try
@@ -110,12 +113,5 @@ public sealed class ConfigurationTests
             await Task.Delay(100);
         }
         throw new InvalidOperationException("dotnet run did not become ready: " + await run.StandardError.ReadToEndAsync());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using JudgeApi.Judging;
+using JudgeApi.Tests.SelfTaught;
 using JudgeApi.Tests.Service;
 
 namespace JudgeApi.Tests.Ecosystem;
@@ -79,4 +80,40 @@ public sealed class TelemetryTests
         Assert.Equal(2, decode.GetTagItem("judgeapi.sequences")); // both orders
         Assert.True(decode.Duration <= judge.Duration);
     }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_configured_traces_and_metrics_are_posted_to_it()
+    {
+        var port = ServerProcess.FreePort();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        using var stop = new CancellationTokenSource();
+        var receiving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var context = await collector.GetContextAsync().WaitAsync(stop.Token);
+                received[context.Request.Url!.AbsolutePath] = context.Request.ContentType ?? "";
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        await using (var server = await JudgeServer.StartAsync(("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{port}"),
+                         ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"), ("OTEL_BSP_SCHEDULE_DELAY", "200"), ("OTEL_METRIC_EXPORT_INTERVAL", "500")))
+        {
+            using var judged = await server.Client.PostJudgeAsync(JudgeRequests.Valid(("mode", "direct")));
+            Assert.Equal(HttpStatusCode.OK, judged.StatusCode);
+            for (var attempt = 0; attempt < 600 && !(received.ContainsKey("/v1/traces") && received.ContainsKey("/v1/metrics")); attempt++)
+                await Task.Delay(100);
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receiving);
+
+        Assert.Equal("application/x-protobuf", received["/v1/traces"]);
+        Assert.Equal("application/x-protobuf", received["/v1/metrics"]);
+    }
+
 }
