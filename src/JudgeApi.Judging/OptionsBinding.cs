@@ -25,6 +25,16 @@ public static class OptionsBinding
         return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 
+    /// <summary>
+    /// Declares <paramref name="section"/>'s keys as the settings of <typeparamref name="T"/> without binding it: for a
+    /// module's section that this host does not use (an appsettings.json shared by every host may still set it).
+    /// </summary>
+    public static IServiceCollection AddSettingsOf<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class
+    {
+        ConfigurationKeys.Register(services, configuration, section, typeof(T));
+        return services;
+    }
+
     /// <summary>A key a release renamed: setting the old one stops start-up with a message naming the new one.</summary>
     public static IServiceCollection AddRenamedKey(this IServiceCollection services, string oldKey, string newKey) =>
         services.AddSingleton(new ConfigurationKeys.Renamed(oldKey, newKey));

@@ -21,16 +21,13 @@ public sealed class ConfigurationTests
     [InlineData("Judge:Adapters:MaxUploadBytes", "0", "Judge:Adapters:MaxUploadBytes is '0'; it must be at least 1.")]
     public async Task An_unknown_or_renamed_key_stops_start_up_with_a_message_naming_it(string key, string value, string message)
     {
-        var app = JudgeHost.Build(["--urls=http://127.0.0.1:0", $"--Judge:ModelPath={TestModels.Tiny()}", $"--{key}={value}"]);
-        try
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
-            var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
-            Assert.Contains(message, failure.Message);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
+            // Building reads some options already (Auth, for the listen addresses); starting validates the rest.
+            await using var app = JudgeHost.Build(["--urls=http://127.0.0.1:0", $"--Judge:ModelPath={TestModels.Tiny()}", $"--{key}={value}"]);
+            await app.StartAsync();
+        });
+        Assert.Contains(message, failure.Message);
     }
 
     /// <summary>
