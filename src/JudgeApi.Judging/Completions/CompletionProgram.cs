@@ -23,14 +23,15 @@ internal sealed class CompletionProgram(LlamaModel model, int choice, IReadOnlyL
     private int _sentText, _sentTokens;
     private int? _stopAt;
 
-    public int[] ForcedInput => [];
+    /// <summary>Nothing is decoded after the choice: its job ends with its generation.</summary>
+    public (int Keep, int[]? Input) End(Generation generation, int keep) => (keep, null);
 
     /// <summary>When the first token was sampled (<see cref="System.Diagnostics.Stopwatch"/> ticks); 0 before.</summary>
     public long FirstTokenAt { get; private set; }
 
     public void ReadLogits(ReadOnlySpan<float> logits)
     {
-        // Never called: nothing is forced after the generation.
+        // Never called: End decodes nothing after the generation.
     }
 
     public void Sampled(int token, ReadOnlySpan<float> logits)

@@ -14,6 +14,7 @@ public static class JudgeApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusAsync);
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         app.UseJudgeRateLimiting();
         // The server the document was fetched from, so a generated client needs no base URL of its own.
@@ -29,6 +30,10 @@ public static class JudgeApplicationExtensions
         app.MapInstructionsApi();
         app.MapIterationsApi();
         app.MapAdaptersApi();
+        app.MapIterationDataApi();
+        app.MapPlaygroundApi();
+        app.MapSessionApi();
+        app.UseConsole();
 
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(

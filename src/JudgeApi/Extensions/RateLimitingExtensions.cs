@@ -79,7 +79,7 @@ public static class RateLimitingExtensions
         });
     }
 
-    /// <summary>One concurrency partition per API key (the authenticated key id); none without keys.</summary>
+    /// <summary>One concurrency partition per API key (by its name, which is unique; a console session shares its key's); none without keys.</summary>
     private sealed class PerKeyPolicy(int? perKey, JudgeMetrics metrics) : IRateLimiterPolicy<string>
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => (rejected, _) => RejectAsync(rejected.HttpContext, metrics,
@@ -87,7 +87,7 @@ public static class RateLimitingExtensions
             $"This API key has {perKey} requests in progress (Judge:MaxQueuePerKey); retry after {Admission.RetryAfter.TotalSeconds:0} s.");
 
         public RateLimitPartition<string> GetPartition(HttpContext context) => perKey is { } limit
-            ? RateLimitPartition.GetConcurrencyLimiter(context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? "",
+            ? RateLimitPartition.GetConcurrencyLimiter(context.User.Identity?.Name ?? "",
                 _ => new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 })
             : RateLimitPartition.GetNoLimiter("");
     }

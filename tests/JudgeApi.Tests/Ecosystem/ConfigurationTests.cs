@@ -15,7 +15,7 @@ public sealed class ConfigurationTests
     [InlineData("Judge:Training:Lr", "0.001", "Judge:Training:Lr is no longer read: it was renamed Judge:Training:LearningRate.")]
     [InlineData("Judge:Training:MaxSeq", "512", "Judge:Training:MaxSeq is no longer read: it was renamed Judge:Training:MaxSequenceLength.")]
     [InlineData("Judge:Sequencess", "8", "Judge:Sequencess is not a setting; Judge has ModelPath,")]
-    [InlineData("Auth:ClientKey", "k", "Auth:ClientKey is not a setting; Auth has ClientKeys, OperatorKeys.")]
+    [InlineData("Auth:ClientKey", "k", "Auth:ClientKey is not a setting; Auth has ClientKeys, OperatorKeys, SessionMinutes.")]
     [InlineData("Judge:SelfTaught:Temperature", "1", "Judge:SelfTaught:Temperature is not a setting; Judge:SelfTaught has Categories,")]
     [InlineData("Auth:ClientKeys:0", " padded ", "Auth:ClientKeys is a list of 1; it has entry 0 starting or ending with white space")]
     [InlineData("Judge:Adapters:MaxUploadBytes", "0", "Judge:Adapters:MaxUploadBytes is '0'; it must be at least 1.")]
