@@ -166,7 +166,7 @@ internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter, IDoc
         if (api.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault() is { } name)
             return name.EndpointName;
         var words = (api.RelativePath ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.StartsWith('{') ? "By" + Pascal(part.Trim('{', '}')) : Pascal(part));
+            .Select(part => part.StartsWith('{') ? "By" + Pascal(part.Trim('{', '}').Split(':', '?')[0]) : Pascal(part)); // {caseId:long} → ByCaseId
         return Pascal(api.HttpMethod!.ToLowerInvariant()) + string.Concat(words);
     }
 

@@ -54,10 +54,30 @@ public sealed class GeneratedClientTests
             var uploaded = await api.PostAdaptersAsync(new FileParameter(file, "good.gguf", "application/octet-stream"));
             Assert.Equal("upload", uploaded.Source);
             Assert.Equal(uploaded.Id, Assert.Single(await api.GetAdaptersAsync()).Id);
-            Assert.True((await api.PostAdaptersByIdActivateAsync(uploaded.Id)).Active);
+            Assert.True((await api.PostAdaptersByIdActivateAsync(uploaded.Id, new AdapterChangeRequest { Note = "generated client" })).Active);
             Assert.Equal(uploaded.Id, (await api.JudgeAsync(valid)).Model.Adapter);
-            Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.PostAdaptersByIdActivateAsync("no-such-adapter"))).StatusCode);
-            Assert.All(await api.PostAdaptersDeactivateAsync(), a => Assert.False(a.Active));
+            Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.PostAdaptersByIdActivateAsync("no-such-adapter", null))).StatusCode);
+            Assert.Equal(409, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.DeleteAdaptersByIdAsync(uploaded.Id, null))).StatusCode);
+
+            // The playground: the active adapter against the base model, a saved case re-run, its runs.
+            // A nullable reference is allOf [$ref] + nullable in OpenAPI 3.0, for which NSwag makes a subclass (Judgment : JudgeRequest).
+            var judgment = new Judgment { Instruction = valid.Instruction, ResponseA = valid.ResponseA, ResponseB = valid.ResponseB, MaxReasoningTokens = 4 };
+            var sides = await api.PostPlaygroundJudgeAsync(new PlaygroundRequest { Judgment = judgment, Weights = ["base", uploaded.Id] });
+            Assert.Equal(["base", uploaded.Id], sides.Results.Select(r => r.Weights));
+            Assert.Equal(400, (await Assert.ThrowsAsync<ApiException<HttpValidationProblemDetails>>(() =>
+                api.PostPlaygroundJudgeAsync(new PlaygroundRequest { Judgment = judgment, Weights = ["no-such-adapter"] }))).StatusCode);
+            var saved = await api.PostPlaygroundCasesAsync(new ManualCaseRequest { Name = "larger", Instruction = valid.Instruction, ResponseA = "Nine.", ResponseB = "Seven.", Expected = "A" });
+            Assert.Equal(saved.Id, Assert.Single(await api.GetPlaygroundCasesAsync()).Id);
+            var run = await api.PostPlaygroundCasesRunAsync(new CaseRunRequest { Weights = "base" });
+            Assert.Equal(saved.Id, Assert.Single(run.Runs).CaseId);
+            Assert.Equal("base", Assert.Single(await api.GetPlaygroundCasesByCaseIdRunsAsync(saved.Id)).Weights);
+            await api.DeletePlaygroundCasesByCaseIdAsync(saved.Id);
+            Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.GetPlaygroundCasesByCaseIdRunsAsync(saved.Id))).StatusCode);
+
+            Assert.All(await api.PostAdaptersDeactivateAsync(null), a => Assert.False(a.Active));
+            var audit = await api.GetAdaptersAuditAsync(1, 10);
+            Assert.Equal(["deactivate", "activate"], audit.Items.Select(e => e.Action));
+            Assert.Equal("generated client", audit.Items.Last().Note);
 
             // OpenAI-compatible routes, an unknown model in OpenAI's error shape.
             var models = await api.ListModelsAsync();
@@ -78,7 +98,20 @@ public sealed class GeneratedClientTests
             }));
             Assert.Equal(404, unknown.StatusCode);
             Assert.Equal("model_not_found", unknown.Result.Error.Code);
+
+            await api.DeleteAdaptersByIdAsync(uploaded.Id, null);
+            Assert.Empty(await api.GetAdaptersAsync());
+            Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.DeleteAdaptersByIdAsync(uploaded.Id, null))).StatusCode);
         }
+
+        // Console sessions: who calls, a client key cannot sign in, an operator key can, sign-out.
+        var caller = await api.GetSessionAsync();
+        Assert.Equal(("operator-1", "key"), (caller.Name, caller.Via));
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.PostSessionAsync(new SessionRequest { Key = ClientKey }))).StatusCode);
+        var session = await api.PostSessionAsync(new SessionRequest { Key = OperatorKey });
+        Assert.Equal("session", session.Via);
+        Assert.NotNull(session.CsrfToken);
+        await api.PostSessionSignOutAsync();
 
         // Instructions and an iteration to its dataset: 202, list, view, events, dataset, 404s and a 409.
         var imported = await api.PostInstructionsAsync(Enumerable.Range(0, 6).Select(i => $"Write a short poem about the number {i}."));
@@ -101,6 +134,16 @@ public sealed class GeneratedClientTests
             var lines = (await new StreamReader(dataset.Stream).ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.All(lines, line => Assert.Contains("\"messages\"", line));
         }
+        var pairs = await api.GetIterationsByIdPairsAsync(queued.Id, 1, 10, null, null, null);
+        Assert.Equal(pairs.Total, pairs.Items.Count);
+        Assert.NotEmpty(pairs.Items);
+        Assert.Equal(pairs.Items.First().Id, (await api.GetIterationsByIdPairsByPairIdAsync(queued.Id, pairs.Items.First().Id)).Pair.Id);
+        Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.GetIterationsByIdPairsByPairIdAsync(queued.Id, -1))).StatusCode);
+        Assert.True((await api.GetIterationsByIdJudgmentsAsync(queued.Id, 1, 10, null)).Total >= 0);
+        var discards = await api.GetIterationsByIdDiscardsAsync(queued.Id, 1, 10, null, null);
+        Assert.All(discards.Items, d => Assert.NotNull(d.DiscardReason));
+        Assert.Empty(await api.GetIterationsByIdTrainingAsync(queued.Id)); // Train = false
+        Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.GetIterationsByIdTrainingAsync("no-such-iteration"))).StatusCode);
         Assert.Equal(409, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.PostIterationsByIdCancelAsync(queued.Id))).StatusCode);
         Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.GetIterationsByIdAsync("no-such-iteration"))).StatusCode);
         Assert.Equal(404, (await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => api.GetIterationsByIdDatasetAsync("no-such-iteration"))).StatusCode);
