@@ -78,37 +78,29 @@ internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter, IDoc
         foreach (var sseItem in context.SchemaRepository.Schemas.Keys.Where(k => k.EndsWith("SseItem", StringComparison.Ordinal)).ToList())
             document.Components?.Schemas?.Remove(sseItem);
         document.Paths ??= new OpenApiPaths();
-        document.Paths["/health/live"] = new OpenApiPathItem
-        {
-            Operations = new Dictionary<HttpMethod, OpenApiOperation>
-            {
-                [HttpMethod.Get] = new()
-                {
-                    OperationId = "GetHealthLive",
-                    Summary = "Liveness: the process answers.",
-                    Description = "Liveness: the process answers; no key needed.",
-                    Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
-                    Security = [],
-                    Responses = new OpenApiResponses { ["200"] = Answer("The process is running.") },
-                },
-            },
-        };
-        document.Paths["/health/ready"] = new OpenApiPathItem
-        {
-            Operations = new Dictionary<HttpMethod, OpenApiOperation>
-            {
-                [HttpMethod.Get] = new()
-                {
-                    OperationId = "GetHealthReady",
-                    Summary = "Readiness: the model is loaded and the store reads.",
-                    Description = "Readiness: 200 (Healthy, or Degraded while a configured Redis is down) once the judge model is loaded and the SQLite store reads; 503 before. No key needed.",
-                    Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
-                    Security = [],
-                    Responses = new OpenApiResponses { ["200"] = Answer("Ready (Healthy or Degraded)."), ["503"] = Answer("Not ready: the model is loading or failed to load, or the store cannot be read.") },
-                },
-            },
-        };
+        document.Paths["/health/live"] = HealthPath(document, "GetHealthLive", "Liveness: the process answers.",
+            "Liveness: the process answers; no key needed.", new OpenApiResponses { ["200"] = Answer("The process is running.") });
+        document.Paths["/health/ready"] = HealthPath(document, "GetHealthReady", "Readiness: the model is loaded and the store reads.",
+            "Readiness: 200 (Healthy, or Degraded while a configured Redis is down) once the judge model is loaded and the SQLite store reads; 503 before. No key needed.",
+            new OpenApiResponses { ["200"] = Answer("Ready (Healthy or Degraded)."), ["503"] = Answer("Not ready: the model is loading or failed to load, or the store cannot be read.") });
     }
+
+    /// <summary>A health route (MapHealthChecks is no minimal API endpoint, so the explorer does not see it): anonymous, one GET.</summary>
+    private static OpenApiPathItem HealthPath(OpenApiDocument document, string id, string summary, string description, OpenApiResponses responses) => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new()
+            {
+                OperationId = id,
+                Summary = summary,
+                Description = description,
+                Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+                Security = [],
+                Responses = responses,
+            },
+        },
+    };
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
