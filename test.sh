@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test, on a fresh machine as on a developer's: installs what the tests need when it is missing (Debian
-# packages through apt-get; npm packages and llama.cpp's natives are fetched by the build itself), checks the
+# packages through apt-get; the ecosystem tests' npm packages here; llama.cpp's natives are fetched by the build itself), checks the
 # formatting, then runs the whole suite. CI (.ci/run) calls exactly this. Extra arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +19,12 @@ if ((${#missing[@]})); then
     [[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+
+# The JavaScript tools the ecosystem tests drive (the official openai client, Spectral), from the npm registry at the
+# versions tests/ecosystem/package-lock.json pins, into the git-ignored tests/ecosystem/node_modules.
+if [[ ! -d tests/ecosystem/node_modules || tests/ecosystem/package-lock.json -nt tests/ecosystem/node_modules ]]; then
+    npm ci --prefix tests/ecosystem --ignore-scripts --no-audit --no-fund
 fi
 
 # The style .editorconfig describes; `dotnet format` fixes what this reports.

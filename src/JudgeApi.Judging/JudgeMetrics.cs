@@ -4,12 +4,18 @@ using JudgeApi.Judging.Scheduling;
 namespace JudgeApi.Judging;
 
 /// <summary>
-/// The service's counters (meter "JudgeApi"): any OpenTelemetry or dotnet-counters listener can read them. The
-/// scheduler reports its tokens through <see cref="ISchedulerObserver"/>.
+/// The service's instruments (meter "JudgeApi"): counters, histograms and gauges that the host exports through
+/// OpenTelemetry (Prometheus /metrics, OTLP) and dotnet-counters can read. The scheduler reports its tokens and queue
+/// waits through <see cref="ISchedulerObserver"/>. Durations are in seconds, as OpenTelemetry's conventions ask.
 /// </summary>
 public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
 {
     public const string MeterName = "JudgeApi";
+
+    // Bucket boundaries for what these histograms measure (the SDK's defaults suit milliseconds).
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600] };
+    private static readonly InstrumentAdvice<double> Rates = new() { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] };
+    private static readonly InstrumentAdvice<double> Losses = new() { HistogramBucketBoundaries = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20] };
 
     private readonly Meter _meter;
     private readonly Counter<long> _judgments;
@@ -20,6 +26,13 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _promptTokensReused;
+    private readonly Histogram<double> _judgmentDuration;
+    private readonly Histogram<double> _queueWait;
+    private readonly Histogram<double> _timeToFirstToken;
+    private readonly Histogram<double> _tokensPerSecond;
+    private readonly Histogram<double> _stageDuration;
+    private readonly Histogram<double> _trainingLoss;
+    private readonly Histogram<double> _trainingTokensPerSecond;
     private int _queueLength;
 
     public JudgeMetrics(IMeterFactory meterFactory)
@@ -34,6 +47,13 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
         _rejected = _meter.CreateCounter<long>("judgeapi.queue.rejected", description: "Judge requests refused because the queue was full");
         _promptTokensReused = _meter.CreateCounter<long>("judgeapi.tokens.prompt_reused",
             description: "Prompt tokens copied from another sequence's KV cache instead of decoded");
+        _judgmentDuration = _meter.CreateHistogram<double>("judgeapi.request.duration", "s", "Judge requests and chat completions, end to end (cache hits included)", advice: Seconds);
+        _queueWait = _meter.CreateHistogram<double>("judgeapi.queue.wait", "s", "Time a sequence job waited for a free sequence", advice: Seconds);
+        _timeToFirstToken = _meter.CreateHistogram<double>("judgeapi.time_to_first_token", "s", "From queueing a generating sequence to its first sampled token", advice: Seconds);
+        _tokensPerSecond = _meter.CreateHistogram<double>("judgeapi.request.tokens_per_second", "{token}/s", "Tokens generated per second of one request", advice: Rates);
+        _stageDuration = _meter.CreateHistogram<double>("judgeapi.iteration.stage.duration", "s", "Self-taught iteration stages, each run of one", advice: Seconds);
+        _trainingLoss = _meter.CreateHistogram<double>("judgeapi.training.loss", description: "LoRA training loss per optimizer step", advice: Losses);
+        _trainingTokensPerSecond = _meter.CreateHistogram<double>("judgeapi.training.tokens_per_second", "{token}/s", "LoRA training throughput, per optimizer step", advice: Rates);
         _meter.CreateObservableGauge("judgeapi.queue.length", () => Volatile.Read(ref _queueLength), description: "Judge requests admitted and not yet answered");
     }
 
@@ -45,6 +65,25 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     public void TokensGenerated(int count) => _tokens.Add(count);
     public void PromptTokensCopied(int count) => _promptTokensReused.Add(count);
     public void Rejected() => _rejected.Add(1);
+    public void JobStarted(TimeSpan queued) => _queueWait.Record(queued.TotalSeconds);
+    public void FirstToken(TimeSpan sinceQueued) => _timeToFirstToken.Record(sinceQueued.TotalSeconds);
+
+    /// <param name="kind">"judge" or "chat".</param>
+    public void RequestCompleted(string kind, TimeSpan elapsed, int generatedTokens)
+    {
+        var tag = new KeyValuePair<string, object?>("kind", kind);
+        _judgmentDuration.Record(elapsed.TotalSeconds, tag);
+        if (generatedTokens > 0)
+            _tokensPerSecond.Record(generatedTokens / Math.Max(elapsed.TotalSeconds, 1e-6), tag);
+    }
+
+    public void StageCompleted(string stage, TimeSpan elapsed) => _stageDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
+
+    public void TrainingStep(double loss, double tokensPerSecond)
+    {
+        _trainingLoss.Record(loss);
+        _trainingTokensPerSecond.Record(tokensPerSecond);
+    }
     /// <summary>Counts one more admitted request and returns the new length.</summary>
     public int QueueEntered() => Interlocked.Increment(ref _queueLength);
     public void QueueLeft() => Interlocked.Decrement(ref _queueLength);

@@ -62,6 +62,13 @@ public sealed class JudgeOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int MaxQueue { get; set; } = 64;
 
+    /// <summary>
+    /// Most of those one API key may hold at once (capped at <see cref="MaxQueue"/>); more are answered 429 with
+    /// Retry-After, so one busy client cannot take every place. Without keys configured there is no per-key cap.
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
+    public int MaxQueuePerKey { get; set; } = 32;
+
     /// <summary>Largest accepted request body; bigger ones are answered 413.</summary>
     [Range(1024, long.MaxValue, ErrorMessage = "must be at least 1024")]
     public long MaxRequestBytes { get; set; } = 1024 * 1024;

@@ -33,5 +33,9 @@ public sealed record JudgeResponse(
 public sealed record JudgeVotes(int A, int B);
 
 /// <param name="Base">Base model file name.</param>
-/// <param name="Adapter">LoRA adapter file name, null without one.</param>
-public sealed record JudgeModelRef(string Base, string? Adapter);
+/// <param name="Adapter">The LoRA adapter's id (as /adapters and /v1/models name it), null without one.</param>
+public sealed record JudgeModelRef(string Base, string? Adapter)
+{
+    /// <summary>An adapter's id: its file name without ".gguf", which is the registry id of a registered adapter.</summary>
+    public static string? AdapterId(string? adapterPath) => adapterPath is null ? null : Path.GetFileNameWithoutExtension(adapterPath);
+}

@@ -8,7 +8,7 @@ namespace JudgeApi.Judging;
 /// Answers one judge request: cache lookup, then samples x orders judgments through <see cref="IJudgeEngine"/>
 /// (all queued at once so the scheduler decodes them together), combined by mean probability and by vote.
 /// </summary>
-public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, JudgeAdmission admission, JudgeMetrics metrics, ILogger<JudgeService> logger)
+public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, JudgeMetrics metrics, ILogger<JudgeService> logger)
 {
     /// <summary>Judges with the weights that serve now (the active adapter, or the base model).</summary>
     public Task<JudgeResponse> JudgeAsync(JudgeParameters request, bool useCache, CancellationToken cancellationToken) =>
@@ -31,36 +31,40 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
         var id = Guid.NewGuid().ToString("N");
         var key = JudgmentCache.Key(request, model);
         var mode = JudgeModes.Name(request.Mode);
+        using var activity = JudgeTelemetry.Source.StartActivity("judge");
+        activity?.SetTag("judgeapi.judgment.id", id);
+        activity?.SetTag("judgeapi.mode", mode);
+        activity?.SetTag("judgeapi.samples", request.Samples);
 
         if (useCache && await cache.GetAsync(key, cancellationToken) is { } hit)
         {
             metrics.CacheHit();
             metrics.Judged(mode, cached: true);
             var answer = hit with { Id = id, Cached = true, ElapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+            activity?.SetTag("judgeapi.cached", true);
+            metrics.RequestCompleted("judge", Stopwatch.GetElapsedTime(started), 0);
             logger.LogInformation("Judgment {JudgmentId}: {Winner} (pA {ProbabilityA:0.000}) from cache in {ElapsedMs:0.0} ms",
                 id, answer.Winner, answer.ProbabilityA, answer.ElapsedMs);
             return answer;
         }
         metrics.CacheMiss();
 
-        JudgeResponse response;
-        int judgmentCount;
-        using (admission.Enter())
-        {
-            var orders = Enumerable.Range(0, request.Samples)
-                .SelectMany(sample => request.Swap ? [(sample, false), (sample, true)] : new[] { (sample, false) })
-                .ToArray();
-            // Pinned to the weights `model` names, so an adapter swap mid-request cannot mislabel the answer or its cache key.
-            var weights = new JudgeWeights(model.AdapterPath);
-            var judgments = await engine.JudgeManyAsync(orders.Select(o => OrderRequest(request, o.sample, o.Item2) with { Weights = weights }).ToArray(),
-                WorkPriority.Interactive, cancellationToken);
-            var results = orders.Zip(judgments, (o, j) => new OrderedJudgment(o.Item2, j)).ToArray();
-            judgmentCount = results.Length;
-            response = Combine(id, request, model, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        var orders = Enumerable.Range(0, request.Samples)
+            .SelectMany(sample => request.Swap ? [(sample, false), (sample, true)] : new[] { (sample, false) })
+            .ToArray();
+        // Pinned to the weights `model` names, so an adapter swap mid-request cannot mislabel the answer or its cache key.
+        var weights = new JudgeWeights(model.AdapterPath);
+        var judgments = await engine.JudgeManyAsync(orders.Select(o => OrderRequest(request, o.sample, o.Item2) with { Weights = weights }).ToArray(),
+            WorkPriority.Interactive, cancellationToken);
+        var results = orders.Zip(judgments, (o, j) => new OrderedJudgment(o.Item2, j)).ToArray();
+        var judgmentCount = results.Length;
+        var response = Combine(id, request, model, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         await cache.SetAsync(key, response, cancellationToken);
         metrics.Judged(mode, cached: false);
+        metrics.RequestCompleted("judge", Stopwatch.GetElapsedTime(started), response.ReasoningTokens);
+        activity?.SetTag("judgeapi.cached", false);
+        activity?.SetTag("judgeapi.winner", response.Winner);
         logger.LogInformation(
             "Judgment {JudgmentId}: {Winner} (pA {ProbabilityA:0.000}, votes {VotesA}-{VotesB}) in {ElapsedMs:0.0} ms; mode {Mode}, {Judgments} judgments, {ReasoningTokens} reasoning tokens",
             id, response.Winner, response.ProbabilityA, response.Votes.A, response.Votes.B, response.ElapsedMs, mode, judgmentCount, response.ReasoningTokens);
@@ -82,7 +86,7 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
         var shown = original.FirstOrDefault(r => r.Verdict == winner) ?? original[0];
         return new JudgeResponse(id, winner, Math.Max(probabilityA, 1 - probabilityA), probabilityA, shown.Reasoning, shown.Thinking,
             new JudgeVotes(votesA, results.Length - votesA),
-            new JudgeModelRef(Path.GetFileName(model.Path), model.AdapterPath is null ? null : Path.GetFileName(model.AdapterPath)),
+            new JudgeModelRef(Path.GetFileName(model.Path), JudgeModelRef.AdapterId(model.AdapterPath)),
             Cached: false, elapsedMs, JudgeModes.Name(request.Mode), JudgePrompt.Version, model.BehaviorVersion,
             results.Sum(r => r.Result.ReasoningTokens), results.Any(r => r.Result.HitTokenLimit), results.Sum(r => r.Result.PromptTokens));
     }

@@ -9,7 +9,7 @@ public static class JudgingServiceCollectionExtensions
 {
     /// <summary>
     /// The judge: <c>Judge</c> options, the llama.cpp engine (loaded in the background after start-up), the judgment
-    /// cache (Redis when <c>ConnectionStrings:Redis</c> is set, else in-process), admission and the judge service.
+    /// cache (Redis when <c>ConnectionStrings:Redis</c> is set, else in-process) and the judge service.
     /// </summary>
     public static IServiceCollection AddJudging(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,7 +21,6 @@ public static class JudgingServiceCollectionExtensions
         services.AddSingleton<IJudgeEngine>(sp => sp.GetRequiredService<LlamaJudgeEngine>());
         services.AddSingleton<JudgeEngineLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<JudgeEngineLoader>());
-        services.AddSingleton<JudgeAdmission>();
         services.AddSingleton<JudgmentCache>();
         services.AddSingleton<JudgeService>();
         return services;

@@ -14,12 +14,30 @@ namespace JudgeApi.Judging;
 /// </summary>
 public static class OptionsBinding
 {
-    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/> and validates it at start-up.</summary>
+    /// <summary>
+    /// Binds <typeparamref name="T"/> to <paramref name="section"/> and validates it at start-up; keys under the
+    /// section that are no setting of <typeparamref name="T"/> (or of another bound section) fail start-up too (<see cref="ConfigurationKeys"/>).
+    /// </summary>
     public static OptionsBuilder<T> AddSection<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class
     {
+        ConfigurationKeys.Register(services, configuration, section, typeof(T));
         services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(section));
         return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
+
+    /// <summary>
+    /// Declares <paramref name="section"/>'s keys as the settings of <typeparamref name="T"/> without binding it: for a
+    /// module's section that this host does not use (an appsettings.json shared by every host may still set it).
+    /// </summary>
+    public static IServiceCollection AddSettingsOf<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class
+    {
+        ConfigurationKeys.Register(services, configuration, section, typeof(T));
+        return services;
+    }
+
+    /// <summary>A key a release renamed: setting the old one stops start-up with a message naming the new one.</summary>
+    public static IServiceCollection AddRenamedKey(this IServiceCollection services, string oldKey, string newKey) =>
+        services.AddSingleton(new ConfigurationKeys.Renamed(oldKey, newKey));
 
     /// <summary>Resolves the options' relative paths against the content root after binding.</summary>
     public static OptionsBuilder<T> ResolvePaths<T>(this OptionsBuilder<T> builder, Action<T, Func<string?, string?>> resolve) where T : class =>
@@ -46,7 +64,13 @@ public static class OptionsBinding
             if (member.Length == 0)
                 return $"{section}: {message}";
             var value = typeof(T).GetProperty(member)?.GetValue(options);
-            var shown = value is null ? "empty" : $"'{Convert.ToString(value, CultureInfo.InvariantCulture)}'";
+            // A list is shown by its length only: its items may be secrets (API keys).
+            var shown = value switch
+            {
+                null => "empty",
+                System.Collections.ICollection list => $"a list of {list.Count}",
+                _ => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)}'",
+            };
             return $"{section}:{member} is {shown}; it {message}.";
         }
     }

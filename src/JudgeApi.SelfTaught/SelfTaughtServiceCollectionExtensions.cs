@@ -9,6 +9,8 @@ namespace JudgeApi.SelfTaught;
 
 public static class SelfTaughtServiceCollectionExtensions
 {
+    private const string TrainerSection = "Judge:Training";
+
     /// <summary>
     /// Self-taught iterations up to their dataset: the database under <c>Judge:DataDir</c>, the pool, the stores, the
     /// stages from classify to dataset and the background runner. The model is the service's judge engine unless
@@ -18,6 +20,11 @@ public static class SelfTaughtServiceCollectionExtensions
     {
         services.AddJudgeOptions(configuration);
         services.AddSection<SelfTaughtOptions>(configuration, SelfTaughtOptions.Section);
+        // Known keys even where AddTrainingStages is not called (iterations then end with their dataset).
+        services.AddSettingsOf<TrainerOptions>(configuration, TrainerSection);
+        services.AddSettingsOf<EvaluationOptions>(configuration, EvaluationOptions.Section);
+        services.AddSettingsOf<PromotionOptions>(configuration, PromotionOptions.Section);
+        services.AddSettingsOf<AdapterOptions>(configuration, AdapterOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IIterationModel, JudgeEngineIterationModel>();
@@ -47,12 +54,16 @@ public static class SelfTaughtServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTrainingStages(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSection<TrainerOptions>(configuration, "Judge:Training");
+        services.AddSection<TrainerOptions>(configuration, TrainerSection);
         services.AddSingleton<IValidateOptions<TrainerOptions>, TrainerOptionsValidator>();
         services.AddSection<EvaluationOptions>(configuration, EvaluationOptions.Section)
             .ResolvePaths((o, resolve) => o.LabeledSetPath = resolve(o.LabeledSetPath));
         services.AddSection<PromotionOptions>(configuration, PromotionOptions.Section);
         services.AddSection<AdapterOptions>(configuration, AdapterOptions.Section);
+        services.AddRenamedKey("Judge:PromotionMargin", "Judge:Promotion:Margin");
+        services.AddRenamedKey("Judge:EvalSetPath", "Judge:Evaluation:LabeledSetPath");
+        services.AddRenamedKey("Judge:Training:Lr", "Judge:Training:LearningRate");
+        services.AddRenamedKey("Judge:Training:MaxSeq", "Judge:Training:MaxSequenceLength");
         services.AddSingleton<AdapterRegistry>();
         services.AddSingleton<IStartupAdapter>(sp => sp.GetRequiredService<AdapterRegistry>());
         services.AddSingleton<AdapterUpload>();

@@ -8,7 +8,9 @@ public static class JudgeHost
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.ReadSettingsBesideTheBinaries();
         builder.AddJudgeServices();
+        builder.AddJudgeTelemetry();
         return builder.Build().UseJudgeApi();
     }
 }

@@ -30,6 +30,13 @@ public interface IJudgeEngine
     Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken);
 
     /// <summary>
+    /// An OpenAI-style chat completion at interactive priority, its choices decoded side by side. Checks the request
+    /// and the prompt's length before it returns (throwing <see cref="LlamaPromptTooLongException"/> then), so a
+    /// caller can still answer with an error before it starts streaming.
+    /// </summary>
+    Task<CompletionResult> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Makes a LoRA adapter (null: the base model alone) the weights of new work, <see cref="Model"/> included. Work
     /// already queued or running finishes on the weights it was queued with; the scheduler switches between decode
     /// batches. Throws <see cref="LlamaAdapterException"/> when llama.cpp refuses the adapter.

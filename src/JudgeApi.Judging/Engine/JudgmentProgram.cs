@@ -68,8 +68,13 @@ internal sealed partial class JudgmentProgram : ISequenceProgram
     public static JudgmentProgram Reasoning(LlamaModel model, ChatPrompt prompt, int thinkingTokens, int reasoningTokens, int room) =>
         new(model, prompt, thinkingTokens, reasoningTokens, room, null);
 
+    /// <summary>When the first token was sampled (<see cref="System.Diagnostics.Stopwatch"/> ticks); 0 before, and in direct mode.</summary>
+    public long FirstTokenAt { get; private set; }
+
     public int? StopAfter(Generation generation)
     {
+        if (FirstTokenAt == 0)
+            FirstTokenAt = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_answerText < 0)
         {
             var end = Find(generation, ThoughtEnd, 0);

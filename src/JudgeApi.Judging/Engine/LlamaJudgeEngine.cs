@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JudgeApi.Judging.Scheduling;
 using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
@@ -149,7 +150,13 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             throw;
         }
 
+        using var activity = JudgeTelemetry.Source.StartActivity("judge.decode");
+        activity?.SetTag("judgeapi.sequences", judgments.Count);
+        activity?.SetTag("judgeapi.prompt_tokens", judgments.Sum(j => j.Job.Prompt.Length));
         var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue([.. judgments.Select(j => j.Job)]));
+        foreach (var (job, program) in judgments.Where(j => j.Program.FirstTokenAt != 0))
+            metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt));
+        activity?.SetTag("judgeapi.generated_tokens", outcomes.Sum(o => o.GeneratedTokens));
         return outcomes.Zip(judgments, (outcome, j) => j.Program.Result(outcome, j.Job.Prompt.Length)).ToArray();
     }
 
@@ -182,6 +189,43 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var job = new SequenceJob(prompt, Lane(priority), Volatile.Read(ref _active).Adapter, sampler, request.MaxTokens, null, cancellationToken);
         var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
+    }
+
+    public Task<CompletionResult> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Choices, 1);
+        var loaded = Current;
+        var prompt = loaded.Tokenizer.Chat(request.Messages).Tokens;
+        var maxTokens = request.MaxTokens ?? loaded.Info.ContextSize - prompt.Length;
+        EnsureFits(prompt.Length + Math.Max(maxTokens, 1), loaded);
+        var adapter = request.Weights is { } weights ? AdapterFor(loaded, weights.AdapterPath) : Volatile.Read(ref _active).Adapter;
+        var choices = new List<(SequenceJob Job, CompletionProgram Program)>(request.Choices);
+        for (var i = 0; i < request.Choices; i++)
+        {
+            var sampling = request.Temperature <= 0
+                ? new SamplingOptions()
+                : new SamplingOptions { Temperature = request.Temperature, TopP = request.TopP, Seed = unchecked(request.Seed + (uint)i) };
+            var program = new CompletionProgram(loaded.Model, i, request.Stop ?? [], request.TopLogprobs, request.OnDelta);
+            choices.Add((new SequenceJob(prompt, SequencePriority.Interactive, adapter, new LlamaSampler(loaded.Model, sampling), maxTokens, program,
+                cancellationToken), program));
+        }
+        return RunAsync();
+
+        async Task<CompletionResult> RunAsync()
+        {
+            using var activity = JudgeTelemetry.Source.StartActivity("chat.completion");
+            activity?.SetTag("judgeapi.choices", choices.Count);
+            activity?.SetTag("judgeapi.prompt_tokens", prompt.Length);
+            var started = Stopwatch.GetTimestamp();
+            var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue([.. choices.Select(c => c.Job)]));
+            var result = new CompletionResult(outcomes.Zip(choices, (outcome, c) => c.Program.Result(outcome)).ToArray(), prompt.Length);
+            foreach (var (job, program) in choices.Where(c => c.Program.FirstTokenAt != 0))
+                metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt));
+            var generated = result.Choices.Sum(c => c.Tokens);
+            metrics.RequestCompleted("chat", Stopwatch.GetElapsedTime(started), generated);
+            activity?.SetTag("judgeapi.generated_tokens", generated);
+            return result;
+        }
     }
 
     public void ActivateAdapter(string? adapterPath)

@@ -8,4 +8,9 @@ internal interface ISchedulerObserver
 
     /// <summary>Prompt tokens a sequence copied from another one's KV cache instead of decoding them.</summary>
     void PromptTokensCopied(int count);
+
+    /// <summary>A job got a sequence after waiting <paramref name="queued"/> since it was queued.</summary>
+    void JobStarted(TimeSpan queued)
+    {
+    }
 }

@@ -14,10 +14,16 @@ internal interface ISequenceProgram
     /// <summary>
     /// Asked once generation has ended, with <paramref name="keep"/> of the generated tokens kept (all of them, or what
     /// <see cref="StopAfter"/> said): how many stay in the sequence (at most <paramref name="keep"/>) and what is decoded
-    /// after them (at least one token); the logits after the last of these go to <see cref="ReadLogits"/>.
+    /// after them; the logits after the last of these go to <see cref="ReadLogits"/>. A null input: the job ends with
+    /// its generation, nothing more is decoded.
     /// </summary>
-    (int Keep, int[] Input) End(Generation generation, int keep);
+    (int Keep, int[]? Input) End(Generation generation, int keep);
 
     /// <summary>The logits after <see cref="End"/>'s input (a job without a sampler: after its prompt); the job ends.</summary>
     void ReadLogits(ReadOnlySpan<float> logits);
+
+    /// <summary>Each sampled token (end of generation aside) with the logits it was sampled from, before <see cref="StopAfter"/>.</summary>
+    void Sampled(int token, ReadOnlySpan<float> logits)
+    {
+    }
 }

@@ -32,6 +32,10 @@ internal sealed class SequenceJob(int[] prompt, SequencePriority priority, LoraA
         : program;
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>When the job was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), and when it got a sequence (0 until then).</summary>
+    public long QueuedAt { get; set; }
+    public long StartedAt { get; set; }
     public Task<SequenceResult> Completion => _completion.Task;
 
     /// <summary>Wakes the scheduler when the caller cancels; released with the job so long-lived tokens do not collect them.</summary>

@@ -12,6 +12,7 @@ namespace JudgeApi.Judging.Scheduling;
 internal sealed class SequenceScheduler : IDisposable
 {
     private readonly LlamaContext _context;
+    private readonly ISchedulerObserver _observer;
     private readonly Slot[] _slots;
     private readonly PromptSharing _sharing;
     private readonly AdmissionQueue _admission;
@@ -26,6 +27,7 @@ internal sealed class SequenceScheduler : IDisposable
     public SequenceScheduler(LlamaContext context, ISchedulerObserver observer, LoraAdapter? appliedAdapter = null)
     {
         _context = context;
+        _observer = observer;
         _slots = Enumerable.Range(0, context.SequenceCount).Select(i => new Slot(i)).ToArray();
         _sharing = new PromptSharing(context, observer);
         _admission = new AdmissionQueue(new AdapterSwitch(context, appliedAdapter), _sharing);
@@ -48,8 +50,12 @@ internal sealed class SequenceScheduler : IDisposable
     public Task<SequenceResult>[] Enqueue(IReadOnlyList<SequenceJob> jobs)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var job in jobs)
+        {
+            job.QueuedAt = now;
             job.WakeOnCancel = job.CancellationToken.Register(Wake);
+        }
         _admission.Add(jobs);
         Wake();
         return jobs.Select(j => j.Completion).ToArray();
@@ -67,6 +73,7 @@ internal sealed class SequenceScheduler : IDisposable
         {
             // Cancelled jobs go right before the step; a job admitted to wait on a cancelled one's prompt then decodes it itself.
             _admission.AdmitInto(_slots);
+            ReportStarted();
             DropCancelled();
             if (_slots.All(s => s.State == SlotState.Idle))
             {
@@ -78,6 +85,18 @@ internal sealed class SequenceScheduler : IDisposable
         foreach (var slot in _slots.Where(s => s.State != SlotState.Idle))
             Finish(slot, job => job.Cancel());
         _admission.CancelAll();
+    }
+
+    private void ReportStarted()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Job is { StartedAt: 0 } job)
+            {
+                job.StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                _observer.JobStarted(System.Diagnostics.Stopwatch.GetElapsedTime(job.QueuedAt, job.StartedAt));
+            }
+        }
     }
 
     private void DropCancelled()

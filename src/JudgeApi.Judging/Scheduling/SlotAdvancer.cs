@@ -28,6 +28,7 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
 
         slot.Generation.Add(token, model.TokenToPiece(token));
         observer.TokensGenerated(1);
+        job.Program?.Sampled(token, context.GetLogits(index));
         if (job.Program?.StopAfter(slot.Generation) is { } keep)
             return Stop(slot, keep, GenerationStopReason.EndOfGeneration);
         if (slot.Generation.Count >= job.MaxTokens)
@@ -40,11 +41,11 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
     private SequenceResult? Stop(Slot slot, int keep, GenerationStopReason reason)
     {
         var job = slot.Job!;
-        int[] input = [];
+        int[]? input = null;
         if (job.Program is { } program)
             (keep, input) = program.End(slot.Generation, keep);
         var generated = new SequenceResult(context.Model.Detokenize(slot.Generation.Tokens[..keep]), keep, reason);
-        if (job.Program is null)
+        if (input is null)
             return generated;
 
         // Rewind the sequence to the kept tokens, then feed any kept token not yet decoded and the forced input.

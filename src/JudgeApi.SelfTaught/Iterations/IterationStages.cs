@@ -1,3 +1,5 @@
+using JudgeApi.Judging;
+
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
@@ -11,10 +13,13 @@ public sealed class IterationStages
     private readonly SelfTaughtDatabase database;
     private readonly IterationStore store;
     private readonly IterationEvents events;
+    private readonly JudgeMetrics? metrics;
 
     /// <param name="registered">Every stage from the first up to some stage of <see cref="IterationStage.InOrder"/>, in any order (a host without the judge engine stops at the dataset).</param>
-    public IterationStages(IEnumerable<IIterationStage> registered, SelfTaughtDatabase database, IterationStore store, IterationEvents events)
+    public IterationStages(IEnumerable<IIterationStage> registered, SelfTaughtDatabase database, IterationStore store, IterationEvents events,
+        JudgeMetrics? metrics = null)
     {
+        this.metrics = metrics;
         var byName = registered.ToDictionary(s => s.Name, StringComparer.Ordinal);
         stages = [.. IterationStage.InOrder.TakeWhile(byName.ContainsKey).Select(name => byName[name])];
         if (byName.Count != stages.Count || stages.Count == 0)
@@ -48,7 +53,14 @@ public sealed class IterationStages
         for (var i = start; i < list.Count; i++)
         {
             var next = i + 1 < list.Count ? list[i + 1].Name : IterationStage.Done;
-            await list[i].RunAsync(new IterationContext(iteration, next, database, store, events), cancellationToken);
+            using (var activity = JudgeTelemetry.Source.StartActivity("iteration." + list[i].Name))
+            {
+                activity?.SetTag("judgeapi.iteration.id", iteration.Id);
+                activity?.SetTag("judgeapi.iteration.number", iteration.Number);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await list[i].RunAsync(new IterationContext(iteration, next, database, store, events), cancellationToken);
+                metrics?.StageCompleted(list[i].Name, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
             events.Changed(iteration.Id);
         }
     }

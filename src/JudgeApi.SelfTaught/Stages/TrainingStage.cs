@@ -16,7 +16,7 @@ namespace JudgeApi.SelfTaught;
 /// a run cut short (crash, cancel) leaves nothing visible and starts over.
 /// </summary>
 public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, TrainingHistory history, AdapterRegistry registry, IJudgeEngine engine,
-    IOptions<TrainerOptions> options, ILogger<TrainingStage> logger) : IIterationStage
+    IOptions<TrainerOptions> options, JudgeMetrics metrics, ILogger<TrainingStage> logger) : IIterationStage
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
@@ -49,6 +49,7 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Tr
         var progress = new StepProgress(step =>
         {
             initialLoss ??= step.Loss;
+            metrics.TrainingStep(step.Loss, step.TokensPerSecond);
             unsaved.Add(new TrainingStep(step.Step, step.Epoch, step.Loss, step.LearningRate, step.TokensPerSecond, step.Elapsed.TotalSeconds));
             if (step.Step > 1 && step.Step < step.TotalSteps && lastReport.Elapsed < ReportEvery)
                 return;

@@ -24,6 +24,9 @@ public sealed class SelfTaughtDatabase
 
     public string Path { get; }
 
+    /// <summary>The schema version the file is at, read through a fresh connection (the readiness check: the file opens and answers).</summary>
+    public int SchemaVersion() => Read(db => db.Scalar("SELECT MAX(version) FROM schema_version") is long version ? (int)version : 0);
+
     /// <summary>A connection outside any transaction, for a reader that streams (the dataset download).</summary>
     internal SqliteConnection Open()
     {

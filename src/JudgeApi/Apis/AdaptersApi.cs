@@ -23,7 +23,8 @@ public static class AdaptersApi
         var group = app.MapGroup("/adapters").WithTags("Adapters").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()))
             .WithSummary("Every stored adapter: iteration, created, base model hash, rank, alpha, metrics, active flag.");
-        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem()
+        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem()
             .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs. Recorded in the audit log (optional body: { note }).");
         group.MapPost("/deactivate", Deactivate).ProducesValidationProblem()
             .WithSummary("Roll back to the base model alone. Recorded in the audit log (optional body: { note }).");
@@ -35,6 +36,7 @@ public static class AdaptersApi
         group.MapPost("/", UploadAsync)
             .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery()
             .WithSummary("Upload a GGUF LoRA adapter (multipart, one file part); checked against the base model before it is stored.");
         return group;

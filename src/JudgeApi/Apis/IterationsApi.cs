@@ -19,11 +19,12 @@ public static class IterationsApi
             .WithSummary("Queue a self-taught iteration; 202 with Location /iterations/{id}.");
         group.MapGet("/", (IterationViews views) => TypedResults.Ok(views.List())).WithSummary("All iterations, newest first.");
         group.MapGet("/{id}", Results<Ok<IterationView>, ProblemHttpResult> (string id, IterationViews views) =>
-            views.View(id) is { } view ? TypedResults.Ok(view) : NotFound(id)).WithSummary("Status, stage, progress and metrics of an iteration.");
-        group.MapGet("/{id}/events", Events)
+            views.View(id) is { } view ? TypedResults.Ok(view) : NotFound(id)).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Status, stage, progress and metrics of an iteration.");
+        group.MapGet("/{id}/events", Events).WithMetadata(new OpenApiConventions.Streamed("text/event-stream", typeof(IterationView))).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Server-sent events (snapshot, status, stage, progress) until the iteration finishes.");
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel at the next item boundary; what was done stays.");
-        group.MapGet("/{id}/dataset", Dataset).WithSummary("The training examples as NDJSON chat messages (TRL format).");
+        group.MapPost("/{id}/cancel", Cancel).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Cancel at the next item boundary; what was done stays.");
+        group.MapGet("/{id}/dataset", Dataset).WithMetadata(new OpenApiConventions.Streamed("application/x-ndjson", typeof(DatasetLine)))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("The training examples as NDJSON chat messages (TRL format).");
         return group;
     }
 

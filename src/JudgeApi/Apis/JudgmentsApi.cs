@@ -14,6 +14,7 @@ public static class JudgmentsApi
     public static RouteGroupBuilder MapJudgmentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/judge").WithTags("Judge").RequireAuthorization(AuthRoles.JudgePolicy)
+            .RequireRateLimiting(Admission.JudgePolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

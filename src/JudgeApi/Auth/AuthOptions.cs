@@ -25,6 +25,15 @@ public sealed class AuthOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // A key that could never match: only spaces, or spaces around it that a header loses on the way.
+        foreach (var (list, keys) in new[] { (nameof(ClientKeys), ClientKeys), (nameof(OperatorKeys), OperatorKeys) })
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (keys[i].Key.Length > 0 && keys[i].Key.Trim() != keys[i].Key)
+                    yield return new ValidationResult($"has entry {i} starting or ending with white space, which a Bearer header cannot carry", [list]);
+            }
+        }
         if (Keys().GroupBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
             yield return new ValidationResult(
                 $"the key name '{duplicate.Key}' is given to more than one key of Auth:OperatorKeys and Auth:ClientKeys; each key needs its own name (the audit log shows it)");

@@ -16,5 +16,23 @@ public static class CliCommands
     public static bool IsCommand(string[] args) =>
         args.Length > 0 && (args[0] is "--help" or "-h" or "-?" || Build().Subcommands.Any(c => c.Name == args[0]));
 
-    public static Task<int> RunAsync(string[] args) => Build().Parse(args).InvokeAsync();
+    /// <summary>Runs the command; a failure it did not report itself is one line on stderr and exit code 1, never a stack trace.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"{parse.CommandResult.Command.Name}: cancelled.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"{parse.CommandResult.Command.Name}: {e.Message}");
+            return 1;
+        }
+    }
 }

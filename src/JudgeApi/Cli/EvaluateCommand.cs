@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
+using Spectre.Console;
 
 namespace JudgeApi.Cli;
 
@@ -14,7 +15,7 @@ public static class EvaluateCommand
     {
         var modelOption = new Option<FileInfo>("--model") { Description = "GGUF judge model.", Required = true };
         var adapterOption = new Option<FileInfo?>("--adapter") { Description = "Optional GGUF LoRA adapter for the model." };
-        var dataOption = new Option<FileInfo>("--data") { Description = "JSONL pairs: { \"prompt\", \"chosen\", \"rejected\", \"subset\"? } per line.", Required = true };
+        var dataOption = new Option<FileInfo>("--data") { Description = "Pairs { \"prompt\", \"chosen\", \"rejected\", \"subset\"? }: JSONL (one a line) or one JSON array.", Required = true };
         var modeOption = new Option<string>("--mode") { Description = "reasoning (judge reasons first) or direct (verdict only).", DefaultValueFactory = _ => JudgeModes.Reasoning };
         modeOption.AcceptOnlyFromAmong(JudgeModes.Reasoning, JudgeModes.Direct);
         var samplesOption = new Option<int?>("--samples") { Description = "Score a seeded random sample of this many pairs instead of all." };
@@ -55,17 +56,24 @@ public static class EvaluateCommand
             var mode = JudgeModes.Parse(parse.GetValue(modeOption));
             var adapter = parse.GetValue(adapterOption)?.FullName;
             using var engine = LoadEngine(parse.GetValue(modelOption)!.FullName, adapter, parse.GetValue(contextOption), parse.GetValue(sequencesOption), parse.GetValue(threadsOption));
-            using var progress = new ProgressBar(pairs.Count);
-            var score = await new PairwiseEvaluator(engine).EvaluateAsync(pairs, new JudgeWeights(adapter), mode, parse.GetValue(tokensOption),
-                WorkPriority.Interactive, progress.Advance, cancellationToken);
-            progress.Dispose();
+            // The bar goes to stderr, so stdout stays the results alone.
+            var errorConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var score = await errorConsole.Progress().AutoClear(false).Columns(new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask("pairs", maxValue: pairs.Count);
+                    return await new PairwiseEvaluator(engine).EvaluateAsync(pairs, new JudgeWeights(adapter), mode, parse.GetValue(tokensOption),
+                        WorkPriority.Interactive, () => task.Increment(1), cancellationToken);
+                });
 
-            Console.WriteLine($"model     {engine.Model.Path}");
-            Console.WriteLine($"adapter   {adapter ?? "(none)"}");
-            Console.WriteLine($"mode      {JudgeModes.Name(mode)}, both orders judged");
-            Console.WriteLine($"overall   {Format(score)}");
+            var table = new Table().AddColumns("", "accuracy", "correct", "judgments", "pairs skipped (too long)");
+            table.AddRow(Row("overall", score));
             foreach (var (subset, subsetScore) in score.Subsets ?? new Dictionary<string, AccuracyScore>())
-                Console.WriteLine($"  {subset,-24} {Format(subsetScore)}");
+                table.AddRow(Row(subset, subsetScore));
+            AnsiConsole.MarkupLine($"model     {Markup.Escape(engine.Model.Path)}");
+            AnsiConsole.MarkupLine($"adapter   {Markup.Escape(adapter ?? "(none)")}");
+            AnsiConsole.MarkupLine($"mode      {JudgeModes.Name(mode)}, both orders judged");
+            AnsiConsole.Write(table);
 
             var reportPath = parse.GetValue(reportOption)?.FullName ?? data.FullName + ".report.json";
             await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(new
@@ -102,36 +110,6 @@ public static class EvaluateCommand
         return engine;
     }
 
-    private static string Format(AccuracyScore score) =>
-        $"{(score.Accuracy is { } a ? $"{a:P1}" : "n/a"),7}  ({score.Correct}/{score.Judgments} judgments{(score.Skipped > 0 ? $", {score.Skipped} pairs skipped: too long" : "")})";
-
-    /// <summary>A one-line progress bar on stderr, redrawn as pairs finish.</summary>
-    private sealed class ProgressBar(int total) : IDisposable
-    {
-        private const int Width = 30;
-        private readonly Lock gate = new();
-        private int done;
-        private bool finished;
-
-        public void Advance()
-        {
-            lock (gate)
-            {
-                done++;
-                var filled = total == 0 ? Width : done * Width / total;
-                Console.Error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} pairs");
-            }
-        }
-
-        public void Dispose()
-        {
-            lock (gate)
-            {
-                if (finished)
-                    return;
-                finished = true;
-                Console.Error.WriteLine();
-            }
-        }
-    }
+    private static string[] Row(string name, AccuracyScore score) =>
+        [Markup.Escape(name), score.Accuracy is { } a ? $"{a:P1}" : "n/a", $"{score.Correct}", $"{score.Judgments}", $"{score.Skipped}"];
 }

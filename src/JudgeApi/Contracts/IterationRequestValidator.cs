@@ -6,11 +6,14 @@ namespace JudgeApi.Contracts;
 
 public sealed class IterationRequestValidator : AbstractValidator<IterationRequest>
 {
+    public const int MaxInstructions = 100_000;
+    public const int MaxJudgmentsPerPair = 64;
+
     public IterationRequestValidator(IOptions<SelfTaughtOptions> options)
     {
         var configured = options.Value.CategoryNames;
-        RuleFor(r => r.Instructions).InclusiveBetween(1, 100_000).OverridePropertyName("instructions");
-        RuleFor(r => r.JudgmentsPerPair).InclusiveBetween(1, 64).OverridePropertyName("judgmentsPerPair");
+        RuleFor(r => r.Instructions).InclusiveBetween(1, MaxInstructions).OverridePropertyName("instructions");
+        RuleFor(r => r.JudgmentsPerPair).InclusiveBetween(1, MaxJudgmentsPerPair).OverridePropertyName("judgmentsPerPair");
         RuleFor(r => r.Temperature).InclusiveBetween(0f, 2f).OverridePropertyName("temperature");
         RuleFor(r => r.Data).Must(d => d is null or TrainingData.Iteration or TrainingData.Cumulative)
             .WithMessage($"must be \"{TrainingData.Iteration}\" or \"{TrainingData.Cumulative}\"").OverridePropertyName("data");

@@ -1,5 +1,7 @@
 using JudgeApi.Apis;
 using JudgeApi.Auth;
+using JudgeApi.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Extensions;
@@ -10,14 +12,19 @@ public static class JudgeApplicationExtensions
     public static WebApplication UseJudgeApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(WriteStatusAsync);
         app.UseAuthentication();
         app.UseCsrfProtection();
         app.UseAuthorization();
-        app.UseSwagger();
+        app.UseJudgeRateLimiting();
+        // The server the document was fetched from, so a generated client needs no base URL of its own.
+        app.UseSwagger(o => o.PreSerializeFilters.Add((document, request) =>
+            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = $"{request.Scheme}://{request.Host}{request.PathBase}" }]));
         app.UseSwaggerUI(c => c.SwaggerEndpoint("/swagger/v1/swagger.json", "JudgeApi v1"));
 
-        app.MapHealthApi();
+        app.MapJudgeHealthChecks();
+        app.MapJudgeMetrics();
+        app.MapOpenAiApi();
         app.MapJudgmentsApi();
         app.MapModelApi();
         app.MapInstructionsApi();
@@ -33,5 +40,16 @@ public static class JudgeApplicationExtensions
                 "No API keys configured (Auth:ClientKeys, Auth:OperatorKeys): listening on loopback only ({Urls}) and accepting every caller.",
                 string.Join(", ", app.Urls)));
         return app;
+    }
+
+    /// <summary>A status with no body yet (401, 403, 404, …): problem+json, or OpenAI's error shape on /v1.</summary>
+    private static Task WriteStatusAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        if (OpenAiErrors.Applies(http))
+            return OpenAiErrors.WriteAsync(http, status, OpenAiErrors.StatusMessage(status)).ContinueWith(_ => { }, TaskScheduler.Default);
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = status } }).AsTask();
     }
 }

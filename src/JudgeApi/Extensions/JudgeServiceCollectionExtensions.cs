@@ -1,6 +1,5 @@
 using System.Reflection;
 using FluentValidation;
-using JudgeApi.Apis;
 using JudgeApi.Auth;
 using JudgeApi.Contracts;
 using JudgeApi.Infrastructure;
@@ -47,7 +46,8 @@ public static class JudgeServiceCollectionExtensions
             .AddPolicy(AuthRoles.JudgePolicy, p => p.RequireRole(AuthRoles.Client, AuthRoles.Operator))
             .AddPolicy(AuthRoles.OperatorPolicy, p => p.RequireRole(AuthRoles.Operator));
 
-        services.AddHealthChecks().AddCheck<JudgeReadyHealthCheck>("judge-model", tags: [HealthApi.ReadyTag]);
+        services.AddJudgeHealthChecks(configuration);
+        services.AddJudgeRateLimiting();
         AddSwagger(services);
         return builder;
     }
@@ -62,15 +62,31 @@ public static class JudgeServiceCollectionExtensions
                 Title = "JudgeApi",
                 Version = "v1",
                 Description = "An LLM pairwise judge (llama.cpp) that improves itself with the Self-Taught Evaluator loop.",
+                Contact = new OpenApiContact { Name = "JudgeApi" },
             });
             c.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "An Auth:ClientKeys or Auth:OperatorKeys key (also accepted as the X-API-Key header).",
+                Description = "An Auth:ClientKeys or Auth:OperatorKeys key as Authorization: Bearer <key>.",
             });
+            c.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.HeaderName,
+                Description = "The same keys as the X-API-Key header.",
+            });
+            // Either scheme will do (two requirement objects: OR).
             c.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+            c.SupportNonNullableReferenceTypes();
+            c.NonNullableReferenceTypesAsRequired();
+            c.UseAllOfToExtendReferenceSchemas();
             c.SchemaFilter<SwaggerExamples>();
+            c.SchemaFilter<OpenApiConventions>();
+            c.OperationFilter<OpenApiConventions>();
+            c.DocumentFilter<OpenApiConventions>();
             var xml = Path.Combine(AppContext.BaseDirectory, Assembly.GetExecutingAssembly().GetName().Name + ".xml");
             if (File.Exists(xml))
                 c.IncludeXmlComments(xml);

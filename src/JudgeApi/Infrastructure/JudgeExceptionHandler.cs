@@ -22,6 +22,12 @@ internal sealed class JudgeExceptionHandler(IProblemDetailsService problems) : I
         context.Response.StatusCode = problem.Status;
         if (problem.RetryAfter is { } retryAfter)
             context.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (OpenAiErrors.Applies(context))
+        {
+            await OpenAiErrors.WriteAsync(context, problem.Status, problem.Detail,
+                code: exception is Llama.LlamaPromptTooLongException ? "context_length_exceeded" : null);
+            return true;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

@@ -13,7 +13,6 @@ public static class ProblemMapping
         LlamaPromptTooLongException tooLong => new Problem(StatusCodes.Status400BadRequest, "The prompt is too long for the model's context.",
             $"The judgment needs {tooLong.Tokens} tokens (prompt, maxReasoningTokens and verdict) but one judgment may use {tooLong.Limit}: " +
             $"{tooLong.Tokens - tooLong.Limit} tokens too many. Shorten the texts or lower maxReasoningTokens."),
-        JudgeQueueFullException full => new Problem(StatusCodes.Status503ServiceUnavailable, "The judge is busy.", full.Message, JudgeAdmission.RetryAfter),
         JudgeEngineNotReadyException notReady => new Problem(StatusCodes.Status503ServiceUnavailable, "The judge model is not ready.", notReady.Message, TimeSpan.FromSeconds(5)),
         BadHttpRequestException bad => new Problem(bad.StatusCode, Title(bad.StatusCode), Detail(bad)),
         _ => null,

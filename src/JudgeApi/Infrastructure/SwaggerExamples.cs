@@ -40,12 +40,22 @@ internal sealed class SwaggerExamples : ISchemaFilter
         [typeof(ModelResponse)] = new ModelResponse("/models/qwen2.5-0.5b-instruct-q8_0.gguf", "qwen2.5-0.5b-instruct-q8_0.gguf",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "qwen2", "qwen2 1B Q8_0", 494032768, 531068928,
             4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false, null, Judging.JudgeBehavior.Default.Version),
-        [typeof(HealthResponse)] = new HealthResponse("Healthy", "The judge model is loaded."),
+        [typeof(HealthResponse)] = new HealthResponse("Healthy", "The judge model is loaded.", new Dictionary<string, HealthCheckEntry>
+        {
+            ["judge-model"] = new("Healthy", "The judge model is loaded."),
+            ["sqlite"] = new("Healthy", null),
+        }),
+    };
+
+    // Nulls left out: OpenAPI 3.0 validators check a null against the referenced object schema inside allOf, whatever nullable says.
+    private static readonly JsonSerializerOptions ExampleJson = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is OpenApiSchema concrete && Examples.TryGetValue(context.Type, out var example))
-            concrete.Example = JsonSerializer.SerializeToNode(example, context.Type, JsonSerializerOptions.Web);
+            concrete.Example = JsonSerializer.SerializeToNode(example, context.Type, ExampleJson);
     }
 }

@@ -30,7 +30,7 @@ public sealed class AdapterRegistryTests
 
             using (var activated = await client.PostAsync($"/adapters/{id}/activate", null))
                 Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
-            Assert.Equal(id + ".gguf", await LoopTestApi.JudgeAdapterAsync(client));
+            Assert.Equal(id, await LoopTestApi.JudgeAdapterAsync(client));
 
             using (var deactivated = await client.PostAsync("/adapters/deactivate", null))
                 Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
@@ -45,7 +45,7 @@ public sealed class AdapterRegistryTests
 
         await using (var restarted = await JudgeServer.StartAsync(settings))
         {
-            Assert.Equal(id + ".gguf", await LoopTestApi.JudgeAdapterAsync(restarted.Client));
+            Assert.Equal(id, await LoopTestApi.JudgeAdapterAsync(restarted.Client));
             var listed = Assert.Single(await LoopTestApi.AdaptersAsync(restarted.Client))!;
             Assert.True(listed["active"]!.GetValue<bool>());
         }

@@ -50,7 +50,7 @@ public sealed class LoopEndToEndTests
         Assert.Equal(2, adapter["rank"]!.GetValue<int>());
         Assert.True(adapter["active"]!.GetValue<bool>());
         Assert.NotNull(adapter["metrics"]!["heldOutAccuracy"]);
-        Assert.Equal("iteration-1.gguf", await LoopTestApi.JudgeAdapterAsync(client));
+        Assert.Equal("iteration-1", await LoopTestApi.JudgeAdapterAsync(client));
         var promoted = (await client.GetFromJsonAsync<JsonObject>("/adapters/audit"))!["items"]![0]!;
         Assert.Equal(("activate", "iteration-1", "promotion", 1), (promoted["action"]!.GetValue<string>(), promoted["adapterId"]!.GetValue<string>(),
             promoted["cause"]!.GetValue<string>(), promoted["iterationNumber"]!.GetValue<int>()));
@@ -66,7 +66,7 @@ public sealed class LoopEndToEndTests
         Assert.Equal(pairs, secondLoop["evaluation"]!["heldOut"]!["pairs"]!.GetValue<int>());
         Assert.NotNull(secondLoop["evaluation"]!["heldOut"]!["active"]);
         Assert.Equal("iteration-1", secondLoop["promotion"]!["previousAdapterId"]!.GetValue<string>());
-        Assert.Equal("iteration-2.gguf", await LoopTestApi.JudgeAdapterAsync(client));
+        Assert.Equal("iteration-2", await LoopTestApi.JudgeAdapterAsync(client));
         var active = (await LoopTestApi.AdaptersAsync(client)).Where(a => a!["active"]!.GetValue<bool>()).Select(a => a!["id"]!.GetValue<string>());
         Assert.Equal(["iteration-2"], active);
     }

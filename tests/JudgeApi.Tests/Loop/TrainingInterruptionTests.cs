@@ -56,7 +56,7 @@ public sealed class TrainingInterruptionTests
         var adapter = Assert.Single(await LoopTestApi.AdaptersAsync(restarted.Client))!;
         Assert.Equal("iteration-1", adapter["id"]!.GetValue<string>());
         Assert.True(adapter["active"]!.GetValue<bool>());
-        Assert.Equal("iteration-1.gguf", await LoopTestApi.JudgeAdapterAsync(restarted.Client));
+        Assert.Equal("iteration-1", await LoopTestApi.JudgeAdapterAsync(restarted.Client));
     }
 
     private static async Task WaitForTrainingStepAsync(HttpClient client, string id)

@@ -79,7 +79,7 @@ public sealed class AdapterAuditAndPlaygroundTests
         var results = (await response.Content.ReadFromJsonAsync<JsonObject>())!["results"]!.AsArray();
         Assert.Equal(["base", id], results.Select(r => r!["weights"]!.GetValue<string>()));
         Assert.Null(results[0]!["response"]!["model"]!["adapter"]);
-        Assert.Equal(id + ".gguf", results[1]!["response"]!["model"]!["adapter"]!.GetValue<string>());
+        Assert.Equal(id, results[1]!["response"]!["model"]!["adapter"]!.GetValue<string>());
         // The strong adapter moves the verdict's probabilities: the two sides were judged by different weights.
         Assert.NotEqual(results[0]!["response"]!["probabilityA"]!.GetValue<double>(), results[1]!["response"]!["probabilityA"]!.GetValue<double>(), 6);
         Assert.All(results, r => Assert.False(r!["response"]!["cached"]!.GetValue<bool>()));

@@ -125,7 +125,7 @@ public sealed class ConsoleWalkTests(ConsoleBrowser browser) : IClassFixture<Con
             await Expect(result).ToContainTextAsync("Prompt tokens");
             await Expect(result).ToContainTextAsync(" ms");
         }
-        await Expect(page.Locator("article.result[data-weights='iteration-1']")).ToContainTextAsync("iteration-1.gguf");
+        await Expect(page.Locator("article.result[data-weights='iteration-1']")).ToContainTextAsync("iteration-1"); // the adapter's registry id, as /adapters names it
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("capital of France");
         await page.GetByLabel("Better response").SelectOptionAsync("A");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save case" }).ClickAsync();

@@ -189,7 +189,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"The server did not become ready. Its output:\n{output}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
