@@ -57,6 +57,29 @@ build_llama_tools() {
     echo "$root/build/bin"
 }
 
+# Builds llama.cpp's llama-server (an OpenAI-compatible endpoint, e.g. for Judge:Generator:Endpoint) once per source
+# commit, in its own tree beside the benchmark tools (they are built without the server). Prints the bin directory.
+build_llama_server() {
+    local commit root
+    commit="$(llama_source_commit)"
+    root="$BENCH_CACHE/llama-server/$commit"
+    mkdir -p "$root"
+    (
+        flock 9
+        if [[ -f "$root/.complete" ]]; then exit 0; fi
+        bench_log "building llama-server ($commit) in $root (log: $root/build.log)"
+        {
+            nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
+                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
+                -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=ON \
+                -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=OFF &&
+            nice -n 10 cmake --build "$root/build" --target llama-server -j "${BENCH_BUILD_JOBS:-2}"
+        } >"$root/build.log" 2>&1 || { bench_log "llama-server build failed; see $root/build.log"; exit 1; }
+        touch "$root/.complete"
+    ) 9>"$root/.lock" || return 1
+    echo "$root/build/bin"
+}
+
 # Directory of the pinned natives our binding loads (node_modules, fetched by the first dotnet build).
 pinned_natives_dir() {
     ensure_llama_source

@@ -63,7 +63,7 @@ public sealed class JudgmentCache
     {
         var identity = JsonSerializer.Serialize(new
         {
-            prompt = JudgePrompt.Version,
+            prompt = parameters.PromptVersion,
             model = model.ContentHash,
             adapter = model.AdapterHash,
             request = parameters,

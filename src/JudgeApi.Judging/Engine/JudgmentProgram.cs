@@ -6,15 +6,15 @@ namespace JudgeApi.Judging;
 /// <summary>
 /// One judgment as the scheduler runs it. With reasoning, generation stops where the verdict opens: the model's own
 /// "[[" and what follows are dropped and the verdict lead is forced instead, so the next token is always a label, and
-/// the two labels' logits after it give P(A). In direct mode the job has no sampler: the prompt already ends with the
-/// lead and the logits after it are read.
+/// the labels' logits after it give P(A) (and P(tie) when the prompt offers it). In direct mode the job has no
+/// sampler: the prompt already ends with the lead and the logits after it are read.
 /// </summary>
 /// <param name="verdict">The lead and labels of this mode (their tokens differ with what precedes the lead).</param>
 internal sealed class JudgmentProgram(VerdictTokens verdict) : ISequenceProgram
 {
     private const string Marker = JudgePrompt.VerdictOpen;
 
-    private double? _probabilityA;
+    private VerdictProbabilities? _probabilities;
 
     public int[] ForcedInput => verdict.Lead;
 
@@ -27,13 +27,13 @@ internal sealed class JudgmentProgram(VerdictTokens verdict) : ISequenceProgram
         return found < 0 ? null : generation.TokenAt(from + found);
     }
 
-    public void ReadLogits(ReadOnlySpan<float> logits) => _probabilityA = verdict.ProbabilityA(logits);
+    public void ReadLogits(ReadOnlySpan<float> logits) => _probabilities = verdict.Probabilities(logits);
 
     /// <summary>The judgment, from the scheduler's result for this program's job.</summary>
     public JudgeOnceResult Result(SequenceResult generated, int promptTokens)
     {
-        var p = _probabilityA ?? throw new InvalidOperationException("The judgment ended without reading the verdict's logits.");
-        return new JudgeOnceResult(generated.Text.Trim(), p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
-            generated.GeneratedTokens, generated.StopReason == GenerationStopReason.MaxTokens, promptTokens);
+        var p = _probabilities ?? throw new InvalidOperationException("The judgment ended without reading the verdict's logits.");
+        return new JudgeOnceResult(generated.Text.Trim(), p.Label, p.A, generated.GeneratedTokens,
+            generated.StopReason == GenerationStopReason.MaxTokens, promptTokens, p.Tie);
     }
 }

@@ -86,10 +86,9 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
 
         var info = new JudgeModelInfo(path, FileHash.Sha256(path), model.Architecture, model.Description, model.ParameterCount,
             model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
-        var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
-        var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
+        var verdicts = VerdictTokenSet.For(model);
         var scheduler = new SequenceScheduler(context, metrics, adapter);
-        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, reasoningVerdict, directVerdict, info));
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, verdicts, info));
         logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
             path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
     }
@@ -118,18 +117,19 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
 
     private (SequenceJob, JudgmentProgram) Judgment(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
     {
-        var adapter = request.Weights is { } weights ? AdapterFor(loaded, weights.AdapterPath) : Volatile.Read(ref _active).Adapter;
-        var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
+        var adapter = AdapterOf(loaded, request.Weights);
+        var prompt = loaded.Tokenizer.Judge(request.Texts);
+        var verdict = loaded.Verdicts.Pick(request.Mode, request.AllowTie);
         if (request.Mode == JudgeMode.Direct)
         {
-            prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
+            prompt = [.. prompt, .. verdict.Lead];
             EnsureFits(prompt.Length + 1, loaded);
-            var direct = new JudgmentProgram(loaded.DirectVerdict);
+            var direct = new JudgmentProgram(verdict);
             return (new SequenceJob(prompt, Lane(priority), adapter, null, 0, direct, cancellationToken), direct);
         }
-        EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
+        EnsureFits(prompt.Length + request.MaxReasoningTokens + verdict.Lead.Length + 1, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
-        var reasoning = new JudgmentProgram(loaded.ReasoningVerdict);
+        var reasoning = new JudgmentProgram(verdict);
         return (new SequenceJob(prompt, Lane(priority), adapter, sampler, request.MaxReasoningTokens, reasoning, cancellationToken), reasoning);
     }
 
@@ -140,7 +140,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var prompt = loaded.Tokenizer.Chat(messages);
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
-        var job = new SequenceJob(prompt, Lane(priority), Volatile.Read(ref _active).Adapter, sampler, request.MaxTokens, null, cancellationToken);
+        var job = new SequenceJob(prompt, Lane(priority), AdapterOf(loaded, request.Weights), sampler, request.MaxTokens, null, cancellationToken);
         var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
     }
@@ -161,6 +161,10 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     }
 
     public void CheckAdapter(string adapterPath) => Current.Adapters.Check(adapterPath);
+
+    /// <summary>The adapter of pinned weights, or the active one when the work is not pinned.</summary>
+    private LoraAdapter? AdapterOf(Loaded loaded, JudgeWeights? weights) =>
+        weights is null ? Volatile.Read(ref _active).Adapter : AdapterFor(loaded, weights.AdapterPath);
 
     private static LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath) =>
         adapterPath is null ? null : loaded.Adapters.Get(Path.GetFullPath(adapterPath));
@@ -196,5 +200,5 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
 
     private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler, AdapterCache Adapters,
-        PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
+        PromptTokenizer Tokenizer, VerdictTokenSet Verdicts, JudgeModelInfo Info);
 }

@@ -16,19 +16,18 @@ internal sealed partial class PromptTokenizer(LlamaModel model)
     public bool HasChatTemplate { get; } = !string.IsNullOrEmpty(model.ChatTemplate);
 
     /// <summary>The judge prompt for one order, ending with the assistant turn's opening.</summary>
-    public int[] Judge(string instruction, string first, string second, string? criteria)
+    public int[] Judge(JudgedTexts texts)
     {
-        var (system, parts) = JudgePrompt.Layout(criteria);
+        var (system, parts, values) = JudgePrompt.Layout(texts);
         var user = string.Concat(parts.Select(p => p.Slot is { } slot ? SlotMarker(slot) : p.Text));
         var rendered = Render([new ChatMessage("system", system), new ChatMessage("user", user)]);
-        string[] values = [instruction, first, second];
 
         var tokens = new List<int>();
         var at = 0;
         foreach (Match m in SlotMarkerPattern().Matches(rendered))
         {
             tokens.AddRange(Template(rendered[at..m.Index], first: at == 0));
-            tokens.AddRange(model.Tokenize(JudgePrompt.Neutralize(values[int.Parse(m.Groups[1].ValueSpan)]), addSpecial: false, parseSpecial: false));
+            tokens.AddRange(model.Tokenize(values[int.Parse(m.Groups[1].ValueSpan)], addSpecial: false, parseSpecial: false));
             at = m.Index + m.Length;
         }
         tokens.AddRange(Template(rendered[at..], first: at == 0));
@@ -48,6 +47,6 @@ internal sealed partial class PromptTokenizer(LlamaModel model)
 
     private static string SlotMarker(int slot) => $"\u27E6judge-slot-{slot}\u27E7";
 
-    [GeneratedRegex("\u27E6judge-slot-(\\d)\u27E7")]
+    [GeneratedRegex("\u27E6judge-slot-(\\d+)\u27E7")]
     private static partial Regex SlotMarkerPattern();
 }

@@ -17,6 +17,8 @@ internal static class Migrations
             string.Join('\n', InstructionPool.Tables, IterationStore.Tables, PairStore.Tables, CandidateStore.FirstReleaseTables, HeldOutSet.Tables,
                 AdapterRegistry.Tables)),
         new(2, "iteration_loop is renamed candidate_results", CandidateStore.RenameTable),
+        new(3, "multi-turn instructions and pairs (follow-ups, the generated earlier turns) and which model wrote each text",
+            string.Join('\n', InstructionPool.MultiTurnColumns, PairStore.MultiTurnColumns, HeldOutSet.MultiTurnColumns)),
     ];
 
     /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>

@@ -5,7 +5,10 @@ using JudgeApi.SelfTaught;
 
 namespace JudgeApi.Cli;
 
-/// <summary>evaluate: accuracy of a model (and optional adapter) on a labeled set in RewardBench format, both orders judged.</summary>
+/// <summary>
+/// evaluate: accuracy of a model (and optional adapter) on a labeled set (RewardBench lines, conversations or MT-Bench
+/// human judgments), both orders judged; tie-aware agreement when the set holds ties.
+/// </summary>
 public static class EvaluateCommand
 {
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerOptions.Web) { WriteIndented = true };
@@ -14,7 +17,12 @@ public static class EvaluateCommand
     {
         var modelOption = new Option<FileInfo>("--model") { Description = "GGUF judge model.", Required = true };
         var adapterOption = new Option<FileInfo?>("--adapter") { Description = "Optional GGUF LoRA adapter for the model." };
-        var dataOption = new Option<FileInfo>("--data") { Description = "JSONL pairs: { \"prompt\", \"chosen\", \"rejected\", \"subset\"? } per line.", Required = true };
+        var dataOption = new Option<FileInfo>("--data")
+        {
+            Description = "JSONL pairs: RewardBench { \"prompt\", \"chosen\", \"rejected\", \"subset\"? }, with a \"conversation\", as two whole sides, " +
+                          "or MT-Bench human judgments.",
+            Required = true,
+        };
         var modeOption = new Option<string>("--mode") { Description = "reasoning (judge reasons first) or direct (verdict only).", DefaultValueFactory = _ => JudgeModes.Reasoning };
         modeOption.AcceptOnlyFromAmong(JudgeModes.Reasoning, JudgeModes.Direct);
         var samplesOption = new Option<int?>("--samples") { Description = "Score a seeded random sample of this many pairs instead of all." };
@@ -23,10 +31,12 @@ public static class EvaluateCommand
         var contextOption = new Option<int>("--context") { Description = "Tokens per judgment (prompt + reasoning + verdict).", DefaultValueFactory = _ => 4096 };
         var sequencesOption = new Option<int>("--sequences") { Description = "Judgments decoded together.", DefaultValueFactory = _ => 8 };
         var threadsOption = new Option<int>("--threads") { Description = "CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        var tieOption = new Option<bool>("--allow-tie") { Description = "The judge prompt offers a tie ([[C]]), as MT-Bench's does." };
 
         var command = new Command("evaluate", "Accuracy of a judge model (optionally with a LoRA adapter) on labeled pairs, overall and per subset.")
         {
             modelOption, adapterOption, dataOption, modeOption, samplesOption, reportOption, tokensOption, contextOption, sequencesOption, threadsOption,
+            tieOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,7 +44,7 @@ public static class EvaluateCommand
             IReadOnlyList<LabeledPair> pairs;
             try
             {
-                pairs = RewardBenchFile.Read(data.FullName);
+                pairs = LabeledSetFile.Read(data.FullName);
             }
             catch (LabeledSetException e)
             {
@@ -56,16 +66,19 @@ public static class EvaluateCommand
             var adapter = parse.GetValue(adapterOption)?.FullName;
             using var engine = LoadEngine(parse.GetValue(modelOption)!.FullName, adapter, parse.GetValue(contextOption), parse.GetValue(sequencesOption), parse.GetValue(threadsOption));
             using var progress = new ProgressBar(pairs.Count);
+            var allowTie = parse.GetValue(tieOption);
             var score = await new PairwiseEvaluator(engine).EvaluateAsync(pairs, new JudgeWeights(adapter), mode, parse.GetValue(tokensOption),
-                WorkPriority.Interactive, progress.Advance, cancellationToken);
+                allowTie, WorkPriority.Interactive, progress.Advance, cancellationToken);
             progress.Dispose();
 
             Console.WriteLine($"model     {engine.Model.Path}");
             Console.WriteLine($"adapter   {adapter ?? "(none)"}");
-            Console.WriteLine($"mode      {JudgeModes.Name(mode)}, both orders judged");
+            Console.WriteLine($"mode      {JudgeModes.Name(mode)}, both orders judged{(allowTie ? ", ties allowed" : "")}");
             Console.WriteLine($"overall   {Format(score)}");
             foreach (var (subset, subsetScore) in score.Subsets ?? new Dictionary<string, AccuracyScore>())
                 Console.WriteLine($"  {subset,-24} {Format(subsetScore)}");
+            if (score.TieAware is { } tieAware)
+                Console.WriteLine($"with ties {Format(tieAware)}");
 
             var reportPath = parse.GetValue(reportOption)?.FullName ?? data.FullName + ".report.json";
             await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(new
@@ -76,6 +89,7 @@ public static class EvaluateCommand
                 adapterSha256 = engine.Model.AdapterHash,
                 data = data.FullName,
                 mode = JudgeModes.Name(mode),
+                allowTie,
                 pairs = pairs.Count,
                 score,
             }, ReportJson), cancellationToken);
@@ -101,6 +115,10 @@ public static class EvaluateCommand
         engine.Load();
         return engine;
     }
+
+    private static string Format(TieAgreement tie) =>
+        $"{(tie.Agreement is { } a ? $"{a:P1}" : "n/a"),7}  agreement ({tie.Agreed}/{tie.Pairs} pairs, {tie.LabeledTies} labeled ties, {tie.JudgedTies} judged ties); " +
+        $"without ties {(tie.AgreementWithoutTies is { } w ? $"{w:P1}" : "n/a")} ({tie.AgreedWithoutTies}/{tie.PairsWithoutTies})";
 
     private static string Format(AccuracyScore score) =>
         $"{(score.Accuracy is { } a ? $"{a:P1}" : "n/a"),7}  ({score.Correct}/{score.Judgments} judgments{(score.Skipped > 0 ? $", {score.Skipped} pairs skipped: too long" : "")})";

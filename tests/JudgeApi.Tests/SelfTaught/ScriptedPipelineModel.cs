@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using JudgeApi.Llama;
 using JudgeApi.SelfTaught;
 
 namespace JudgeApi.Tests.SelfTaught;
@@ -28,14 +29,23 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
 
     public int GenerateCalls => generateCalls;
 
-    public string JudgePromptVersion => "scripted-judge/v1";
+    /// <summary>Who the scripted model says wrote its texts.</summary>
+    public static GeneratorIdentity Identity { get; } = new("scripted", Model: "scripted-generator/v1");
+
+    public string JudgePromptVersion(PairToJudge pair) => "scripted-judge/v1";
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
+    public async Task<GeneratedText> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationSettings settings, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);
         Interlocked.Increment(ref generateCalls);
+        return new GeneratedText(Reply(messages[^1].Content), Identity);
+    }
+
+    /// <summary>The scripted reply to the last user turn (earlier turns do not change it).</summary>
+    private string Reply(string userPrompt)
+    {
         if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
         {
             var instruction = Embedded(userPrompt);
