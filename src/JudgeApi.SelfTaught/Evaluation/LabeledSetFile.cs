@@ -106,7 +106,7 @@ public static class LabeledSetFile
 
     private static ChatMessage[] Messages(JsonElement root, string name)
     {
-        if (root.GetProperty(name) is not { ValueKind: JsonValueKind.Array } list)
+        if (!root.TryGetProperty(name, out var list) || list.ValueKind != JsonValueKind.Array)
             throw new KeyNotFoundException($"\"{name}\" must be an array of {{ \"role\", \"content\" }} messages");
         return list.EnumerateArray().Select((m, i) => m.ValueKind == JsonValueKind.Object
                 && m.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String
@@ -119,5 +119,7 @@ public static class LabeledSetFile
         $"\"{name}\"{(problem.Index is { } i ? $"[{i}]" : "")}{(problem.Field is { } f ? "." + f : "")} {problem.Message}";
 
     private static string Required(JsonElement root, string name) =>
-        root.GetProperty(name) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : throw new KeyNotFoundException($"\"{name}\" must be a string");
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new KeyNotFoundException($"\"{name}\" must be a string");
 }

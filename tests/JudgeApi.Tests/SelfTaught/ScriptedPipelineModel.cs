@@ -22,6 +22,9 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
     /// <summary>Throws <see cref="SimulatedCrashException"/> on the judge call with this 1-based number.</summary>
     public int? CrashOnJudgeCall { get; init; }
 
+    /// <summary>Sees every conversation generation is asked to continue.</summary>
+    public Action<IReadOnlyList<ChatMessage>>? OnGenerate { get; init; }
+
     /// <summary>Generation waits for this task first, so a test can hold an iteration at its first model call.</summary>
     public Task Gate { get; init; } = Task.CompletedTask;
 
@@ -40,6 +43,7 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
     {
         await Gate.WaitAsync(cancellationToken);
         Interlocked.Increment(ref generateCalls);
+        OnGenerate?.Invoke(messages);
         return new GeneratedText(Reply(messages[^1].Content), Identity);
     }
 
