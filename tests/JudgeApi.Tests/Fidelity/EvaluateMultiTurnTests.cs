@@ -14,9 +14,6 @@ public sealed class EvaluateMultiTurnTests : IDisposable
 
     public void Dispose() => directory.Dispose();
 
-    private static object[] Messages(params string[] contents) =>
-        contents.Select((c, i) => (object)new { role = i % 2 == 0 ? "user" : "assistant", content = c }).ToArray();
-
     [Fact]
     public async Task Evaluate_reads_MT_Bench_human_judgments_and_reports_tie_aware_agreement_per_turn()
     {
@@ -29,8 +26,8 @@ public sealed class EvaluateMultiTurnTests : IDisposable
             model_b = "vicuna-13b",
             winner,
             judge = "expert_0",
-            conversation_a = Messages($"Question {i}?", $"First answer {i}.", "And then?", $"Then {i}."),
-            conversation_b = Messages($"Question {i}?", $"Other answer {i}.", "And then?", $"Otherwise {i}."),
+            conversation_a = Conversations.Messages($"Question {i}?", $"First answer {i}.", "And then?", $"Then {i}."),
+            conversation_b = Conversations.Messages($"Question {i}?", $"Other answer {i}.", "And then?", $"Otherwise {i}."),
             turn,
         }))));
         var report = Path.Combine(directory.Path, "report.json");

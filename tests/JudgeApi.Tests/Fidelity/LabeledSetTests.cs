@@ -19,9 +19,6 @@ public sealed class LabeledSetTests : IDisposable
         return path;
     }
 
-    private static object[] Messages(params string[] contents) =>
-        contents.Select((c, i) => (object)new { role = i % 2 == 0 ? "user" : "assistant", content = c }).ToArray();
-
     private static object MtBench(string winner, int turn) => new
     {
         question_id = 81,
@@ -29,8 +26,8 @@ public sealed class LabeledSetTests : IDisposable
         model_b = "gpt-4",
         winner,
         judge = "author_0",
-        conversation_a = Messages("Q1", "a1", "Q2", "a2"),
-        conversation_b = Messages("Q1", "b1", "Q2", "b2"),
+        conversation_a = Conversations.Messages("Q1", "a1", "Q2", "a2"),
+        conversation_b = Conversations.Messages("Q1", "b1", "Q2", "b2"),
         turn,
     };
 
@@ -39,9 +36,9 @@ public sealed class LabeledSetTests : IDisposable
     {
         var pairs = LabeledSetFile.Read(File(
             new { prompt = "P", chosen = "c", rejected = "r", subset = "chat" },
-            new { conversation = Messages("Q1", "a1", "Q2"), chosen = "c2", rejected = "r2" },
-            new { chosen = Messages("Q1", "c1", "Q2", "c2"), rejected = Messages("Q1", "r1", "Q2", "r2") },
-            new { prompt = "ignored", chosen = Messages("Q", "c"), rejected = Messages("Q", "r") },
+            new { conversation = Conversations.Messages("Q1", "a1", "Q2"), chosen = "c2", rejected = "r2" },
+            new { chosen = Conversations.Messages("Q1", "c1", "Q2", "c2"), rejected = Conversations.Messages("Q1", "r1", "Q2", "r2") },
+            new { prompt = "ignored", chosen = Conversations.Messages("Q", "c"), rejected = Conversations.Messages("Q", "r") },
             MtBench("model_b", 2),
             MtBench("model_a", 1),
             MtBench("tie (bothbad)", 2)));

@@ -12,19 +12,10 @@ public sealed class MultiTurnJudgeApiTests(JudgeServerFixture fixture) : IClassF
     private HttpClient Client => fixture.Server.Client;
 
     private static object[] Conversation(string unique) =>
-    [
-        new { role = "user", content = "Write a haiku about rain. " + unique },
-        new { role = "assistant", content = "Rain taps the window." },
-        new { role = "user", content = "Now make it about snow." },
-    ];
+        Conversations.Messages("Write a haiku about rain. " + unique, "Rain taps the window.", "Now make it about snow.");
 
     private static object[] Side(string unique, string first, string last) =>
-    [
-        new { role = "user", content = "Write a haiku about rain. " + unique },
-        new { role = "assistant", content = first },
-        new { role = "user", content = "Now make it about snow." },
-        new { role = "assistant", content = last },
-    ];
+        Conversations.Messages("Write a haiku about rain. " + unique, first, "Now make it about snow.", last);
 
     private async Task<JsonElement> JudgeOkAsync(object body)
     {
@@ -80,7 +71,7 @@ public sealed class MultiTurnJudgeApiTests(JudgeServerFixture fixture) : IClassF
     public async Task A_side_of_one_exchange_is_a_single_turn_judgment()
     {
         var unique = Guid.NewGuid().ToString("N");
-        object[] A(string answer) => [new { role = "user", content = "Name a prime. " + unique }, new { role = "assistant", content = answer }];
+        object[] A(string answer) => Conversations.Messages("Name a prime. " + unique, answer);
 
         var sides = await JudgeOkAsync(new { conversationA = A("7"), conversationB = A("8"), mode = "direct" });
         var plain = await JudgeOkAsync(new { instruction = "Name a prime. " + unique, responseA = "7", responseB = "8", mode = "direct" });
@@ -142,7 +133,7 @@ public sealed class MultiTurnJudgeApiTests(JudgeServerFixture fixture) : IClassF
 
         var endsWithAssistant = await ErrorsAsync(new
         {
-            conversation = new object[] { new { role = "user", content = "Hi" }, new { role = "assistant", content = "Hello" } },
+            conversation = Conversations.Messages("Hi", "Hello"),
             responseA = "a",
             responseB = "b",
         });
@@ -165,13 +156,13 @@ public sealed class MultiTurnJudgeApiTests(JudgeServerFixture fixture) : IClassF
         Assert.True(alone.TryGetProperty("conversationB", out _), alone.ToString());
         Assert.True(alone.TryGetProperty("responseA", out _), alone.ToString());
 
-        object[] unanswered = [new { role = "user", content = "Hi" }];
+        var unanswered = Conversations.Messages("Hi");
         var noAnswer = await ErrorsAsync(new { conversationA = unanswered, conversationB = unanswered });
         Assert.True(noAnswer.TryGetProperty("conversationA", out _), noAnswer.ToString());
 
         var tooLong = await ErrorsAsync(new
         {
-            conversation = Enumerable.Range(0, 65).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = "x" }).ToArray(),
+            conversation = Conversations.Messages([.. Enumerable.Repeat("x", 65)]),
             responseA = "a",
             responseB = "b",
         });
