@@ -87,16 +87,18 @@ public sealed record JudgeOnceRequest(
     public JudgedTexts Texts => new(Instruction, First, Second, Earlier, Criteria, AllowTie);
 }
 
-/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before the verdict.</param>
+/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before its verdict lead.</param>
 /// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better), <see cref="JudgePrompt.LabelB"/>, or
 /// <see cref="JudgePrompt.LabelTie"/> when ties are allowed and the tie is the most likely label.</param>
 /// <param name="ProbabilityA">P(first is better), from the labels' next-token probabilities.</param>
-/// <param name="ReasoningTokens">Tokens generated before the verdict.</param>
+/// <param name="ReasoningTokens">Tokens the model generated before the label was read.</param>
 /// <param name="HitTokenLimit">The reasoning was cut at the token cap and the verdict forced.</param>
 /// <param name="PromptTokens">Tokens of the judge prompt (direct mode: with the verdict lead).</param>
+/// <param name="VerdictText">The judge's turn up to the label, exactly as decoded (ends in "[["); with the label and
+/// "]]" it is the judgment's training target (<see cref="JudgePrompt.Completion"/>).</param>
 /// <param name="ProbabilityTie">P(tie) when ties are allowed (then P(second is better) is 1 − P(A) − P(tie)); else null.</param>
 public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens,
-    double? ProbabilityTie = null)
+    string VerdictText, double? ProbabilityTie = null)
 {
     /// <summary>P(second is better).</summary>
     public double ProbabilityB => 1 - ProbabilityA - (ProbabilityTie ?? 0);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using JudgeApi.Llama;
 
@@ -61,67 +62,52 @@ public static partial class JudgePrompt
     /// <summary>The version of one variant: single- or multi-turn, with or without the tie label.</summary>
     public static string VersionOf(bool multiTurn, bool allowTie) => (multiTurn ? MultiTurnVersion : Version) + (allowTie ? TieSuffix : "");
 
-    /// <summary>Renders one judgment prompt (texts in the order shown) as chat messages.</summary>
-    public static IReadOnlyList<ChatMessage> Render(JudgedTexts texts)
-    {
-        var (system, userParts, values) = Layout(texts);
-        var user = string.Concat(userParts.Select(p => p.Slot is { } slot ? values[slot] : p.Text));
-        return [new ChatMessage("system", system), new ChatMessage("user", user)];
-    }
-
-    /// <summary>The assistant text of a complete judgment: reasoning, then the verdict line.</summary>
-    public static string FormatJudgment(string reasoning, string label) =>
-        (reasoning.Length == 0 ? "" : reasoning.TrimEnd() + "\n\n") + VerdictLead + label + "]]";
-
     /// <summary>
-    /// The system text, the user message as fixed text and slots, and the slots' values (judged texts, already
-    /// neutralized), so that the engine can tokenize the slots without parsing special tokens: text inside a
-    /// response cannot close the turn.
+    /// Renders one judgment prompt (texts in the order shown) as chat messages: the rubric (and criteria) as the system
+    /// turn, the delimited texts as the user turn, single- or multi-turn. These messages are the prompt of every
+    /// training example too.
     /// </summary>
-    internal static (string System, IReadOnlyList<PromptPart> UserParts, string[] Values) Layout(JudgedTexts texts)
+    public static IReadOnlyList<ChatMessage> Render(JudgedTexts texts)
     {
         var multiTurn = texts.IsMultiTurn;
         var rubric = (multiTurn ? MultiTurnRubric : SingleTurnRubric) + VerdictFormat(texts.AllowTie);
         var system = string.IsNullOrWhiteSpace(texts.Criteria)
             ? rubric
             : rubric + "\n\nAdditional evaluation criteria:\n" + Neutralize(texts.Criteria.Trim());
-        if (!multiTurn)
-        {
-            PromptPart[] user =
-            [
-                new("[User Question]\n", null), new("", 0),
-                new("\n\n[The Start of Assistant A's Answer]\n", null), new("", 1),
-                new("\n[The End of Assistant A's Answer]\n\n[The Start of Assistant B's Answer]\n", null), new("", 2),
-                new("\n[The End of Assistant B's Answer]", null),
-            ];
-            return (system, user, [Neutralize(texts.Instruction), Neutralize(texts.First), Neutralize(texts.Second)]);
-        }
+        var user = multiTurn
+            ? Side(LabelA, texts.Earlier!.Select(t => (t.User, t.AnswerA)), texts.Instruction, texts.First) + "\n\n\n" +
+              Side(LabelB, texts.Earlier!.Select(t => (t.User, t.AnswerB)), texts.Instruction, texts.Second)
+            : "[User Question]\n" + Neutralize(texts.Instruction) +
+              "\n\n[The Start of Assistant A's Answer]\n" + Neutralize(texts.First) +
+              "\n[The End of Assistant A's Answer]\n\n[The Start of Assistant B's Answer]\n" + Neutralize(texts.Second) +
+              "\n[The End of Assistant B's Answer]";
+        return [new ChatMessage("system", system), new ChatMessage("user", user)];
+    }
 
-        var parts = new List<PromptPart>();
-        var values = new List<string>();
-        void Side(string name, Func<EarlierTurn, string> answerOf, string finalAnswer)
-        {
-            parts.Add(new($"<|The Start of Assistant {name}'s Conversation with User|>\n\n", null));
-            foreach (var (user, answer) in texts.Earlier!.Select(t => (t.User, answerOf(t))).Append((texts.Instruction, finalAnswer)))
-            {
-                parts.Add(new("### User:\n", null));
-                Slot(user);
-                parts.Add(new($"\n\n### Assistant {name}:\n", null));
-                Slot(answer);
-                parts.Add(new("\n\n", null));
-            }
-            parts.Add(new($"<|The End of Assistant {name}'s Conversation with User|>", null));
-        }
-        void Slot(string text)
-        {
-            parts.Add(new("", values.Count));
-            values.Add(NeutralizeConversation(text));
-        }
+    /// <summary>
+    /// The assistant text a label is read after when the model does not open the verdict itself: what it wrote (kept
+    /// as written, trailing whitespace aside), a blank line, then the verdict lead.
+    /// </summary>
+    public static string VerdictText(string written)
+    {
+        var kept = written.TrimEnd();
+        return kept.Length == 0 ? VerdictLead : kept + "\n\n" + VerdictLead;
+    }
 
-        Side(LabelA, t => t.AnswerA, texts.First);
-        parts.Add(new("\n\n\n", null));
-        Side(LabelB, t => t.AnswerB, texts.Second);
-        return (system, parts, [.. values]);
+    /// <summary>
+    /// A judgment as a training target: the assistant text its label was read after (<c>JudgeOnceResult.VerdictText</c>),
+    /// the label and the closing brackets, so the adapter learns exactly the sequence the judge decoded.
+    /// </summary>
+    public static string Completion(string verdictText, string label) => verdictText + label + "]]";
+
+    /// <summary>One assistant's whole conversation, as MT-Bench's multi-turn pairwise prompt lays it out.</summary>
+    private static string Side(string name, IEnumerable<(string User, string Answer)> earlier, string judged, string answer)
+    {
+        var side = new StringBuilder($"<|The Start of Assistant {name}'s Conversation with User|>\n\n");
+        foreach (var (user, reply) in earlier.Append((judged, answer)))
+            side.Append("### User:\n").Append(NeutralizeConversation(user))
+                .Append($"\n\n### Assistant {name}:\n").Append(NeutralizeConversation(reply)).Append("\n\n");
+        return side.Append($"<|The End of Assistant {name}'s Conversation with User|>").ToString();
     }
 
     private static string VerdictFormat(bool allowTie) =>
@@ -129,14 +115,14 @@ public static partial class JudgePrompt
         (allowTie ? ", and \"" + VerdictLead + LabelTie + "]]\" for a tie." : ".");
 
     /// <summary>Defuses text that could pose as a delimiter or a verdict inside a judged text.</summary>
-    internal static string Neutralize(string text) =>
+    private static string Neutralize(string text) =>
         DelimiterLike().Replace(text.Replace("[[", "[ [").Replace("]]", "] ]"), m => "(" + m.Value[1..]);
 
     /// <summary>
     /// The same for a text of a multi-turn prompt, whose delimiters are "&lt;|The Start of …|&gt;" and the turn headers
     /// "### User:" and "### Assistant A:": neither can be written inside a judged text.
     /// </summary>
-    internal static string NeutralizeConversation(string text)
+    private static string NeutralizeConversation(string text)
     {
         var defused = ConversationDelimiterLike().Replace(text.Replace("[[", "[ [").Replace("]]", "] ]"), m => "(" + m.Groups[1].Value);
         return TurnHeaderLike().Replace(defused, m => m.Groups[1].Value + "# # #" + m.Groups[2].Value);
@@ -164,6 +150,3 @@ public sealed record JudgedTexts(string Instruction, string First, string Second
     /// <summary>The version of the prompt these texts are shown in.</summary>
     public string PromptVersion => JudgePrompt.VersionOf(IsMultiTurn, AllowTie);
 }
-
-/// <summary>One piece of a prompt template: fixed text, or (when <see cref="Slot"/> is set) a judged text.</summary>
-internal sealed record PromptPart(string Text, int? Slot);

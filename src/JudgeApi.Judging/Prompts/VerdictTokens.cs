@@ -3,22 +3,22 @@ using JudgeApi.Llama;
 namespace JudgeApi.Judging;
 
 /// <summary>
-/// The tokens that force a verdict and the label tokens that follow them, for one model's vocabulary: A and B, and
-/// the tie label C when the prompt offers it. Found by tokenizing lead + each label: the common prefix is the lead,
-/// the first difference the label.
+/// Where a verdict's label is read: the tokens from the end of the prompt to the label (<see cref="Lead"/>) and the
+/// label tokens, as the assistant text tokenizes after the prompt: A and B, and the tie label C when the prompt offers
+/// it. Found by tokenizing the text followed by each label: the common part is the lead, the first difference the labels.
 /// </summary>
 internal sealed record VerdictTokens(int[] Lead, int LabelA, int LabelB, int? LabelTie = null)
 {
-    public static VerdictTokens For(LlamaModel model, string lead, bool withTie = false)
+    /// <param name="assistantText">The judge's turn up to the label (ending in "[[").</param>
+    /// <param name="withTie">The prompt offers the tie label, whose token is read too.</param>
+    public static VerdictTokens After(ChatPrompt prompt, string assistantText, bool withTie = false)
     {
         string[] labels = withTie ? [JudgePrompt.LabelA, JudgePrompt.LabelB, JudgePrompt.LabelTie] : [JudgePrompt.LabelA, JudgePrompt.LabelB];
-        var tokenized = labels.Select(label => model.Tokenize(lead + label, addSpecial: false)).ToArray();
-        var common = 0;
-        while (tokenized.All(t => common < t.Length && t[common] == tokenized[0][common]))
-            common++;
-        var distinct = tokenized.All(t => common < t.Length) && tokenized.Select(t => t[common]).Distinct().Count() == labels.Length;
-        if (!distinct)
-            throw new InvalidOperationException($"The model's vocabulary cannot tell the verdict labels {string.Join(", ", labels)} apart after '{lead}'.");
+        var tokenized = labels.Select(label => prompt.Continue(assistantText + label)).ToArray();
+        var common = tokenized.Skip(1).Min(t => tokenized[0].AsSpan().CommonPrefixLength(t));
+        if (tokenized.Any(t => common >= t.Length) || tokenized.Select(t => t[common]).Distinct().Count() != labels.Length)
+            throw new InvalidOperationException(
+                $"The model's vocabulary cannot tell the verdict labels {string.Join(", ", labels)} apart after '{assistantText}'.");
         return new VerdictTokens(tokenized[0][..common], tokenized[0][common], tokenized[1][common], withTie ? tokenized[2][common] : null);
     }
 
@@ -39,27 +39,6 @@ internal sealed record VerdictTokens(int[] Lead, int LabelA, int LabelB, int? La
         var sum = ea + eb + et;
         return new VerdictProbabilities(ea / sum, eb / sum, et / sum);
     }
-}
-
-/// <summary>
-/// A model's verdict tokens for each way a judgment ends: after reasoning (the lead follows "\n\n") or directly after
-/// the prompt, with or without the tie label.
-/// </summary>
-internal sealed record VerdictTokenSet(VerdictTokens Reasoning, VerdictTokens Direct, VerdictTokens ReasoningWithTie, VerdictTokens DirectWithTie)
-{
-    public static VerdictTokenSet For(LlamaModel model) => new(
-        VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead),
-        VerdictTokens.For(model, JudgePrompt.VerdictLead),
-        VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead, withTie: true),
-        VerdictTokens.For(model, JudgePrompt.VerdictLead, withTie: true));
-
-    public VerdictTokens Pick(JudgeMode mode, bool allowTie) => (mode, allowTie) switch
-    {
-        (JudgeMode.Direct, false) => Direct,
-        (JudgeMode.Direct, true) => DirectWithTie,
-        (_, false) => Reasoning,
-        (_, true) => ReasoningWithTie,
-    };
 }
 
 /// <summary>P(A), P(B) and (with ties allowed) P(tie) of one judgment; they sum to one.</summary>

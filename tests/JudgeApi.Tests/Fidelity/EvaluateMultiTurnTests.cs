@@ -55,7 +55,7 @@ public sealed class EvaluateMultiTurnTests : IDisposable
         var engine = new ScriptedJudgeEngine(_ => ScriptedJudgeEngine.Result(1, 0));
         var model = new JudgeEngineIterationModel(engine, new JudgeEngineGenerator(engine), options);
         var pair = new AnnotatedPair(1, 2, "Now shorter.", "Rain.", "Snow falls.", [new JudgmentRecord(0, PairPosition.B, PairPosition.B, 7, 0.1, "B is it.",
-            JudgePrompt.FormatJudgment("B is it.", JudgePrompt.LabelB))], 0, [new HistoryTurn("Write a haiku about rain.", "Rain taps the window.")]);
+            JudgePrompt.Completion(JudgePrompt.VerdictText("B is it."), JudgePrompt.LabelB))], 0, [new HistoryTurn("Write a haiku about rain.", "Rain taps the window.")]);
 
         var messages = DatasetFormat.Messages(model, pair, pair.Judgments[0]);
 

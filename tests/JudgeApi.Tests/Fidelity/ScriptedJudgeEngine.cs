@@ -48,6 +48,6 @@ internal sealed class ScriptedJudgeEngine(Func<JudgeOnceRequest, JudgeOnceResult
     public static JudgeOnceResult Result(double a, double b, double? tie = null)
     {
         var label = tie is { } t && t > Math.Max(a, b) ? JudgePrompt.LabelTie : a >= b ? JudgePrompt.LabelA : JudgePrompt.LabelB;
-        return new JudgeOnceResult("reasoning", label, a, 4, false, 100, tie);
+        return new JudgeOnceResult("reasoning", label, a, 4, false, 100, JudgePrompt.VerdictText("reasoning"), tie);
     }
 }

@@ -17,11 +17,12 @@ public sealed class TieVerdictTests
     public void Every_bundled_vocabulary_has_three_distinct_label_tokens_after_the_same_lead(string vocabulary)
     {
         using var model = LlamaModel.Load(Path.Combine(Path.GetDirectoryName(RepoPaths.Vocab("gpt-2"))!, vocabulary), new ModelOptions { VocabOnly = true });
+        // One template for all: what matters here is how the verdict text tokenizes after a prompt, not the template.
+        var prompt = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model, "chatml"))).Judge(new JudgedTexts("Q", "One.", "Two.", AllowTie: true));
 
-        var set = VerdictTokenSet.For(model);
-
-        foreach (var (plain, tie) in new[] { (set.Reasoning, set.ReasoningWithTie), (set.Direct, set.DirectWithTie) })
+        foreach (var text in new[] { JudgePrompt.VerdictLead, JudgePrompt.VerdictText("It is a tie."), "Both are fine. **Final verdict:** [[" })
         {
+            var (plain, tie) = (VerdictTokens.After(prompt, text), VerdictTokens.After(prompt, text, withTie: true));
             Assert.Equal(plain.Lead, tie.Lead);
             Assert.Equal((plain.LabelA, plain.LabelB), (tie.LabelA, tie.LabelB));
             Assert.Null(plain.LabelTie);
@@ -68,7 +69,7 @@ public sealed class TieVerdictTests
     [Fact]
     public void A_judgment_with_ties_reports_the_tie_verdict_and_its_probability()
     {
-        var program = new JudgmentProgram(WithTie);
+        var program = JudgmentProgram.Direct(WithTie);
         var logits = new float[8];
         logits[7] = 4;
         program.ReadLogits(logits);

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace JudgeApi.Tests.Fidelity;
 
 /// <summary>
-/// What a two-turn judgment costs against a single-turn one, in tokens of the rendered judge prompt, on real
+/// What a two-turn judgment costs against a single-turn one, in prompt tokens as the engine tokenizes them, on real
 /// tokenizers (MT-Bench question 81 with answers of MT-Bench-like length): each side repeats the earlier turn, and
 /// the multi-turn template adds a fixed overhead.
 /// </summary>
@@ -30,7 +30,9 @@ public sealed class TwoTurnCostTests(ITestOutputHelper output)
     public void A_two_turn_judgment_costs_both_sides_of_the_history_plus_a_fixed_template_overhead(string vocabulary)
     {
         using var model = LlamaModel.Load(RepoPaths.Vocab(vocabulary), new ModelOptions { VocabOnly = true });
-        int Tokens(JudgedTexts texts) => JudgePrompt.Render(texts).Sum(m => model.Tokenize(m.Content, addSpecial: false).Length);
+        // The served prompt: the judge prompt through ChatML (Qwen's template), tokenized as the engine does.
+        var tokenizer = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model, "chatml")));
+        int Tokens(JudgedTexts texts) => tokenizer.Judge(texts).Tokens.Length;
         int Text(string text) => model.Tokenize(text, addSpecial: false).Length;
 
         var single = Tokens(new JudgedTexts(Turn2, Answer2A, Answer2B));
