@@ -2,22 +2,19 @@ using System.Text.Json;
 using JudgeApi.Cli;
 using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
-using JudgeApi.Tests.SelfTaught;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Tests.Fidelity;
 
 /// <summary>The evaluate command on MT-Bench human judgments, and the training data the pipeline writes for multi-turn pairs.</summary>
-public sealed class EvaluateMultiTurnTests : IDisposable
+public sealed class EvaluateMultiTurnTests
 {
-    private readonly TempDirectory directory = new();
-
-    public void Dispose() => directory.Dispose();
+    private readonly string directory = TestModels.NewDirectory();
 
     [Fact]
     public async Task Evaluate_reads_MT_Bench_human_judgments_and_reports_tie_aware_agreement_per_turn()
     {
-        var data = Path.Combine(directory.Path, "mt-bench-human.jsonl");
+        var data = Path.Combine(directory, "mt-bench-human.jsonl");
         string[] winners = ["model_a", "model_b", "tie", "tie (bothbad)"];
         File.WriteAllLines(data, winners.SelectMany((winner, i) => new[] { 1, 2 }.Select(turn => JsonSerializer.Serialize(new
         {
@@ -30,7 +27,7 @@ public sealed class EvaluateMultiTurnTests : IDisposable
             conversation_b = Conversations.Messages($"Question {i}?", $"Other answer {i}.", "And then?", $"Otherwise {i}."),
             turn,
         }))));
-        var report = Path.Combine(directory.Path, "report.json");
+        var report = Path.Combine(directory, "report.json");
 
         var exit = await EvaluateCommand.Create().Parse(["--model", TestModels.Tiny(), "--data", data, "--mode", "direct", "--allow-tie", "--report", report,
             "--threads", "1", "--sequences", "2", "--context", "1024"]).InvokeAsync();

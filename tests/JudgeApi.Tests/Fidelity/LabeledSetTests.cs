@@ -1,20 +1,17 @@
 using System.Text.Json;
 using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
-using JudgeApi.Tests.SelfTaught;
 
 namespace JudgeApi.Tests.Fidelity;
 
 /// <summary>Labeled sets with conversations and ties: the file shapes, and tie-aware agreement (MT-Bench's) beside accuracy.</summary>
-public sealed class LabeledSetTests : IDisposable
+public sealed class LabeledSetTests
 {
-    private readonly TempDirectory directory = new();
-
-    public void Dispose() => directory.Dispose();
+    private readonly string directory = TestModels.NewDirectory();
 
     private string File(params object[] lines)
     {
-        var path = Path.Combine(directory.Path, Guid.NewGuid().ToString("N") + ".jsonl");
+        var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".jsonl");
         System.IO.File.WriteAllLines(path, lines.Select(l => l as string ?? JsonSerializer.Serialize(l)));
         return path;
     }
