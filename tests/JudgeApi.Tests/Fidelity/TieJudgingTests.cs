@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JudgeApi.Judging;
+using JudgeApi.SelfTaught;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -76,6 +77,20 @@ public sealed class TieJudgingTests
         Assert.Equal((0.8 + 0.7) / 2, response.ProbabilityA, 12);
         Assert.Equal(JudgePrompt.Version, response.PromptVersion);
         Assert.All(engine.Requests, r => Assert.False(r.AllowTie));
+    }
+
+    [Fact]
+    public async Task In_annotation_a_tie_is_never_a_correct_judgment_of_a_synthetic_pair()
+    {
+        var engine = new ScriptedJudgeEngine(_ => ScriptedJudgeEngine.Result(0.2, 0.1, 0.7));
+        var model = new JudgeEngineIterationModel(engine, new JudgeEngineGenerator(engine), Options.Create(new SelfTaughtOptions { AllowTie = true }));
+
+        var annotation = await new RejectionSampler(model).AnnotateAsync(1, 2, "x", "y_w", "y_l", null, 4, 0.8f, CancellationToken.None);
+
+        Assert.All(annotation.Judgments, j => Assert.Equal((null, false), (j.Winner, j.Correct)));
+        Assert.All(annotation.Judgments, j => Assert.EndsWith("Final verdict: [[C]]", j.Completion));
+        Assert.Null(annotation.KeptSample);
+        Assert.All(engine.Requests, r => Assert.True(r.AllowTie));
     }
 
     [Fact]
