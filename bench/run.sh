@@ -3,7 +3,7 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MODES=(engine judge train pipeline generator)
+MODES=(engine judge train pipeline generator prompt)
 
 usage() {
     cat >&2 <<USAGE
@@ -14,6 +14,7 @@ modes:
   train     LoRA training step time of the trainer vs llama-finetune
   pipeline  one Self-Taught Evaluator iteration end to end
   generator one iteration whose texts a separate generator writes (file, llama-server or service)
+  prompt    judge prompt tokenization per request on every bundled vocabulary, vs llama.cpp's plain one pass
 environment: JUDGEAPI_CACHE (default ~/.cache/judgeapi) holds built tools and generated models;
              BENCH_THREADS (default 2) is the thread count every benchmark uses.
 USAGE

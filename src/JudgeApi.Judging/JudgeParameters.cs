@@ -27,9 +27,15 @@ public sealed record JudgeParameters(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AllowTie { get; init; }
 
+    [JsonIgnore]
+    public bool IsMultiTurn => EarlierTurns is { Count: > 0 };
+
     /// <summary>The version of the prompt this request is judged with.</summary>
     [JsonIgnore]
-    public string PromptVersion => JudgePrompt.VersionOf(EarlierTurns is { Count: > 0 }, AllowTie);
+    public string PromptVersion => JudgePrompt.VersionOf(IsMultiTurn, AllowTie);
+
+    /// <summary>The judge behaviour that answers this request on a model of <paramref name="modelBehavior"/> (<see cref="JudgeBehavior.VersionFor"/>).</summary>
+    public string BehaviorVersion(string modelBehavior) => JudgeBehavior.VersionFor(modelBehavior, IsMultiTurn, AllowTie);
 }
 
 /// <summary>The wire names of <see cref="JudgeMode"/>.</summary>

@@ -4,15 +4,17 @@ namespace JudgeApi.Judging;
 
 /// <summary>POST /judge answer.</summary>
 /// <param name="Id">Judgment id (also in the logs and the X-Judgment-Id header).</param>
-/// <param name="Winner">"A", "B", or "tie": without allowTie, when probabilityA is within <see cref="JudgeService.TieEpsilon"/>
+/// <param name="Winner">"A", "B", or "tie": without allowTie, when probabilityA is within <see cref="JudgeBehavior.TieEpsilon"/>
 /// of 0.5; with it, when the tie is the most likely label.</param>
 /// <param name="Confidence">Probability of the winner: max(probabilityA, 1 - probabilityA), or with allowTie the largest of P(A), P(B) and P(tie).</param>
 /// <param name="ProbabilityA">P(response A is better), averaged over samples and both orders.</param>
 /// <param name="Reasoning">The judge's reasoning (original order); empty in direct mode.</param>
+/// <param name="Thinking">A thinking model's thought before that reasoning; null for models that do not think.</param>
 /// <param name="Votes">Per-judgment verdicts (samples x orders), mapped back to A/B.</param>
 /// <param name="ReasoningTokens">Reasoning tokens generated over all judgments.</param>
 /// <param name="HitTokenLimit">Some reasoning was cut at maxReasoningTokens (the verdict was still read).</param>
 /// <param name="PromptTokens">Prompt tokens decoded over all judgments.</param>
+/// <param name="BehaviorVersion">The judge behaviour that answered (<see cref="JudgeBehavior.Version"/>): prompt, sampling, verdict reading, template.</param>
 /// <param name="ProbabilityTie">With allowTie: P(tie), averaged like probabilityA (P(B) is 1 − P(A) − P(tie)); absent otherwise.</param>
 public sealed record JudgeResponse(
     string Id,
@@ -20,12 +22,14 @@ public sealed record JudgeResponse(
     double Confidence,
     double ProbabilityA,
     string Reasoning,
+    string? Thinking,
     JudgeVotes Votes,
     JudgeModelRef Model,
     bool Cached,
     double ElapsedMs,
     string Mode,
     string PromptVersion,
+    string BehaviorVersion,
     int ReasoningTokens,
     bool HitTokenLimit,
     int PromptTokens,

@@ -56,14 +56,14 @@ public sealed class JudgmentCache
     }
 
     /// <summary>
-    /// Covers everything that decides the answer: model and adapter content, prompt template version, every
-    /// request field after defaults.
+    /// Covers everything that decides the answer: model and adapter content, the judge behaviour (prompt, sampling,
+    /// verdict reading, template; the multi-turn or tie prompt's when the request uses one), every request field after defaults.
     /// </summary>
     public static string Key(JudgeParameters parameters, JudgeModelInfo model)
     {
         var identity = JsonSerializer.Serialize(new
         {
-            prompt = parameters.PromptVersion,
+            behavior = parameters.BehaviorVersion(model.BehaviorVersion),
             model = model.ContentHash,
             adapter = model.AdapterHash,
             request = parameters,

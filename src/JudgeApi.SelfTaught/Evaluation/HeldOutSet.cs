@@ -23,7 +23,7 @@ public sealed class HeldOutSet(SelfTaughtDatabase database, IIterationModel mode
         """;
 
     /// <summary>
-    /// Migration 3: a pair of a multi-turn instruction keeps its earlier turns (<see cref="HistoryTurn"/> JSON; then
+    /// Migration 5: a pair of a multi-turn instruction keeps its earlier turns (<see cref="HistoryTurn"/> JSON; then
     /// <c>instruction</c> is the judged, last user turn), and every pair its provenance (seeds, prompts, the models that wrote it).
     /// </summary>
     internal const string MultiTurnColumns = """

@@ -14,7 +14,11 @@ public sealed class JudgeEngineIterationModel(IJudgeEngine engine, IGeneratorMod
 {
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(250);
 
-    public string JudgePromptVersion(PairToJudge pair) => Texts(pair).PromptVersion;
+    public string JudgeBehaviorVersion(PairToJudge pair)
+    {
+        var texts = Texts(pair);
+        return JudgeBehavior.VersionFor(engine.Model.BehaviorVersion, texts.IsMultiTurn, texts.AllowTie);
+    }
 
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {

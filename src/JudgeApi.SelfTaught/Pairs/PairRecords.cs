@@ -44,7 +44,9 @@ public sealed record SynthesisProvenance(uint ChosenSeed, uint ModifySeed, uint 
 public sealed record PairSynthesis(string ModifiedInstruction, string Chosen, string Rejected, string? DiscardReason, SynthesisProvenance Provenance,
     IReadOnlyList<HistoryTurn>? History = null);
 
-public sealed record JudgmentRecord(int Sample, PairPosition ChosenPosition, PairPosition? Winner, uint Seed, double? ProbabilityA, string Reasoning, string Completion)
+/// <param name="BehaviorVersion">The judge behaviour that made it (<c>JudgeBehavior.Version</c>); null for judgments stored before it was recorded.</param>
+public sealed record JudgmentRecord(int Sample, PairPosition ChosenPosition, PairPosition? Winner, uint Seed, double? ProbabilityA, string Reasoning, string Completion,
+    string? BehaviorVersion = null)
 {
     /// <summary>A judgment is correct when it picks the response to the original instruction (a tie never is).</summary>
     public bool Correct => Winner == ChosenPosition;
@@ -55,6 +57,8 @@ public sealed record AnnotatedPair(long Id, long InstructionId, string Instructi
     int KeptSample, IReadOnlyList<HistoryTurn>? History = null);
 
 /// <summary>A kept pair's training example, or (Example null) a pair dropped to balance labels.</summary>
-public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson);
+/// <param name="BehaviorVersion">The judge behaviour of the kept judgment.</param>
+public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson, string? BehaviorVersion = null);
 
-public sealed record DatasetExample(long PairId, PairPosition Label, string MessagesJson);
+/// <param name="BehaviorVersion">The judge behaviour whose judgment the example teaches; null for examples stored before it was recorded.</param>
+public sealed record DatasetExample(long PairId, PairPosition Label, string MessagesJson, string? BehaviorVersion = null);

@@ -23,9 +23,10 @@ public sealed class RejectionSampler(IIterationModel model)
                 : new PairToJudge(instruction, rejected, chosen, earlier);
             return new JudgeSample(pair, SeedDerivation.Derive(iterationSeed, instructionId, "judge", sample));
         }).ToList();
+        var behaviors = samplesToJudge.Select(s => model.JudgeBehaviorVersion(s.Pair)).ToList();
         var results = await model.JudgeAsync(samplesToJudge, temperature, cancellationToken);
         var judgments = results.Select((judgment, sample) => new JudgmentRecord(sample, ChosenPosition(sample), judgment.Winner,
-            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion)).ToList();
+            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion, behaviors[sample])).ToList();
         var correct = judgments.Where(j => j.Correct).ToList();
         int? kept = correct.Count == 0
             ? null

@@ -61,6 +61,7 @@ public sealed class EvaluateMultiTurnTests
         Assert.Contains("### Assistant B:\nRain taps the window.", messages[1].Content);
         Assert.Contains("[[C]]", messages[0].Content);
         Assert.Equal(("assistant", "B is it.\n\nFinal verdict: [[B]]"), (messages[2].Role, messages[2].Content));
-        Assert.Equal("judge-multi-turn-v1+tie", model.JudgePromptVersion(new PairToJudge("Now shorter.", "Snow falls.", "Rain.", texts.Earlier)));
+        var behavior = model.JudgeBehaviorVersion(new PairToJudge("Now shorter.", "Snow falls.", "Rain.", texts.Earlier));
+        Assert.StartsWith(engine.Model.BehaviorVersion + "/judge-multi-turn-v1+tie.", behavior);
     }
 }

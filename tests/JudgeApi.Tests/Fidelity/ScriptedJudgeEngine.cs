@@ -22,7 +22,7 @@ internal sealed class ScriptedJudgeEngine(Func<JudgeOnceRequest, JudgeOnceResult
 
     public bool IsReady => true;
 
-    public JudgeModelInfo Model { get; } = new("/models/scripted.gguf", "0123abcd", "llama", "scripted", 1, 1, 1024, 1, "Cpu", null, null, false);
+    public JudgeModelInfo Model { get; } = new("/models/scripted.gguf", "0123abcd", "llama", "scripted", 1, 1, 1024, 1, "Cpu", null, null, false, null, JudgeBehavior.Default.Version);
 
     public Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>
         Task.FromResult(Record(request));
@@ -48,6 +48,6 @@ internal sealed class ScriptedJudgeEngine(Func<JudgeOnceRequest, JudgeOnceResult
     public static JudgeOnceResult Result(double a, double b, double? tie = null)
     {
         var label = tie is { } t && t > Math.Max(a, b) ? JudgePrompt.LabelTie : a >= b ? JudgePrompt.LabelA : JudgePrompt.LabelB;
-        return new JudgeOnceResult("reasoning", label, a, 4, false, 100, JudgePrompt.VerdictText("reasoning"), tie);
+        return new JudgeOnceResult("reasoning", label, a, 4, false, 100, JudgePrompt.VerdictText("reasoning"), ProbabilityTie: tie);
     }
 }

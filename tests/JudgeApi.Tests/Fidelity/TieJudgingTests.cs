@@ -71,8 +71,8 @@ public sealed class TieJudgingTests
         var response = await Service(engine).JudgeAsync(Request(allowTie: false), useCache: false, CancellationToken.None);
 
         var json = JsonSerializer.SerializeToElement(response, JsonSerializerOptions.Web);
-        Assert.Equal(["cached", "confidence", "elapsedMs", "hitTokenLimit", "id", "mode", "model", "probabilityA", "promptTokens", "promptVersion",
-            "reasoning", "reasoningTokens", "votes", "winner"], json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["behaviorVersion", "cached", "confidence", "elapsedMs", "hitTokenLimit", "id", "mode", "model", "probabilityA", "promptTokens",
+            "promptVersion", "reasoning", "reasoningTokens", "thinking", "votes", "winner"], json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["a", "b"], json.GetProperty("votes").EnumerateObject().Select(p => p.Name));
         Assert.Equal((0.8 + 0.7) / 2, response.ProbabilityA, 12);
         Assert.Equal(JudgePrompt.Version, response.PromptVersion);
@@ -99,8 +99,9 @@ public sealed class TieJudgingTests
         var model = new ScriptedJudgeEngine(_ => ScriptedJudgeEngine.Result(1, 0)).Model;
         var single = new JudgeParameters("Name the capital of France.", "Paris.", "Lyon.", null, JudgeMode.Reasoning, 1, true, 512, 0, 0);
 
-        // The key of this request on the commit before multi-turn judging and ties (a00df4f).
-        Assert.Equal("judge:50e82aa968057945f2991c7a47ce5ce56699665bdc8296d3dc5d3e9fb9db07f4", JudgmentCache.Key(single, model));
+        // The key of this request on main before multi-turn judging and ties (8f295ed's JudgmentCache.Key, same model info).
+        Assert.Equal("judge:82b15c77abde2b1d3f6c0c280b0622e1e665a2d68cbf7f7c27434122269c8789", JudgmentCache.Key(single, model));
+        Assert.Equal(model.BehaviorVersion, single.BehaviorVersion(model.BehaviorVersion));
         var keys = new[]
         {
             JudgmentCache.Key(single, model),
@@ -109,5 +110,9 @@ public sealed class TieJudgingTests
             JudgmentCache.Key(single with { EarlierTurns = [new("Hi", "Hello.", "Hey.")] }, model),
         };
         Assert.Equal(keys.Length, keys.Distinct().Count());
+        // Multi-turn and tie judgments name their prompt in the behaviour version they answer with and store.
+        string[] versions = [.. new[] { (true, false), (false, true), (true, true) }.Select(v => JudgeBehavior.VersionFor(model.BehaviorVersion, v.Item1, v.Item2))];
+        Assert.All(versions, v => Assert.StartsWith(model.BehaviorVersion + "/judge-", v));
+        Assert.Equal(3, versions.Distinct().Count());
     }
 }

@@ -62,7 +62,7 @@ public sealed class DatabaseUpgradeTests : IDisposable
         Assert.Equal(0, model.GenerateCalls);
 
         Assert.Equal((32, 2, 17), (fixture.Pool.Stats().Total, fixture.Pool.Stats().Unclassified, fixture.Pool.Stats().Used));
-        Assert.Equal(AllVersions, SchemaVersions(fixture.Database.Path));
+        Assert.Equal(Enumerable.Range(1, Migrations.Latest).Select(v => (long)v), SchemaVersions(fixture.Database.Path));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class DatabaseUpgradeTests : IDisposable
         using var fresh = new PipelineFixture();
 
         Assert.Equal(Schema(fresh.Database.Path), Schema(fixture.Database.Path));
-        Assert.Equal(AllVersions, SchemaVersions(fresh.Database.Path));
+        Assert.Equal(Enumerable.Range(1, Migrations.Latest).Select(v => (long)v), SchemaVersions(fresh.Database.Path));
     }
 
     [Fact]
@@ -103,9 +103,6 @@ public sealed class DatabaseUpgradeTests : IDisposable
         Assert.Contains("schema version 99", refused.Message);
         Assert.Contains($"versions up to {Migrations.Latest}", refused.Message);
     }
-
-    /// <summary>Every migration of this release, in order.</summary>
-    private static List<long> AllVersions => [.. Migrations.All.Select(m => (long)m.Version)];
 
     private static List<long> SchemaVersions(string path)
     {

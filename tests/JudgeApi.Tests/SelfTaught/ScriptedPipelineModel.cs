@@ -35,7 +35,10 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
     /// <summary>Who the scripted model says wrote its texts.</summary>
     public static GeneratorIdentity Identity { get; } = new("scripted", Model: "scripted-generator/v1");
 
-    public string JudgePromptVersion(PairToJudge pair) => "scripted-judge/v1";
+    /// <summary>The behaviour version the scripted judge gives every judgment.</summary>
+    public const string BehaviorVersion = "scripted-judge/v1";
+
+    public string JudgeBehaviorVersion(PairToJudge pair) => BehaviorVersion;
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
