@@ -55,37 +55,18 @@ start_bench_service "$results/generator-service.log" --Judge:ModelPath="$judge" 
 trap 'kill "$service_pid" ${endpoint_pid:+"$endpoint_pid"} 2>/dev/null || true' EXIT
 
 bench_log "one iteration: $PAIRS instructions (half two-turn), $JUDGMENTS judgments per pair, generator: $kind"
-python3 - "$service_url" "$PAIRS" "$JUDGMENTS" "$kind" <<'PY' | tee "$results/generator.json" >&2
-import json, sys, time, urllib.request
+PYTHONPATH="$BENCH_REPO_ROOT/bench" PYTHONDONTWRITEBYTECODE=1 python3 - "$service_url" "$PAIRS" "$JUDGMENTS" "$kind" <<'PY' | tee "$results/generator.json" >&2
+import json, sys
+import iteration_run
 url, pairs, judgments, kind = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-def call(method, path, body=None, content_type="application/json"):
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    req = urllib.request.Request(url + path, data, {"Content-Type": content_type}, method=method)
-    with urllib.request.urlopen(req, timeout=600) as r:
-        return json.load(r)
 lines = []
 for n in range(pairs):
     if n % 2 == 0:
         lines.append({"question_id": n, "category": "writing", "turns": [f"Write a short story about the number {n}.", "Now retell it in two sentences."]})
     else:
         lines.append({"instruction": f"Explain in a paragraph why {n} squared is {n * n}."})
-call("POST", "/instructions", "\n".join(json.dumps(l) for l in lines).encode(), "application/x-ndjson")
-iteration = call("POST", "/iterations", {"instructions": pairs, "judgmentsPerPair": judgments, "train": False, "seed": 1})
-entered, stage, start = {}, None, time.time()
-while True:
-    view = call("GET", f"/iterations/{iteration['id']}")
-    if view["stage"] != stage:
-        stage = view["stage"]
-        entered.setdefault(stage, time.time() - start)
-    if view["status"] in ("succeeded", "failed", "canceled"):
-        break
-    time.sleep(0.25)
-total = time.time() - start
-if view["status"] != "succeeded":
-    sys.exit(f"iteration {view['status']}: {view.get('error')}")
-order = ["classify", "select", "synthesize", "annotate", "dataset", "done"]
-marks = [(s, entered[s]) for s in order if s in entered]
-durations = {s: (marks[i + 1][1] if i + 1 < len(marks) else total) - t for i, (s, t) in enumerate(marks)}
+iteration_run.call(url, "POST", "/instructions", "\n".join(json.dumps(l) for l in lines).encode(), "application/x-ndjson")
+view, durations, total = iteration_run.run(url, pairs, judgments)
 p = view["progress"]
 print(json.dumps({
     "kind": kind, "pairs": p["pairs"], "judgments": p["judgments"], "kept": p["kept"],
