@@ -29,32 +29,43 @@ llama_tools_dir() {
     echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)/build/bin"
 }
 
-# Builds llama.cpp's benchmark and training tools once per source commit (minutes on 2 cores).
-# A lock keeps helpers that call this at the same time from building twice; a marker file written
-# last tells a finished build from an interrupted one. Prints the bin directory.
-build_llama_tools() {
-    local commit root
+# Builds llama.cpp targets from the bundled source once per source commit, into $BENCH_CACHE/<tree>/<commit>/build
+# (minutes on 2 cores). A lock keeps helpers that call this at the same time from building twice; a marker file
+# written last tells a finished build from an interrupted one. Prints the bin directory.
+# Usage: build_llama_tree <tree> "<what, for the log>" "<cmake flags>" <target>...
+build_llama_tree() {
+    local tree="$1" what="$2" flags="$3" commit root
+    shift 3
     commit="$(llama_source_commit)"
-    root="$BENCH_CACHE/llama-tools/$commit"
+    root="$BENCH_CACHE/$tree/$commit"
     mkdir -p "$root"
     (
         flock 9
         if [[ -f "$root/.complete" ]]; then exit 0; fi
-        bench_log "building llama.cpp tools ($commit) in $root (log: $root/build.log)"
+        bench_log "building $what ($commit) in $root (log: $root/build.log)"
         {
-            # No HTTPS downloads, no server/app/tests: only what the benchmarks run. OpenMP off because
-            # the pinned natives we benchmark against are built without it (ggml's own thread pool):
-            # both sides then share one threading model and the comparison measures our binding.
+            # No HTTPS downloads, no tests or apps. OpenMP off because the pinned natives we benchmark against are
+            # built without it (ggml's own thread pool): both sides then share one threading model.
+            # shellcheck disable=SC2086 # the flags are words
             nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
                 -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
-                -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF \
-                -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=ON &&
-            nice -n 10 cmake --build "$root/build" \
-                --target llama-bench llama-batched-bench llama-finetune -j "${BENCH_BUILD_JOBS:-2}"
-        } >"$root/build.log" 2>&1 || { bench_log "llama.cpp tools build failed; see $root/build.log"; exit 1; }
+                -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON $flags &&
+            nice -n 10 cmake --build "$root/build" --target "$@" -j "${BENCH_BUILD_JOBS:-2}"
+        } >"$root/build.log" 2>&1 || { bench_log "$what build failed; see $root/build.log"; exit 1; }
         touch "$root/.complete"
     ) 9>"$root/.lock" || return 1
     echo "$root/build/bin"
+}
+
+# llama.cpp's benchmark and training tools (no server: only what the benchmarks run).
+build_llama_tools() {
+    build_llama_tree llama-tools "llama.cpp tools" "-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_EXAMPLES=ON" \
+        llama-bench llama-batched-bench llama-finetune
+}
+
+# llama-server, an OpenAI-compatible endpoint (e.g. for Judge:Generator:Endpoint), in its own tree.
+build_llama_server() {
+    build_llama_tree llama-server "llama-server" "-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_EXAMPLES=OFF" llama-server
 }
 
 # Directory of the pinned natives our binding loads (node_modules, fetched by the first dotnet build).

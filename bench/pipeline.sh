@@ -25,34 +25,15 @@ start_bench_service "$results/pipeline-service.log" --Judge:ModelPath="$model" -
 url="$service_url"
 
 bench_log "one iteration: $PAIRS instructions, $JUDGMENTS judgments per pair, $TOKENS-token budgets"
-python3 - "$url" "$PAIRS" "$JUDGMENTS" "$data/pipeline.db" <<'PY' | tee "$results/pipeline.json" >&2
-import json, sqlite3, sys, time, urllib.request
+PYTHONPATH="$BENCH_REPO_ROOT/bench" PYTHONDONTWRITEBYTECODE=1 python3 - "$url" "$PAIRS" "$JUDGMENTS" "$data/pipeline.db" <<'PY' | tee "$results/pipeline.json" >&2
+import json, sqlite3, sys
+import iteration_run
 url, pairs, judgments, db = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url + path, data, {"Content-Type": "application/json"}, method=method)
-    with urllib.request.urlopen(req, timeout=600) as r:
-        return json.load(r)
 topics = ["a binary search in Python", "the sum of the first {n} odd numbers", "why the sky is blue",
           "a haiku about autumn", "the capital of Australia", "names for a coffee shop", "a proof that sqrt(2) is irrational"]
 pool = [f"Question {n}: explain or write {t.format(n=n)}." for n in range(pairs) for t in topics][: pairs * 2]
-call("POST", "/instructions", pool)
-iteration = call("POST", "/iterations", {"instructions": pairs, "judgmentsPerPair": judgments, "train": False, "seed": 1})
-entered, stage, start = {}, None, time.time()
-while True:
-    view = call("GET", f"/iterations/{iteration['id']}")
-    if view["stage"] != stage:
-        stage = view["stage"]
-        entered.setdefault(stage, time.time() - start)
-    if view["status"] in ("succeeded", "failed", "canceled"):
-        break
-    time.sleep(0.25)
-total = time.time() - start
-if view["status"] != "succeeded":
-    sys.exit(f"iteration {view['status']}: {view.get('error')}")
-order = ["classify", "select", "synthesize", "annotate", "dataset", "done"]
-marks = [(s, entered[s]) for s in order if s in entered]
-durations = {s: (marks[i + 1][1] if i + 1 < len(marks) else total) - t for i, (s, t) in enumerate(marks)}
+iteration_run.call(url, "POST", "/instructions", pool)
+view, durations, total = iteration_run.run(url, pairs, judgments)
 with sqlite3.connect(db) as c:
     chars = c.execute("SELECT AVG(LENGTH(chosen)), AVG(LENGTH(modified_instruction)), AVG(LENGTH(rejected)) FROM pairs").fetchone()
     judge_chars = c.execute("SELECT AVG(LENGTH(completion)) FROM judgments").fetchone()[0]

@@ -27,9 +27,7 @@ public sealed record JudgeBehavior(string Template = "", int MaxThinkingTokens =
     public double TieEpsilon { get; init; } = 0.01;
 
     /// <summary>The prompt: its name and a digest of its text rendered with placeholders, lead and labels included.</summary>
-    public string Prompt { get; init; } = JudgePrompt.Version + ":" + Digest(string.Join("\u0000",
-        JudgePrompt.Render("{instruction}", "{first}", "{second}", "{criteria}").Select(m => m.Role + "\u0000" + m.Content)
-            .Append(JudgePrompt.VerdictText("{reasoning}") + JudgePrompt.LabelA + JudgePrompt.LabelB)));
+    public string Prompt { get; init; } = PromptDigest(multiTurn: false, allowTie: false);
 
     /// <summary>How each sample and order gets its seed (<see cref="SampleSeed"/>); change the name with the formula.</summary>
     public string SeedDerivation { get; init; } = "seed*2654435761+(2*sample+swapped)*40503+1";
@@ -56,6 +54,26 @@ public sealed record JudgeBehavior(string Template = "", int MaxThinkingTokens =
 
     /// <summary>"A", "B" or "tie" for a mean P(A).</summary>
     public string Winner(double probabilityA) => Math.Abs(probabilityA - 0.5) <= TieEpsilon ? "tie" : probabilityA > 0.5 ? "A" : "B";
+
+    /// <summary>
+    /// The behaviour version of a judgment shown in a multi-turn or tie prompt: <paramref name="behaviorVersion"/> (the
+    /// loaded model's) with the variant's name and a digest of its text (with the tie, of the tie reading too). A
+    /// single-turn judgment without ties keeps <paramref name="behaviorVersion"/> as it is, and so its cache key.
+    /// </summary>
+    public static string VersionFor(string behaviorVersion, bool multiTurn, bool allowTie) =>
+        multiTurn || allowTie
+            ? behaviorVersion + "/" + JudgePrompt.VersionOf(multiTurn, allowTie) + "." +
+              Digest(PromptDigest(multiTurn, allowTie) + (allowTie ? "\u0000" + JudgmentProgram.ReadingWithTie : ""))[..12]
+            : behaviorVersion;
+
+    private static string PromptDigest(bool multiTurn, bool allowTie)
+    {
+        EarlierTurn[]? earlier = multiTurn ? [new EarlierTurn("{earlier user}", "{earlier A}", "{earlier B}")] : null;
+        var messages = JudgePrompt.Render(new JudgedTexts("{instruction}", "{first}", "{second}", earlier, "{criteria}", allowTie));
+        var labels = JudgePrompt.LabelA + JudgePrompt.LabelB + (allowTie ? JudgePrompt.LabelTie : "");
+        return JudgePrompt.VersionOf(multiTurn, allowTie) + ":" + Digest(string.Join("\u0000",
+            messages.Select(m => m.Role + "\u0000" + m.Content).Append(JudgePrompt.VerdictText("{reasoning}") + labels)));
+    }
 
     private static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

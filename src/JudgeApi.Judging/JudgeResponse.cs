@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace JudgeApi.Judging;
 
 /// <summary>POST /judge answer.</summary>
 /// <param name="Id">Judgment id (also in the logs and the X-Judgment-Id header).</param>
-/// <param name="Winner">"A", "B", or "tie" when probabilityA is within <see cref="JudgeBehavior.TieEpsilon"/> of 0.5.</param>
-/// <param name="Confidence">Probability of the winner: max(probabilityA, 1 - probabilityA).</param>
+/// <param name="Winner">"A", "B", or "tie": without allowTie, when probabilityA is within <see cref="JudgeBehavior.TieEpsilon"/>
+/// of 0.5; with it, when the tie is the most likely label.</param>
+/// <param name="Confidence">Probability of the winner: max(probabilityA, 1 - probabilityA), or with allowTie the largest of P(A), P(B) and P(tie).</param>
 /// <param name="ProbabilityA">P(response A is better), averaged over samples and both orders.</param>
 /// <param name="Reasoning">The judge's reasoning (original order); empty in direct mode.</param>
 /// <param name="Thinking">A thinking model's thought before that reasoning; null for models that do not think.</param>
@@ -12,6 +15,7 @@ namespace JudgeApi.Judging;
 /// <param name="HitTokenLimit">Some reasoning was cut at maxReasoningTokens (the verdict was still read).</param>
 /// <param name="PromptTokens">Prompt tokens decoded over all judgments.</param>
 /// <param name="BehaviorVersion">The judge behaviour that answered (<see cref="JudgeBehavior.Version"/>): prompt, sampling, verdict reading, template.</param>
+/// <param name="ProbabilityTie">With allowTie: P(tie), averaged like probabilityA (P(B) is 1 − P(A) − P(tie)); absent otherwise.</param>
 public sealed record JudgeResponse(
     string Id,
     string Winner,
@@ -28,9 +32,11 @@ public sealed record JudgeResponse(
     string BehaviorVersion,
     int ReasoningTokens,
     bool HitTokenLimit,
-    int PromptTokens);
+    int PromptTokens,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ProbabilityTie = null);
 
-public sealed record JudgeVotes(int A, int B);
+/// <param name="Tie">With allowTie: judgments whose verdict was a tie; absent otherwise.</param>
+public sealed record JudgeVotes(int A, int B, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Tie = null);
 
 /// <param name="Base">Base model file name.</param>
 /// <param name="Adapter">The LoRA adapter's id (as /adapters and /v1/models name it), null without one.</param>

@@ -73,23 +73,35 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
 
     private static JudgeOnceRequest OrderRequest(JudgeParameters r, int sample, bool swapped) =>
         new(r.Instruction, swapped ? r.ResponseB : r.ResponseA, swapped ? r.ResponseA : r.ResponseB,
-            r.Criteria, r.Mode, r.MaxReasoningTokens, r.Temperature, JudgeBehavior.SampleSeed(r.Seed, sample, swapped));
+            r.Criteria, r.Mode, r.MaxReasoningTokens, r.Temperature, JudgeBehavior.SampleSeed(r.Seed, sample, swapped),
+            Earlier: swapped ? r.EarlierTurns?.Select(t => t.Swapped()).ToArray() : r.EarlierTurns, AllowTie: r.AllowTie);
 
     private static JudgeResponse Combine(string id, JudgeParameters request, JudgeModelInfo model, OrderedJudgment[] results, double elapsedMs)
     {
         // Map each judgment back to the request's A/B: in the swapped order the first-shown response is B.
-        var probabilitiesA = results.Select(r => r.Swapped ? 1 - r.Result.ProbabilityA : r.Result.ProbabilityA).ToArray();
-        var votesA = results.Count(r => (r.Result.Verdict == JudgePrompt.LabelA) != r.Swapped);
+        var probabilitiesA = results.Select(r => r.Swapped ? r.Result.ProbabilityB : r.Result.ProbabilityA).ToArray();
+        var votesA = results.Count(r => r.Result.Verdict == (r.Swapped ? JudgePrompt.LabelB : JudgePrompt.LabelA));
+        var votesTie = results.Count(r => r.Result.Verdict == JudgePrompt.LabelTie);
         var probabilityA = probabilitiesA.Average();
-        var winner = JudgeBehavior.Default.Winner(probabilityA);
+        double? probabilityTie = request.AllowTie ? results.Average(r => r.Result.ProbabilityTie ?? 0) : null;
+        var (winner, confidence) = probabilityTie is { } tie
+            ? Winner(probabilityA, 1 - probabilityA - tie, tie)
+            : (JudgeBehavior.Default.Winner(probabilityA), Math.Max(probabilityA, 1 - probabilityA));
         var original = results.Where(r => !r.Swapped).Select(r => r.Result).ToArray();
-        var shown = original.FirstOrDefault(r => r.Verdict == winner) ?? original[0];
-        return new JudgeResponse(id, winner, Math.Max(probabilityA, 1 - probabilityA), probabilityA, shown.Reasoning, shown.Thinking,
-            new JudgeVotes(votesA, results.Length - votesA),
+        var shown = original.FirstOrDefault(r => WinnerName(r.Verdict) == winner) ?? original[0];
+        return new JudgeResponse(id, winner, confidence, probabilityA, shown.Reasoning, shown.Thinking,
+            new JudgeVotes(votesA, results.Length - votesA - votesTie, request.AllowTie ? votesTie : null),
             new JudgeModelRef(Path.GetFileName(model.Path), JudgeModelRef.AdapterId(model.AdapterPath)),
-            Cached: false, elapsedMs, JudgeModes.Name(request.Mode), JudgePrompt.Version, model.BehaviorVersion,
-            results.Sum(r => r.Result.ReasoningTokens), results.Any(r => r.Result.HitTokenLimit), results.Sum(r => r.Result.PromptTokens));
+            Cached: false, elapsedMs, JudgeModes.Name(request.Mode), request.PromptVersion, request.BehaviorVersion(model.BehaviorVersion),
+            results.Sum(r => r.Result.ReasoningTokens), results.Any(r => r.Result.HitTokenLimit), results.Sum(r => r.Result.PromptTokens),
+            probabilityTie);
     }
+
+    /// <summary>With ties allowed: the most likely of A, B and tie (a tie only when strictly the most likely), and its probability.</summary>
+    private static (string Winner, double Confidence) Winner(double a, double b, double tie) =>
+        tie > Math.Max(a, b) ? ("tie", tie) : a >= b ? ("A", a) : ("B", b);
+
+    private static string WinnerName(string verdict) => verdict == JudgePrompt.LabelTie ? "tie" : verdict;
 
     private sealed record OrderedJudgment(bool Swapped, JudgeOnceResult Result);
 }

@@ -57,13 +57,13 @@ public sealed class JudgmentCache
 
     /// <summary>
     /// Covers everything that decides the answer: model and adapter content, the judge behaviour (prompt, sampling,
-    /// verdict reading, template), every request field after defaults.
+    /// verdict reading, template; the multi-turn or tie prompt's when the request uses one), every request field after defaults.
     /// </summary>
     public static string Key(JudgeParameters parameters, JudgeModelInfo model)
     {
         var identity = JsonSerializer.Serialize(new
         {
-            behavior = model.BehaviorVersion,
+            behavior = parameters.BehaviorVersion(model.BehaviorVersion),
             model = model.ContentHash,
             adapter = model.AdapterHash,
             request = parameters,

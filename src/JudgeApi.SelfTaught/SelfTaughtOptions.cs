@@ -32,6 +32,12 @@ public sealed partial class SelfTaughtOptions : IValidatableObject
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int MaxJudgeReasoningTokens { get; set; } = 512;
 
+    /// <summary>
+    /// The annotation prompt offers a tie (<c>[[C]]</c>); a tie is never a correct judgment of a synthetic pair (y_w is
+    /// better by construction), so it is never kept. The dataset then teaches the prompt with the tie option.
+    /// </summary>
+    public bool AllowTie { get; set; }
+
     /// <summary>Sampling temperature of pair synthesis (responses and modified instructions).</summary>
     [Range(0f, float.MaxValue, ErrorMessage = "must not be negative")]
     public float SynthesisTemperature { get; set; } = 0.7f;

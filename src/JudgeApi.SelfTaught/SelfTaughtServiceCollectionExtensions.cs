@@ -3,6 +3,7 @@ using JudgeApi.Training;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
@@ -27,6 +28,8 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSettingsOf<AdapterOptions>(configuration, AdapterOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
+        services.AddSection<GeneratorOptions>(configuration, GeneratorOptions.Section).ResolvePaths((o, resolve) => o.ModelPath = resolve(o.ModelPath));
+        services.TryAddSingleton(Generator);
         services.TryAddSingleton<IIterationModel, JudgeEngineIterationModel>();
         services.AddSingleton<InstructionPool>();
         services.AddSingleton<IterationStore>();
@@ -76,6 +79,18 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSingleton<IIterationStage, EvaluationStage>();
         services.AddSingleton<IIterationStage, PromotionStage>();
         return services;
+    }
+
+    /// <summary>The model that writes the iterations' texts: <c>Judge:Generator</c>'s endpoint or GGUF file, else the judge engine.</summary>
+    private static IGeneratorModel Generator(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<GeneratorOptions>>().Value;
+        if (options.UsesEndpoint)
+            return new OpenAiEndpointGenerator(options, services.GetRequiredService<ILogger<OpenAiEndpointGenerator>>());
+        if (options.UsesFile)
+            return new LlamaFileGenerator(options, services.GetRequiredService<IOptions<JudgeOptions>>().Value, services.GetRequiredService<JudgeMetrics>(),
+                services.GetRequiredService<ILoggerFactory>());
+        return new JudgeEngineGenerator(services.GetRequiredService<IJudgeEngine>());
     }
 
     /// <summary><c>Judge:Training:&lt;option&gt;</c> for each problem the trainer's own check finds.</summary>

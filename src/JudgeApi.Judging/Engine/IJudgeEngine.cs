@@ -73,7 +73,10 @@ public enum JudgeMode
 /// <param name="First">Shown as assistant A.</param>
 /// <param name="Second">Shown as assistant B.</param>
 /// <param name="Temperature">0 is greedy.</param>
+/// <param name="Instruction">The judged user turn (in a conversation, the last user turn).</param>
 /// <param name="Weights">Base model or adapter to judge with; null: the active weights when the call is made.</param>
+/// <param name="Earlier">Turns before the judged one (a multi-turn judgment), each side's answer in the order shown.</param>
+/// <param name="AllowTie">The prompt offers a tie and its probability is read beside A's and B's.</param>
 public sealed record JudgeOnceRequest(
     string Instruction,
     string First,
@@ -83,22 +86,35 @@ public sealed record JudgeOnceRequest(
     int MaxReasoningTokens = 512,
     float Temperature = 0,
     uint Seed = 0,
-    JudgeWeights? Weights = null);
+    JudgeWeights? Weights = null,
+    IReadOnlyList<EarlierTurn>? Earlier = null,
+    bool AllowTie = false)
+{
+    /// <summary>The texts as the prompt shows them.</summary>
+    public JudgedTexts Texts => new(Instruction, First, Second, Earlier, Criteria, AllowTie);
+}
 
 /// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before its verdict lead.</param>
-/// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better) or <see cref="JudgePrompt.LabelB"/>.</param>
-/// <param name="ProbabilityA">P(first is better), from the two labels' next-token probabilities.</param>
+/// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better), <see cref="JudgePrompt.LabelB"/>, or
+/// <see cref="JudgePrompt.LabelTie"/> when ties are allowed and the tie is the most likely label.</param>
+/// <param name="ProbabilityA">P(first is better), from the labels' next-token probabilities.</param>
 /// <param name="ReasoningTokens">Tokens the model generated before the label was read.</param>
 /// <param name="HitTokenLimit">The reasoning was cut at the token cap and the verdict forced.</param>
 /// <param name="PromptTokens">Tokens of the judge prompt (direct mode: with the verdict lead).</param>
 /// <param name="VerdictText">The judge's turn up to the label, exactly as decoded (ends in "[["); with the label and
 /// "]]" it is the judgment's training target (<see cref="JudgePrompt.Completion"/>).</param>
 /// <param name="Thinking">What a thinking model thought before its reasoning (tags stripped); null for other models.</param>
+/// <param name="ProbabilityTie">P(tie) when ties are allowed (then P(second is better) is 1 − P(A) − P(tie)); else null.</param>
 public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens,
-    string VerdictText, string? Thinking = null);
+    string VerdictText, string? Thinking = null, double? ProbabilityTie = null)
+{
+    /// <summary>P(second is better).</summary>
+    public double ProbabilityB => 1 - ProbabilityA - (ProbabilityTie ?? 0);
+}
 
 /// <param name="Grammar">Optional GBNF grammar constraining the output.</param>
-public sealed record GenerationRequest(int MaxTokens = 512, float Temperature = 0, uint Seed = 0, string? Grammar = null);
+/// <param name="Weights">Base model or adapter to generate with; null: the active weights when the call is made.</param>
+public sealed record GenerationRequest(int MaxTokens = 512, float Temperature = 0, uint Seed = 0, string? Grammar = null, JudgeWeights? Weights = null);
 
 public sealed record GenerationResult(string Text, int TokenCount, GenerationStopReason StopReason);
 

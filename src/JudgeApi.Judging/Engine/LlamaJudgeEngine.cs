@@ -162,11 +162,11 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
 
     private (SequenceJob, JudgmentProgram) Judgment(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
     {
-        var adapter = request.Weights is { } weights ? AdapterFor(loaded, weights.AdapterPath) : Volatile.Read(ref _active).Adapter;
-        var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
+        var adapter = AdapterOf(loaded, request.Weights);
+        var prompt = loaded.Tokenizer.Judge(request.Texts);
         if (request.Mode == JudgeMode.Direct)
         {
-            var verdict = VerdictTokens.After(prompt, JudgePrompt.VerdictLead);
+            var verdict = VerdictTokens.After(prompt, JudgePrompt.VerdictLead, request.AllowTie);
             int[] tokens = [.. prompt.Tokens, .. verdict.Lead];
             EnsureFits(tokens.Length + 1, loaded);
             var direct = JudgmentProgram.Direct(verdict);
@@ -175,7 +175,8 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var generated = loaded.ThinkingTokens + request.MaxReasoningTokens;
         EnsureFits(prompt.Tokens.Length + generated + loaded.VerdictRoom, loaded);
         var sampler = new LlamaSampler(loaded.Model, JudgeBehavior.Default.Sampling(request.Temperature, request.Seed, null));
-        var reasoning = JudgmentProgram.Reasoning(loaded.Model, prompt, loaded.ThinkingTokens, request.MaxReasoningTokens, generated + loaded.VerdictRoom);
+        var reasoning = JudgmentProgram.Reasoning(loaded.Model, prompt, loaded.ThinkingTokens, request.MaxReasoningTokens, generated + loaded.VerdictRoom,
+            request.AllowTie);
         return (new SequenceJob(prompt.Tokens, Lane(priority), adapter, sampler, generated, reasoning, cancellationToken), reasoning);
     }
 
@@ -186,7 +187,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var prompt = loaded.Tokenizer.Chat(messages).Tokens;
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
         var sampler = new LlamaSampler(loaded.Model, JudgeBehavior.Default.Sampling(request.Temperature, request.Seed, request.Grammar));
-        var job = new SequenceJob(prompt, Lane(priority), Volatile.Read(ref _active).Adapter, sampler, request.MaxTokens, null, cancellationToken);
+        var job = new SequenceJob(prompt, Lane(priority), AdapterOf(loaded, request.Weights), sampler, request.MaxTokens, null, cancellationToken);
         var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
     }
@@ -244,6 +245,10 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     }
 
     public void CheckAdapter(string adapterPath) => Current.Adapters.Check(adapterPath);
+
+    /// <summary>The adapter of pinned weights, or the active one when the work is not pinned.</summary>
+    private LoraAdapter? AdapterOf(Loaded loaded, JudgeWeights? weights) =>
+        weights is null ? Volatile.Read(ref _active).Adapter : AdapterFor(loaded, weights.AdapterPath);
 
     private static LoraAdapter? AdapterFor(Loaded loaded, string? adapterPath) =>
         adapterPath is null ? null : loaded.Adapters.Get(Path.GetFullPath(adapterPath));

@@ -20,8 +20,14 @@ public sealed class EvaluationOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int MaxReasoningTokens { get; set; } = 256;
 
-    /// <summary>Optional labeled set (RewardBench JSONL: prompt, chosen, rejected, subset?) every candidate is also scored on.</summary>
+    /// <summary>
+    /// Optional labeled set every candidate is also scored on: JSONL in RewardBench's shape (prompt, chosen, rejected,
+    /// subset?), with conversations, or MT-Bench human judgments (<see cref="LabeledSetFile"/>).
+    /// </summary>
     public string? LabeledSetPath { get; set; }
+
+    /// <summary>The evaluation prompt offers a tie (<c>[[C]]</c>), as MT-Bench's does; for labeled sets with ties.</summary>
+    public bool AllowTie { get; set; }
 
     /// <summary>Score at most this many pairs of the labeled set (0: all).</summary>
     [Range(0, int.MaxValue, ErrorMessage = "must not be negative")]

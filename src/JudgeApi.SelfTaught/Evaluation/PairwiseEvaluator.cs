@@ -6,11 +6,13 @@ namespace JudgeApi.SelfTaught;
 /// <summary>
 /// Accuracy of one set of weights on labeled pairs, each judged in both orders (chosen shown first, then second), so
 /// a judge that always answers "A" scores 50%. Pairs whose prompt does not fit the context are counted as skipped.
+/// A set that holds ties (MT-Bench human judgments) also gets tie-aware agreement (<see cref="TieAgreement"/>).
 /// </summary>
 public sealed class PairwiseEvaluator(IJudgeEngine engine)
 {
+    /// <param name="allowTie">The judge prompt offers a tie (<c>[[C]]</c>); without it the judge can still disagree with itself.</param>
     public async Task<AccuracyScore> EvaluateAsync(IReadOnlyList<LabeledPair> pairs, JudgeWeights weights, JudgeMode mode, int maxReasoningTokens,
-        WorkPriority priority, Action? pairDone, CancellationToken cancellationToken)
+        bool allowTie, WorkPriority priority, Action? pairDone, CancellationToken cancellationToken)
     {
         var outcomes = await Task.WhenAll(pairs.Select(async pair =>
         {
@@ -18,14 +20,16 @@ public sealed class PairwiseEvaluator(IJudgeEngine engine)
             {
                 var results = await engine.JudgeManyAsync(
                 [
-                    new JudgeOnceRequest(pair.Prompt, pair.Chosen, pair.Rejected, null, mode, maxReasoningTokens, Weights: weights),
-                    new JudgeOnceRequest(pair.Prompt, pair.Rejected, pair.Chosen, null, mode, maxReasoningTokens, Weights: weights),
+                    new JudgeOnceRequest(pair.Prompt, pair.Chosen, pair.Rejected, null, mode, maxReasoningTokens, Weights: weights,
+                        Earlier: pair.Earlier, AllowTie: allowTie),
+                    new JudgeOnceRequest(pair.Prompt, pair.Rejected, pair.Chosen, null, mode, maxReasoningTokens, Weights: weights,
+                        Earlier: pair.Earlier?.Select(t => t.Swapped()).ToArray(), AllowTie: allowTie),
                 ], priority, cancellationToken);
-                return (pair.Subset, Correct: (int?)((results[0].Verdict == JudgePrompt.LabelA ? 1 : 0) + (results[1].Verdict == JudgePrompt.LabelB ? 1 : 0)));
+                return new PairOutcome(pair, Side(results[0].Verdict, chosenFirst: true), Side(results[1].Verdict, chosenFirst: false));
             }
             catch (LlamaPromptTooLongException)
             {
-                return (pair.Subset, Correct: (int?)null);
+                return new PairOutcome(pair, null, null);
             }
             finally
             {
@@ -33,14 +37,36 @@ public sealed class PairwiseEvaluator(IJudgeEngine engine)
             }
         }));
 
-        var subsets = outcomes.Where(o => o.Subset is not null).GroupBy(o => o.Subset!, StringComparer.Ordinal)
+        var subsets = outcomes.Where(o => o.Pair.Subset is not null).GroupBy(o => o.Pair.Subset!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Score(g.ToList()), StringComparer.Ordinal);
         return Score(outcomes) with { Subsets = subsets.Count == 0 ? null : new SortedDictionary<string, AccuracyScore>(subsets, StringComparer.Ordinal) };
     }
 
-    private static AccuracyScore Score(IReadOnlyCollection<(string? Subset, int? Correct)> outcomes)
+    /// <summary>Accuracy over the pairs with a better side (a tie verdict is wrong there); tie-aware agreement when some are ties.</summary>
+    private static AccuracyScore Score(IReadOnlyCollection<PairOutcome> outcomes)
     {
-        var judged = outcomes.Where(o => o.Correct is not null).ToList();
-        return AccuracyScore.Of(judged.Sum(o => o.Correct!.Value), 2 * judged.Count) with { Skipped = outcomes.Count - judged.Count };
+        var judged = outcomes.Where(o => o.First is not null).ToList();
+        var preferred = judged.Where(o => !o.Pair.Tie).ToList();
+        var score = AccuracyScore.Of(preferred.Sum(o => (o.First == Verdict.Chosen ? 1 : 0) + (o.Second == Verdict.Chosen ? 1 : 0)), 2 * preferred.Count)
+            with
+        { Skipped = outcomes.Count - judged.Count };
+        return outcomes.Any(o => o.Pair.Tie) ? score with { TieAware = TieAgreement.Of(judged.Select(o => (o.Pair.Tie, o.Combined)).ToList()) } : score;
+    }
+
+    private static Verdict Side(string label, bool chosenFirst) => label switch
+    {
+        JudgePrompt.LabelTie => Verdict.Tie,
+        JudgePrompt.LabelA => chosenFirst ? Verdict.Chosen : Verdict.Rejected,
+        _ => chosenFirst ? Verdict.Rejected : Verdict.Chosen,
+    };
+
+    /// <param name="First">The verdict with the chosen side shown first; null when the pair did not fit.</param>
+    private sealed record PairOutcome(LabeledPair Pair, Verdict? First, Verdict? Second)
+    {
+        /// <summary>MT-Bench's rule for a judgment in both orders: a side wins only when both orders pick it; anything else is a tie.</summary>
+        public Verdict Combined => First == Second ? First!.Value : Verdict.Tie;
     }
 }
+
+/// <summary>A judge's verdict on a labeled pair, relative to its label.</summary>
+public enum Verdict { Chosen, Rejected, Tie }

@@ -90,4 +90,7 @@ public sealed record IterationView(
     /// </summary>
     [JsonPropertyName("loop")]
     public CandidateResults? Candidate { get; init; }
+
+    /// <summary>The models that wrote the iteration's texts so far (each pair records its own), each once.</summary>
+    public IReadOnlyList<GeneratorIdentity> Generators { get; init; } = [];
 }

@@ -17,6 +17,7 @@ public sealed class IterationViews(SelfTaughtDatabase database)
         return new(record.Id, record.Number, record.Status, record.Stage, progress, metrics, record.Error, record.CreatedAt, record.UpdatedAt, record.Parameters)
         {
             Candidate = CandidateStore.Read(db, record.Id),
+            Generators = PairStore.Generators(db, record.Id),
         };
     }
 }

@@ -14,9 +14,10 @@ public static class DatasetFormat
 {
     public static IReadOnlyList<DatasetMessage> Messages(IIterationModel model, AnnotatedPair pair, JudgmentRecord kept)
     {
+        var earlier = HistoryTurn.Shared(pair.History);
         var prompt = kept.ChosenPosition == PairPosition.A
-            ? new PairToJudge(pair.Instruction, pair.Chosen, pair.Rejected)
-            : new PairToJudge(pair.Instruction, pair.Rejected, pair.Chosen);
+            ? new PairToJudge(pair.Instruction, pair.Chosen, pair.Rejected, earlier)
+            : new PairToJudge(pair.Instruction, pair.Rejected, pair.Chosen, earlier);
         return [.. model.RenderJudgePrompt(prompt), new DatasetMessage("assistant", kept.Completion)];
     }
 

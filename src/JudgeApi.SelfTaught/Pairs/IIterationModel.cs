@@ -1,16 +1,20 @@
+using JudgeApi.Judging;
+using JudgeApi.Llama;
+
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// What iterations need from the current model. All calls are background work: an implementation
-/// must serve live judge traffic first.
+/// What iterations need from their models: a generator that writes the texts and the judge that judges them (one
+/// model unless <c>Judge:Generator</c> names a second). All calls are background work: an implementation must serve
+/// live judge traffic first.
 /// </summary>
 public interface IIterationModel
 {
-    /// <summary>Completes once the model can take work (an iteration stays queued until then).</summary>
+    /// <summary>Completes once the judge can take work (an iteration stays queued until then).</summary>
     Task WaitUntilReadyAsync(CancellationToken cancellationToken);
 
-    /// <summary>The assistant's reply to <paramref name="userPrompt"/> given as a single user turn.</summary>
-    Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken);
+    /// <summary>The generator's reply to <paramref name="messages"/> (user and assistant turns), and which model wrote it.</summary>
+    Task<GeneratedText> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationSettings settings, CancellationToken cancellationToken);
 
     /// <summary>
     /// One judgment per sample (each a pair in a fixed A/B order and its seed), in sample order; the samples are handed
@@ -18,8 +22,11 @@ public interface IIterationModel
     /// </summary>
     Task<IReadOnlyList<ModelJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken);
 
-    /// <summary>The judge behaviour (prompt, sampling, verdict reading, template) of <see cref="JudgeAsync"/>'s judgments, stored with each.</summary>
-    string JudgeBehaviorVersion { get; }
+    /// <summary>
+    /// The judge behaviour (prompt, sampling, verdict reading, template) of <see cref="JudgeAsync"/>'s judgments of
+    /// <paramref name="pair"/> (a multi-turn pair, or ties offered, name their prompt too), stored with each.
+    /// </summary>
+    string JudgeBehaviorVersion(PairToJudge pair);
 
     /// <summary>The exact messages the judge sees for <paramref name="pair"/> (system and user turns, no assistant turn).</summary>
     IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair);
@@ -28,13 +35,15 @@ public interface IIterationModel
 /// <param name="Grammar">GBNF that constrains the output, or null for free text.</param>
 public sealed record GenerationSettings(int MaxTokens, float Temperature, uint Seed, string? Grammar = null);
 
-public sealed record PairToJudge(string Instruction, string ResponseA, string ResponseB);
+/// <param name="Instruction">The judged user turn (in a multi-turn pair, its last user turn).</param>
+/// <param name="Earlier">The turns before it, each side's answer (AnswerA: response A's side); null for a single-turn pair.</param>
+public sealed record PairToJudge(string Instruction, string ResponseA, string ResponseB, IReadOnlyList<EarlierTurn>? Earlier = null);
 
 public sealed record JudgeSample(PairToJudge Pair, uint Seed);
 
 public enum PairPosition { A, B }
 
-/// <param name="Winner">The position the judge picked; null for a tie or an unparsable verdict.</param>
+/// <param name="Winner">The position the judge picked; null for a tie (offered with <c>Judge:SelfTaught:AllowTie</c>) or an unparsable verdict.</param>
 /// <param name="Completion">The judge's turn exactly as a training target: what it decoded up to the label, the label and "]]".</param>
 public sealed record ModelJudgment(PairPosition? Winner, string Reasoning, string Completion, double? ProbabilityA);
 

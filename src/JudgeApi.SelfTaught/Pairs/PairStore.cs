@@ -49,37 +49,58 @@ public sealed class PairStore(SelfTaughtDatabase database)
         CREATE INDEX IF NOT EXISTS examples_iteration ON examples(iteration_id, pair_id);
         """;
 
-    /// <summary>Migration 3: each judgment and example records the judge behaviour that made it (null before).</summary>
+    /// <summary>Migration 4: each judgment and example records the judge behaviour that made it (null before).</summary>
     internal const string BehaviorVersionColumns = """
         ALTER TABLE judgments ADD COLUMN behavior_version TEXT NULL;
         ALTER TABLE examples ADD COLUMN behavior_version TEXT NULL;
+        """;
+
+    /// <summary>
+    /// Migration 5: a pair of a multi-turn instruction keeps its follow-up questions (copied at selection) and the
+    /// earlier turns synthesis wrote (<see cref="HistoryTurn"/> JSON).
+    /// </summary>
+    internal const string MultiTurnColumns = """
+        ALTER TABLE pairs ADD COLUMN follow_ups TEXT NULL;
+        ALTER TABLE pairs ADD COLUMN history TEXT NULL;
         """;
 
     /// <summary>Records the selection, one pair per instruction in selection order, in the caller's transaction.</summary>
     internal static void SaveSelection(Db db, string iterationId, IReadOnlyList<PoolInstruction> selected)
     {
         using var insert = db.Command("""
-            INSERT INTO pairs (iteration_id, instruction_id, ordinal, state, instruction)
-            VALUES ($iteration, $instruction, $ordinal, $state, $text)
+            INSERT INTO pairs (iteration_id, instruction_id, ordinal, state, instruction, follow_ups)
+            VALUES ($iteration, $instruction, $ordinal, $state, $text, $followUps)
             """, ("$iteration", iterationId), ("$state", PairState.Selected));
         for (var i = 0; i < selected.Count; i++)
-            Db.Execute(insert, ("$instruction", selected[i].Id), ("$ordinal", i), ("$text", selected[i].Text));
+            Db.Execute(insert, ("$instruction", selected[i].Id), ("$ordinal", i), ("$text", selected[i].Text),
+                ("$followUps", selected[i].FollowUps is null ? null : Db.Json(selected[i].FollowUps)));
     }
 
     public IReadOnlyList<PairRecord> InState(string iterationId, string state) => database.Read(db => db.Query("""
-        SELECT id, instruction_id, instruction, modified_instruction, chosen, rejected
+        SELECT id, instruction_id, instruction, modified_instruction, chosen, rejected, follow_ups, history
         FROM pairs WHERE iteration_id = $iteration AND state = $state ORDER BY ordinal
-        """, r => new PairRecord(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetNullableString(3), r.GetNullableString(4), r.GetNullableString(5)),
+        """, r => new PairRecord(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetNullableString(3), r.GetNullableString(4), r.GetNullableString(5))
+    {
+        FollowUps = r.GetJson<List<string>>(6),
+        History = r.GetJson<List<HistoryTurn>>(7),
+    },
         ("$iteration", iterationId), ("$state", state)));
 
     public void SaveSynthesis(long pairId, PairSynthesis synthesis) => database.Write(db => db.Execute("""
         UPDATE pairs SET modified_instruction = $modified, chosen = $chosen, rejected = $rejected, synthesis = $synthesis,
-            state = $state, discard_reason = $reason
+            history = $history, state = $state, discard_reason = $reason
         WHERE id = $id AND state = $selected
         """,
         ("$modified", synthesis.ModifiedInstruction), ("$chosen", synthesis.Chosen), ("$rejected", synthesis.Rejected),
-        ("$synthesis", Db.Json(synthesis.Provenance)), ("$state", synthesis.DiscardReason is null ? PairState.Synthesized : PairState.Discarded),
+        ("$synthesis", Db.Json(synthesis.Provenance)), ("$history", synthesis.History is null ? null : Db.Json(synthesis.History)),
+        ("$state", synthesis.DiscardReason is null ? PairState.Synthesized : PairState.Discarded),
         ("$reason", synthesis.DiscardReason), ("$id", pairId), ("$selected", PairState.Selected)));
+
+    /// <summary>Every model that wrote texts of the iteration's pairs, each once (in the caller's snapshot).</summary>
+    internal static IReadOnlyList<GeneratorIdentity> Generators(Db db, string iterationId) => db.Query("""
+        SELECT DISTINCT g.value FROM pairs p, json_each(p.synthesis, '$.generators') g
+        WHERE p.iteration_id = $iteration ORDER BY g.value
+        """, r => Db.FromJson<GeneratorIdentity>(r.GetString(0)), ("$iteration", iterationId));
 
     /// <summary>Stores all N judgments of a pair and its outcome in one transaction.</summary>
     public void SaveAnnotation(long pairId, IReadOnlyList<JudgmentRecord> judgments, int? keptSample) => database.Write(db =>
@@ -108,7 +129,7 @@ public sealed class PairStore(SelfTaughtDatabase database)
         var result = new List<AnnotatedPair>();
         using var command = db.Command("""
             SELECT p.id, p.instruction_id, p.instruction, p.chosen, p.rejected, p.kept_sample,
-                   j.sample, j.chosen_position, j.winner, j.seed, j.probability_a, j.reasoning, j.completion, j.behavior_version
+                   j.sample, j.chosen_position, j.winner, j.seed, j.probability_a, j.reasoning, j.completion, j.behavior_version, p.follow_ups, p.history
             FROM pairs p JOIN judgments j ON j.pair_id = p.id
             WHERE p.iteration_id = $iteration AND p.state = $annotated
             ORDER BY p.ordinal, j.sample
@@ -118,7 +139,10 @@ public sealed class PairStore(SelfTaughtDatabase database)
         {
             var pairId = reader.GetInt64(0);
             if (result.Count == 0 || result[^1].Id != pairId)
-                result.Add(new(pairId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), new List<JudgmentRecord>(), reader.GetInt32(5)));
+            {
+                result.Add(new(pairId, reader.GetInt64(1), PoolInstruction.Judged(reader.GetString(2), reader.GetJson<List<string>>(14)), reader.GetString(3),
+                    reader.GetString(4), new List<JudgmentRecord>(), reader.GetInt32(5), reader.GetJson<List<HistoryTurn>>(15)));
+            }
             ((List<JudgmentRecord>)result[^1].Judgments).Add(new(reader.GetInt32(6), Enum.Parse<PairPosition>(reader.GetString(7)),
                 reader.IsDBNull(8) ? null : Enum.Parse<PairPosition>(reader.GetString(8)), (uint)reader.GetInt64(9),
                 reader.GetNullableDouble(10), reader.GetString(11), reader.GetString(12), reader.GetNullableString(13)));

@@ -1,29 +1,58 @@
+using JudgeApi.Llama;
+
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
 /// Makes one synthetic preference pair: y_w answers x, x' is a related but different instruction, y_l answers x'.
-/// y_l is a plausible answer to the wrong question, so y_w is better for x without any human label.
+/// y_l is a plausible answer to the wrong question, so y_w is better for x without any human label. For a multi-turn
+/// instruction (follow-ups) the generator first answers each earlier turn in order; that conversation is shared by
+/// both responses, and x is the last user turn.
 /// </summary>
 public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float temperature)
 {
-    public async Task<PairSynthesis> SynthesizeAsync(long iterationSeed, long instructionId, string instruction, CancellationToken cancellationToken)
+    public async Task<PairSynthesis> SynthesizeAsync(long iterationSeed, long instructionId, string instruction, IReadOnlyList<string>? followUps,
+        CancellationToken cancellationToken)
     {
+        string[] turns = [instruction, .. followUps ?? []];
+        var judged = turns[^1];
+        var historySeeds = Enumerable.Range(0, turns.Length - 1).Select(i => SeedDerivation.Derive(iterationSeed, instructionId, "history", i)).ToArray();
         var provenance = new SynthesisProvenance(
             SeedDerivation.Derive(iterationSeed, instructionId, "chosen", 0),
             SeedDerivation.Derive(iterationSeed, instructionId, "modify", 0),
             SeedDerivation.Derive(iterationSeed, instructionId, "rejected", 0),
             IterationPrompts.ResponseVersion,
-            IterationPrompts.ModifyVersion);
+            IterationPrompts.ModifyVersion)
+        { HistorySeeds = historySeeds.Length == 0 ? null : historySeeds };
+        var writers = new List<GeneratorIdentity>();
 
-        // y_w and x' do not depend on each other: ask for both at once so a batching engine can overlap them.
-        var chosenTask = GenerateAsync(IterationPrompts.Response(instruction), provenance.ChosenSeed, cancellationToken);
-        var modifiedTask = GenerateAsync(IterationPrompts.ModifyInstruction(instruction), provenance.ModifySeed, cancellationToken);
-        var chosen = await chosenTask;
+        // x' depends on nothing else: ask for it at once so a batching engine overlaps it with the answers.
+        var modifiedTask = GenerateAsync([new ChatMessage("user", IterationPrompts.ModifyInstruction(judged))], provenance.ModifySeed, cancellationToken);
+        var conversation = new List<ChatMessage>();
+        var history = new List<HistoryTurn>();
+        for (var i = 0; i < historySeeds.Length; i++)
+        {
+            var answer = await GenerateAsync([.. conversation, Ask(turns[i])], historySeeds[i], cancellationToken);
+            writers.Add(answer.By);
+            history.Add(new HistoryTurn(turns[i], answer.Text));
+            conversation.AddRange([Ask(turns[i]), new ChatMessage("assistant", answer.Text)]);
+            if (answer.Text.Length == 0)
+                break;
+        }
+        var kept = history.Count == 0 ? null : history;
+        if (history.Any(t => t.Assistant.Length == 0))
+        {
+            var unused = await modifiedTask;
+            return new(unused.Text, "", "", DiscardReason.EmptyOutput, provenance with { Generators = [.. writers.Append(unused.By).Distinct()] }, kept);
+        }
+
+        var chosen = await GenerateAsync([.. conversation, Ask(judged)], provenance.ChosenSeed, cancellationToken);
         var modified = await modifiedTask;
-        var rejected = modified.Length == 0
-            ? ""
-            : await GenerateAsync(IterationPrompts.Response(modified), provenance.RejectedSeed, cancellationToken);
-        return new(modified, chosen, rejected, DegenerateReason(instruction, modified, chosen, rejected), provenance);
+        var rejected = modified.Text.Length == 0
+            ? null
+            : await GenerateAsync([.. conversation, Ask(modified.Text)], provenance.RejectedSeed, cancellationToken);
+        writers.AddRange(rejected is null ? [chosen.By, modified.By] : [chosen.By, modified.By, rejected.By]);
+        return new(modified.Text, chosen.Text, rejected?.Text ?? "", DegenerateReason(judged, modified.Text, chosen.Text, rejected?.Text ?? ""),
+            provenance with { Generators = [.. writers.Distinct()] }, kept);
     }
 
     public static string? DegenerateReason(string instruction, string modified, string chosen, string rejected)
@@ -37,6 +66,12 @@ public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float 
         return null;
     }
 
-    private async Task<string> GenerateAsync(string prompt, uint seed, CancellationToken cancellationToken) =>
-        (await model.GenerateAsync(prompt, new GenerationSettings(maxTokens, temperature, seed), cancellationToken)).Trim();
+    /// <summary>The user turn that asks for an answer to <paramref name="instruction"/>.</summary>
+    private static ChatMessage Ask(string instruction) => new("user", IterationPrompts.Response(instruction));
+
+    private async Task<GeneratedText> GenerateAsync(IReadOnlyList<ChatMessage> messages, uint seed, CancellationToken cancellationToken)
+    {
+        var generated = await model.GenerateAsync(messages, new GenerationSettings(maxTokens, temperature, seed), cancellationToken);
+        return generated with { Text = generated.Text.Trim() };
+    }
 }

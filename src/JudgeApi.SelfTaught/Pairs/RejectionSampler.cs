@@ -1,3 +1,5 @@
+using JudgeApi.Judging;
+
 namespace JudgeApi.SelfTaught;
 
 /// <summary>Result of annotating one pair: all N judgments and the correct one kept for training (null: none correct).</summary>
@@ -5,24 +7,26 @@ public sealed record PairAnnotation(IReadOnlyList<JudgmentRecord> Judgments, int
 
 /// <summary>
 /// Annotation by rejection sampling: N judgments of a pair, half with y_w in position A and half in B; a judgment is
-/// correct when it picks y_w; one correct judgment is kept at random.
+/// correct when it picks y_w (a tie is not: y_w is better by construction); one correct judgment is kept at random.
 /// </summary>
 public sealed class RejectionSampler(IIterationModel model)
 {
+    /// <param name="instruction">The judged user turn.</param>
+    /// <param name="earlier">The conversation before it (a multi-turn pair: shared by both responses), or null.</param>
     public async Task<PairAnnotation> AnnotateAsync(long iterationSeed, long instructionId, string instruction, string chosen, string rejected,
-        int samples, float temperature, CancellationToken cancellationToken)
+        IReadOnlyList<EarlierTurn>? earlier, int samples, float temperature, CancellationToken cancellationToken)
     {
         var samplesToJudge = Enumerable.Range(0, samples).Select(sample =>
         {
             var pair = ChosenPosition(sample) == PairPosition.A
-                ? new PairToJudge(instruction, chosen, rejected)
-                : new PairToJudge(instruction, rejected, chosen);
+                ? new PairToJudge(instruction, chosen, rejected, earlier)
+                : new PairToJudge(instruction, rejected, chosen, earlier);
             return new JudgeSample(pair, SeedDerivation.Derive(iterationSeed, instructionId, "judge", sample));
         }).ToList();
-        var behavior = model.JudgeBehaviorVersion;
+        var behaviors = samplesToJudge.Select(s => model.JudgeBehaviorVersion(s.Pair)).ToList();
         var results = await model.JudgeAsync(samplesToJudge, temperature, cancellationToken);
         var judgments = results.Select((judgment, sample) => new JudgmentRecord(sample, ChosenPosition(sample), judgment.Winner,
-            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion, behavior)).ToList();
+            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion, behaviors[sample])).ToList();
         var correct = judgments.Where(j => j.Correct).ToList();
         int? kept = correct.Count == 0
             ? null

@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace JudgeApi.SelfTaught;
 
-/// <summary>One entry of an import that parsed: the instruction and the category it came with, if any.</summary>
-public sealed record ImportedInstruction(int Index, string Instruction, string? Category);
+/// <summary>One entry of an import that parsed: the instruction, the category it came with, if any, and its follow-up turns, if any.</summary>
+public sealed record ImportedInstruction(int Index, string Instruction, string? Category, IReadOnlyList<string>? FollowUps = null);
 
 /// <summary>An entry of an import that was refused, with the reason the caller sees.</summary>
 public sealed record ImportRejection(int Index, string Reason);
@@ -12,7 +12,9 @@ public sealed record ImportParseResult(IReadOnlyList<ImportedInstruction> Entrie
 
 /// <summary>
 /// Reads the import formats of <c>POST /instructions</c>: a JSON array of strings or of <c>{ instruction, category? }</c>,
-/// NDJSON with one such object a line, and ShareGPT/WildChat-style conversations (the first user turn is taken).
+/// NDJSON with one such object a line, ShareGPT/WildChat-style conversations (the first user turn is taken), and
+/// MT-Bench questions <c>{ question_id, category, turns: [...] }</c> (the first turn is the instruction, the others
+/// are kept as its follow-ups, which make its pairs multi-turn).
 /// </summary>
 public static class InstructionImportParser
 {
@@ -92,13 +94,20 @@ public static class InstructionImportParser
                 ? new ImportedInstruction(index, instruction.GetString()!, category)
                 : new ImportRejection(index, "\"instruction\" must be a string");
 
+        if (element.TryGetProperty("turns", out var mtBenchTurns))
+            return mtBenchTurns.ValueKind == JsonValueKind.Array && mtBenchTurns.GetArrayLength() > 0
+                && mtBenchTurns.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
+                ? new ImportedInstruction(index, mtBenchTurns[0].GetString()!, category,
+                    mtBenchTurns.GetArrayLength() == 1 ? null : mtBenchTurns.EnumerateArray().Skip(1).Select(t => t.GetString()!).ToList())
+                : new ImportRejection(index, "\"turns\" must be a non-empty array of strings (MT-Bench questions)");
+
         foreach (var key in ConversationKeys)
             if (element.TryGetProperty(key, out var turns))
                 return FirstUserTurn(turns) is { } text
                     ? new ImportedInstruction(index, text, category)
                     : new ImportRejection(index, $"\"{key}\" has no user turn with text");
 
-        return new ImportRejection(index, "object has neither \"instruction\" nor \"conversations\"");
+        return new ImportRejection(index, "object has none of \"instruction\", \"turns\" or \"conversations\"");
     }
 
     // ShareGPT writes { from: "human", value }, WildChat and OpenAI-style exports { role: "user", content }.

@@ -6,7 +6,14 @@ public sealed record ImportOutcome(int Added, int Duplicates, IReadOnlyList<Impo
 
 public sealed record PoolStats(int Total, IReadOnlyDictionary<string, int> ByCategory, int Unclassified, int Used);
 
-public sealed record PoolInstruction(long Id, string Text, string? Category);
+/// <param name="FollowUps">The later user turns of a multi-turn instruction (MT-Bench's follow-up questions); null for a single-turn one.</param>
+public sealed record PoolInstruction(long Id, string Text, string? Category, IReadOnlyList<string>? FollowUps = null)
+{
+    /// <summary>The user turn its pairs' responses answer: the last follow-up, or the instruction itself.</summary>
+    public string JudgedInstruction => Judged(Text, FollowUps);
+
+    public static string Judged(string instruction, IReadOnlyList<string>? followUps) => followUps is { Count: > 0 } ? followUps[^1] : instruction;
+}
 
 /// <param name="InCategories">Instructions of the pool in the requested categories.</param>
 /// <param name="HeldOut">Of those, held out for evaluation (never selected).</param>
@@ -30,6 +37,15 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         CREATE INDEX IF NOT EXISTS instructions_category ON instructions(category);
         """;
 
+    /// <summary>
+    /// Migration 5: the follow-up questions of a multi-turn instruction (JSON array), and which model classified it
+    /// (<see cref="GeneratorIdentity"/> JSON; null for a category that came with the import).
+    /// </summary>
+    internal const string MultiTurnColumns = """
+        ALTER TABLE instructions ADD COLUMN follow_ups TEXT NULL;
+        ALTER TABLE instructions ADD COLUMN category_model TEXT NULL;
+        """;
+
     /// <summary>The <c>category_source</c> of a category that came with the import rather than from a classification.</summary>
     private const string ImportSource = "import";
 
@@ -39,18 +55,23 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         var rejected = parsed.Rejected.ToList();
         int added = 0, duplicates = 0;
         using var insert = db.Command("""
-            INSERT INTO instructions (text, hash, category, category_source, created_at)
-            VALUES ($text, $hash, $category, CASE WHEN $category IS NULL THEN NULL ELSE $source END, $now)
+            INSERT INTO instructions (text, hash, category, category_source, created_at, follow_ups)
+            VALUES ($text, $hash, $category, CASE WHEN $category IS NULL THEN NULL ELSE $source END, $now, $followUps)
             ON CONFLICT(hash) DO NOTHING
             """, ("$source", ImportSource), ("$now", time.GetUtcNow().ToString("O")));
         foreach (var entry in parsed.Entries)
         {
-            if (InstructionText.RejectionReason(entry.Instruction, maxLength) is { } reason)
+            var followUps = entry.FollowUps is { Count: > 0 } turns ? turns.Select(t => t.Trim()).ToList() : null;
+            var reason = InstructionText.RejectionReason(entry.Instruction, maxLength)
+                ?? followUps?.Select((turn, i) => InstructionText.RejectionReason(turn, maxLength) is { } bad ? $"follow-up {i + 1}: {bad}" : null)
+                    .FirstOrDefault(r => r is not null);
+            if (reason is not null)
             {
                 rejected.Add(new(entry.Index, reason));
                 continue;
             }
-            if (Db.Execute(insert, ("$text", entry.Instruction.Trim()), ("$hash", InstructionText.Hash(entry.Instruction)), ("$category", entry.Category)) == 1)
+            if (Db.Execute(insert, ("$text", entry.Instruction.Trim()), ("$hash", InstructionText.Hash(entry.Instruction, followUps)), ("$category", entry.Category),
+                    ("$followUps", followUps is null ? null : Db.Json(followUps))) == 1)
                 added++;
             else
                 duplicates++;
@@ -74,15 +95,21 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
     });
 
     public IReadOnlyList<PoolInstruction> Unclassified() =>
-        database.Read(db => db.Query("SELECT id, text, category FROM instructions WHERE category IS NULL ORDER BY id", Read));
+        database.Read(db => db.Query("SELECT id, text, category, follow_ups FROM instructions WHERE category IS NULL ORDER BY id", Read));
 
-    public void SetCategory(long instructionId, string category, string source) => database.Write(db =>
-        db.Execute("UPDATE instructions SET category = $category, category_source = $source WHERE id = $id",
-            ("$category", category), ("$source", source), ("$id", instructionId)));
+    /// <param name="source">The classification prompt's version.</param>
+    /// <param name="by">The model that classified it.</param>
+    public void SetCategory(long instructionId, string category, string source, GeneratorIdentity by) => database.Write(db =>
+        db.Execute("UPDATE instructions SET category = $category, category_source = $source, category_model = $model WHERE id = $id",
+            ("$category", category), ("$source", source), ("$model", Db.Json(by)), ("$id", instructionId)));
+
+    /// <summary>Which model classified an instruction; null when its category came with the import (or before this was recorded).</summary>
+    public GeneratorIdentity? ClassifiedBy(long instructionId) => database.Read(db =>
+        db.Scalar("SELECT category_model FROM instructions WHERE id = $id", ("$id", instructionId)) is string json ? Db.FromJson<GeneratorIdentity>(json) : null);
 
     /// <summary>Instructions in <paramref name="categories"/>, leaving out those used by other iterations unless asked.</summary>
     public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed) => database.Read(db => db.Query("""
-        SELECT id, text, category FROM instructions
+        SELECT id, text, category, follow_ups FROM instructions
         WHERE category IN (SELECT value FROM json_each($categories))
         AND id NOT IN (SELECT instruction_id FROM heldout_pairs)
         AND ($includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
@@ -99,5 +126,6 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         """, r => new PoolAvailability(r.GetInt32(0), r.GetInt32(1), r.GetNullableInt32(2) ?? 0, r.GetNullableInt32(3) ?? 0),
         ("$categories", Db.Json(categories)), ("$iteration", iterationId)).Single());
 
-    private static PoolInstruction Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2));
+    private static PoolInstruction Read(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetJson<List<string>>(3));
 }

@@ -26,8 +26,17 @@ public static class InstructionText
         return builder.ToString();
     }
 
-    public static string Hash(string text) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(text))));
+    /// <summary>
+    /// The dedupe hash: of the normalised text, or for a multi-turn instruction of all its turns (so that two MT-Bench
+    /// questions with the same first turn stay apart, and a single-turn instruction keeps the hash it always had).
+    /// </summary>
+    public static string Hash(string text, IReadOnlyList<string>? followUps = null) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(followUps is { Count: > 0 }
+            ? string.Join(TurnSeparator, followUps.Prepend(text).Select(Normalize))
+            : Normalize(text))));
+
+    // A control character never survives validation, so no instruction's text can contain it.
+    private const string TurnSeparator = "";
 
     /// <summary>Why <paramref name="text"/> cannot enter the pool, or null when it can.</summary>
     public static string? RejectionReason(string text, int maxLength)

@@ -14,8 +14,8 @@ public sealed class AnnotationStage(IIterationModel model, PairStore pairs, IOpt
         var (id, parameters) = (context.Iteration.Id, context.Iteration.Parameters);
         await ItemWork.ForEachAsync(pairs.InState(id, PairState.Synthesized), options.Value.ItemParallelism, async (pair, token) =>
         {
-            var annotation = await sampler.AnnotateAsync(parameters.Seed, pair.InstructionId, pair.Instruction, pair.Chosen!, pair.Rejected!,
-                parameters.JudgmentsPerPair, parameters.Temperature, token);
+            var annotation = await sampler.AnnotateAsync(parameters.Seed, pair.InstructionId, pair.JudgedInstruction, pair.Chosen!, pair.Rejected!,
+                HistoryTurn.Shared(pair.History), parameters.JudgmentsPerPair, parameters.Temperature, token);
             pairs.SaveAnnotation(pair.Id, annotation.Judgments, annotation.KeptSample);
             context.ItemDone();
         }, cancellationToken);

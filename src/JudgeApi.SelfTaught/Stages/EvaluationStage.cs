@@ -6,7 +6,8 @@ namespace JudgeApi.SelfTaught;
 
 /// <summary>
 /// Scores the base model, the active adapter and the candidate, each judging both orders, on the fixed held-out set
-/// and (when <c>Judge:Evaluation:LabeledSetPath</c> is set) on a labeled RewardBench-format set, overall and per subset.
+/// and (when <c>Judge:Evaluation:LabeledSetPath</c> is set) on a labeled set (RewardBench, conversations or MT-Bench
+/// human judgments), overall and per subset, with tie-aware agreement when it holds ties.
 /// Evaluation judgments run at background priority and pinned to their weights, so live traffic keeps its adapter.
 /// </summary>
 public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator evaluator, AdapterRegistry registry,
@@ -30,7 +31,7 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
         async Task<EvaluationSetResult> ScoreAsync(IReadOnlyList<LabeledPair> pairs)
         {
             Task<AccuracyScore> Score(JudgeWeights weights) =>
-                evaluator.EvaluateAsync(pairs, weights, mode, settings.MaxReasoningTokens, WorkPriority.Background, null, cancellationToken);
+                evaluator.EvaluateAsync(pairs, weights, mode, settings.MaxReasoningTokens, settings.AllowTie, WorkPriority.Background, null, cancellationToken);
             return new EvaluationSetResult(pairs.Count, await Score(JudgeWeights.Base), active is null ? null : await Score(active), await Score(candidate));
         }
 
@@ -54,7 +55,7 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
     {
         if (string.IsNullOrWhiteSpace(options.Value.LabeledSetPath))
             return null;
-        var pairs = RewardBenchFile.Read(options.Value.LabeledSetPath);
+        var pairs = LabeledSetFile.Read(options.Value.LabeledSetPath);
         var limit = options.Value.MaxLabeledPairs;
         return limit > 0 ? pairs.Take(limit).ToList() : pairs;
     }

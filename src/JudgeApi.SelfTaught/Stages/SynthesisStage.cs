@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
 
-/// <summary>Makes each selected pair (y_w, x', y_l), a few at a time, each stored as it finishes; degenerate ones are discarded with their reason.</summary>
+/// <summary>
+/// Makes each selected pair (a multi-turn one's earlier answers, then y_w, x', y_l), a few at a time, each stored as it
+/// finishes with the models that wrote it; degenerate ones are discarded with their reason.
+/// </summary>
 public sealed class SynthesisStage(IIterationModel model, PairStore pairs, IOptions<SelfTaughtOptions> options) : IIterationStage
 {
     private readonly PairSynthesizer synthesizer = new(model, options.Value.MaxResponseTokens, options.Value.SynthesisTemperature);
@@ -14,7 +17,7 @@ public sealed class SynthesisStage(IIterationModel model, PairStore pairs, IOpti
         var iteration = context.Iteration;
         await ItemWork.ForEachAsync(pairs.InState(iteration.Id, PairState.Selected), options.Value.ItemParallelism, async (pair, token) =>
         {
-            var synthesis = await synthesizer.SynthesizeAsync(iteration.Parameters.Seed, pair.InstructionId, pair.Instruction, token);
+            var synthesis = await synthesizer.SynthesizeAsync(iteration.Parameters.Seed, pair.InstructionId, pair.Instruction, pair.FollowUps, token);
             pairs.SaveSynthesis(pair.Id, synthesis);
             context.ItemDone();
         }, cancellationToken);

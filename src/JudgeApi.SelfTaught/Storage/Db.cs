@@ -55,6 +55,9 @@ internal readonly struct Db(SqliteConnection connection, SqliteTransaction? tran
     /// <summary>A value for a JSON column: the web defaults, as every JSON column is read (<see cref="DbReaderExtensions.GetJson{T}"/>).</summary>
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
 
+    /// <summary>A JSON value read from a column or taken apart by SQLite's JSON functions, with the same defaults.</summary>
+    public static T FromJson<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web)!;
+
     private static void Set(SqliteCommand command, ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         foreach (var (name, value) in parameters)
@@ -78,5 +81,5 @@ internal static class DbReaderExtensions
 
     /// <summary>A column holding a JSON document written with the web defaults, or null.</summary>
     public static T? GetJson<T>(this SqliteDataReader reader, int ordinal) where T : class =>
-        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<T>(reader.GetString(ordinal), JsonSerializerOptions.Web);
+        reader.IsDBNull(ordinal) ? null : Db.FromJson<T>(reader.GetString(ordinal));
 }

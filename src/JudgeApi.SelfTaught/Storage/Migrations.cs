@@ -20,6 +20,8 @@ internal static class Migrations
         new(3, "the console's tables: adapter_audit, training_steps, manual_cases, manual_case_runs",
             string.Join('\n', AdapterAudit.Tables, TrainingHistory.Tables, ManualCaseStore.Tables)),
         new(4, "judgments and examples record the judge behaviour version", PairStore.BehaviorVersionColumns),
+        new(5, "multi-turn instructions and pairs (follow-ups, the generated earlier turns) and which model wrote each text",
+            string.Join('\n', InstructionPool.MultiTurnColumns, PairStore.MultiTurnColumns, HeldOutSet.MultiTurnColumns)),
     ];
 
     /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>

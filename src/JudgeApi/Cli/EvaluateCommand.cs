@@ -6,7 +6,10 @@ using Spectre.Console;
 
 namespace JudgeApi.Cli;
 
-/// <summary>evaluate: accuracy of a model (and optional adapter) on a labeled set in RewardBench format, both orders judged.</summary>
+/// <summary>
+/// evaluate: accuracy of a model (and optional adapter) on a labeled set (RewardBench lines, conversations or MT-Bench
+/// human judgments), both orders judged; tie-aware agreement when the set holds ties.
+/// </summary>
 public static class EvaluateCommand
 {
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerOptions.Web) { WriteIndented = true };
@@ -15,7 +18,12 @@ public static class EvaluateCommand
     {
         var modelOption = new Option<FileInfo>("--model") { Description = "GGUF judge model.", Required = true };
         var adapterOption = new Option<FileInfo?>("--adapter") { Description = "Optional GGUF LoRA adapter for the model." };
-        var dataOption = new Option<FileInfo>("--data") { Description = "Pairs { \"prompt\", \"chosen\", \"rejected\", \"subset\"? }: JSONL (one a line) or one JSON array.", Required = true };
+        var dataOption = new Option<FileInfo>("--data")
+        {
+            Description = "Pairs, JSONL (one a line) or one JSON array: RewardBench { \"prompt\", \"chosen\", \"rejected\", \"subset\"? }, with a \"conversation\", as two whole sides, " +
+                          "or MT-Bench human judgments.",
+            Required = true,
+        };
         var modeOption = new Option<string>("--mode") { Description = "reasoning (judge reasons first) or direct (verdict only).", DefaultValueFactory = _ => JudgeModes.Reasoning };
         modeOption.AcceptOnlyFromAmong(JudgeModes.Reasoning, JudgeModes.Direct);
         var samplesOption = new Option<int?>("--samples") { Description = "Score a seeded random sample of this many pairs instead of all." };
@@ -24,10 +32,12 @@ public static class EvaluateCommand
         var contextOption = new Option<int>("--context") { Description = "Tokens per judgment (prompt + reasoning + verdict).", DefaultValueFactory = _ => 4096 };
         var sequencesOption = new Option<int>("--sequences") { Description = "Judgments decoded together.", DefaultValueFactory = _ => 8 };
         var threadsOption = new Option<int>("--threads") { Description = "CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        var tieOption = new Option<bool>("--allow-tie") { Description = "The judge prompt offers a tie ([[C]]), as MT-Bench's does." };
 
         var command = new Command("evaluate", "Accuracy of a judge model (optionally with a LoRA adapter) on labeled pairs, overall and per subset.")
         {
             modelOption, adapterOption, dataOption, modeOption, samplesOption, reportOption, tokensOption, contextOption, sequencesOption, threadsOption,
+            tieOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,7 +45,7 @@ public static class EvaluateCommand
             IReadOnlyList<LabeledPair> pairs;
             try
             {
-                pairs = RewardBenchFile.Read(data.FullName);
+                pairs = LabeledSetFile.Read(data.FullName);
             }
             catch (LabeledSetException e)
             {
@@ -58,12 +68,13 @@ public static class EvaluateCommand
             using var engine = LoadEngine(parse.GetValue(modelOption)!.FullName, adapter, parse.GetValue(contextOption), parse.GetValue(sequencesOption), parse.GetValue(threadsOption));
             // The bar goes to stderr, so stdout stays the results alone.
             var errorConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var allowTie = parse.GetValue(tieOption);
             var score = await errorConsole.Progress().AutoClear(false).Columns(new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async progress =>
                 {
                     var task = progress.AddTask("pairs", maxValue: pairs.Count);
                     return await new PairwiseEvaluator(engine).EvaluateAsync(pairs, new JudgeWeights(adapter), mode, parse.GetValue(tokensOption),
-                        WorkPriority.Interactive, () => task.Increment(1), cancellationToken);
+                        allowTie, WorkPriority.Interactive, () => task.Increment(1), cancellationToken);
                 });
 
             var table = new Table().AddColumns("", "accuracy", "correct", "judgments", "pairs skipped (too long)");
@@ -72,8 +83,10 @@ public static class EvaluateCommand
                 table.AddRow(Row(subset, subsetScore));
             AnsiConsole.MarkupLine($"model     {Markup.Escape(engine.Model.Path)}");
             AnsiConsole.MarkupLine($"adapter   {Markup.Escape(adapter ?? "(none)")}");
-            AnsiConsole.MarkupLine($"mode      {JudgeModes.Name(mode)}, both orders judged");
+            AnsiConsole.MarkupLine($"mode      {JudgeModes.Name(mode)}, both orders judged{(allowTie ? ", ties allowed" : "")}");
             AnsiConsole.Write(table);
+            if (score.TieAware is { } tieAware)
+                AnsiConsole.MarkupLine($"with ties {Markup.Escape(Format(tieAware))}");
 
             var reportPath = parse.GetValue(reportOption)?.FullName ?? data.FullName + ".report.json";
             await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(new
@@ -84,6 +97,7 @@ public static class EvaluateCommand
                 adapterSha256 = engine.Model.AdapterHash,
                 data = data.FullName,
                 mode = JudgeModes.Name(mode),
+                allowTie,
                 pairs = pairs.Count,
                 score,
             }, ReportJson), cancellationToken);
@@ -112,4 +126,8 @@ public static class EvaluateCommand
 
     private static string[] Row(string name, AccuracyScore score) =>
         [Markup.Escape(name), score.Accuracy is { } a ? $"{a:P1}" : "n/a", $"{score.Correct}", $"{score.Judgments}", $"{score.Skipped}"];
+
+    private static string Format(TieAgreement tie) =>
+        $"{(tie.Agreement is { } a ? $"{a:P1}" : "n/a"),7}  agreement ({tie.Agreed}/{tie.Pairs} pairs, {tie.LabeledTies} labeled ties, {tie.JudgedTies} judged ties); " +
+        $"without ties {(tie.AgreementWithoutTies is { } w ? $"{w:P1}" : "n/a")} ({tie.AgreedWithoutTies}/{tie.PairsWithoutTies})";
 }

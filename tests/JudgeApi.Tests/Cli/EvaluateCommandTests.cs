@@ -22,9 +22,9 @@ public sealed class EvaluateCommandTests : IDisposable
             {"prompt": "Capital of France?", "chosen": "Paris", "rejected": "Lyon"}
             """);
 
-        var fromArray = RewardBenchFile.Read(array);
+        var fromArray = LabeledSetFile.Read(array);
         Assert.Equal(2, fromArray.Count);
-        Assert.Equal(RewardBenchFile.Read(lines), fromArray);
+        Assert.Equal(LabeledSetFile.Read(lines), fromArray);
         Assert.Equal("math", fromArray[0].Subset);
     }
 
@@ -32,7 +32,7 @@ public sealed class EvaluateCommandTests : IDisposable
     public void A_bad_item_of_an_array_is_named_by_its_index()
     {
         var path = Write("bad.json", """[ {"prompt": "a", "chosen": "b", "rejected": "c"}, {"prompt": "a", "chosen": 3, "rejected": "c"} ]""");
-        var error = Assert.Throws<LabeledSetException>(() => RewardBenchFile.Read(path));
+        var error = Assert.Throws<LabeledSetException>(() => LabeledSetFile.Read(path));
         Assert.Contains("item 1", error.Message);
         Assert.Contains("\"chosen\" must be a string", error.Message);
     }

@@ -29,7 +29,7 @@ public sealed class VerdictWriterFixture : IAsyncLifetime
         var model = TestModels.Tiny();
         var adapter = Path.Combine(TestModels.NewDirectory(), "verdict-writer.gguf");
         var examples = Judgments.Select(j => new TrainingExample(
-            [.. JudgePrompt.Render(j.Instruction, j.First, j.Second), new ChatMessage("assistant", j.Turn)])).ToList();
+            [.. JudgePrompt.Render(new JudgedTexts(j.Instruction, j.First, j.Second)), new ChatMessage("assistant", j.Turn)])).ToList();
         var options = new TrainerOptions { LearningRate = 3e-3f, BatchSize = 1, Epochs = 30, Seed = 5, Threads = 1, WarmupFraction = 0.05f };
         await new LoraTrainer(options).TrainAsync(model, examples, adapter);
         Server = await Service.JudgeServer.StartAsync(("Judge:AdapterPath", adapter));

@@ -29,7 +29,7 @@ public sealed class ServedAndTrainedTokensTests(Service.TinyVocabFixture vocab) 
     [MemberData(nameof(Judgments))]
     public void A_dataset_line_trains_on_the_prompt_the_judgment_was_served(string instruction, string verdictText)
     {
-        var served = new PromptTokenizer(Chat).Judge(instruction, "391", "The answer is 400.", null);
+        var served = new PromptTokenizer(Chat).Judge(new JudgedTexts(instruction, "391", "The answer is 400."));
 
         var trained = Trained(instruction, "391", "The answer is 400.", verdictText, JudgePrompt.LabelA);
 
@@ -50,7 +50,7 @@ public sealed class ServedAndTrainedTokensTests(Service.TinyVocabFixture vocab) 
         // system, user and assistant turns: three of each, however many a text holds.
         Assert.Equal(3, trained.Tokens.Count(t => t == imStart));
         Assert.Equal(3, trained.Tokens.Count(t => t == imEnd));
-        var messages = JudgePrompt.Render(instruction, "391", "The answer is 400.");
+        var messages = JudgePrompt.Render(new JudgedTexts(instruction, "391", "The answer is 400."));
         var rendered = Model.ApplyChatTemplate([.. messages, new ChatMessage("assistant", verdictText + "B]]")], addAssistantPrefix: false);
         Assert.Equal(rendered.TrimEnd('\n'), Model.Detokenize(trained.Tokens, special: true));
     }
@@ -58,7 +58,7 @@ public sealed class ServedAndTrainedTokensTests(Service.TinyVocabFixture vocab) 
     [Fact]
     public void Clean_texts_tokenize_as_llama_cpp_tokenizes_the_rendered_conversation_in_one_pass()
     {
-        var messages = JudgePrompt.Render("Is the sky blue?\n\n", "Yes, on a clear day.", "  No.  ", "Prefer short answers.");
+        var messages = JudgePrompt.Render(new JudgedTexts("Is the sky blue?\n\n", "Yes, on a clear day.", "  No.  ", Criteria: "Prefer short answers."));
         const string turn = "A is right.\n\nFinal verdict: [[A]]";
 
         var trained = Trained(messages, turn);
@@ -78,7 +78,7 @@ public sealed class ServedAndTrainedTokensTests(Service.TinyVocabFixture vocab) 
 
         var judged = await engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None);
 
-        var served = new PromptTokenizer(Chat).Judge(request.Instruction, request.First, request.Second, null);
+        var served = new PromptTokenizer(Chat).Judge(request.Texts);
         Assert.Equal(served.Tokens.Length, judged.PromptTokens);
         var trained = Trained(request.Instruction, request.First, request.Second, judged.VerdictText, judged.Verdict);
         Assert.Equal(served.Tokens, trained.Tokens[..trained.PromptLength]);
@@ -86,7 +86,7 @@ public sealed class ServedAndTrainedTokensTests(Service.TinyVocabFixture vocab) 
     }
 
     private TokenizedExample Trained(string instruction, string first, string second, string verdictText, string label) =>
-        Trained(JudgePrompt.Render(instruction, first, second), JudgePrompt.Completion(verdictText, label));
+        Trained(JudgePrompt.Render(new JudgedTexts(instruction, first, second)), JudgePrompt.Completion(verdictText, label));
 
     /// <summary>The line as an iteration exports it, read back by the trainer's dataset reader and tokenizer.</summary>
     private TokenizedExample Trained(IReadOnlyList<ChatMessage> prompt, string completion)

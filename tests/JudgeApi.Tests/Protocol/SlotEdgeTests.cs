@@ -50,9 +50,9 @@ public sealed class SlotEdgeTests
         using var model = LlamaModel.Load(RepoPaths.Vocab(vocab), new ModelOptions { VocabOnly = true });
         var tokenizer = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model, template)));
 
-        var prompt = tokenizer.Judge(Instruction, First, Second, Criteria);
+        var prompt = tokenizer.Judge(new JudgedTexts(Instruction, First, Second, Criteria: Criteria));
 
-        var rendered = model.ApplyChatTemplate(JudgePrompt.Render(Instruction, First, Second, Criteria), addAssistantPrefix: true, template);
+        var rendered = model.ApplyChatTemplate(JudgePrompt.Render(new JudgedTexts(Instruction, First, Second, Criteria: Criteria)), addAssistantPrefix: true, template);
         Assert.Equal(OnePass(model, rendered), prompt.Tokens);
         // The forced lead (direct mode) and the lead after reasoning continue the prompt as one pass over the whole does.
         Assert.Equal(OnePass(model, rendered + JudgePrompt.VerdictLead + "A"), (int[])[.. prompt.Tokens, .. prompt.Continue(JudgePrompt.VerdictLead + "A")]);
@@ -71,7 +71,7 @@ public sealed class SlotEdgeTests
             CancellationToken.None);
 
         using var model = LlamaModel.Load(path, new ModelOptions { VocabOnly = true });
-        var rendered = model.ApplyChatTemplate(JudgePrompt.Render(Instruction, First, Second, Criteria), addAssistantPrefix: true);
+        var rendered = model.ApplyChatTemplate(JudgePrompt.Render(new JudgedTexts(Instruction, First, Second, Criteria: Criteria)), addAssistantPrefix: true);
         // Direct mode decodes the prompt and the lead: as many tokens as one pass over both.
         Assert.Equal(OnePass(model, rendered + JudgePrompt.VerdictLead).Length, direct.PromptTokens);
     }

@@ -40,7 +40,7 @@ public sealed class ThinkerFixture : IAsyncLifetime
     {
         var adapter = Path.Combine(TestModels.NewDirectory(), "thinker.gguf");
         var examples = Judgments.Select(j => new TrainingExample(
-            [.. JudgePrompt.Render(j.Instruction, j.First, j.Second), new ChatMessage("assistant", j.Turn)])).ToList();
+            [.. JudgePrompt.Render(new JudgedTexts(j.Instruction, j.First, j.Second)), new ChatMessage("assistant", j.Turn)])).ToList();
         var options = new TrainerOptions { LearningRate = 3e-3f, BatchSize = 1, Epochs = 40, Seed = 9, Threads = 1, WarmupFraction = 0.05f };
         await new LoraTrainer(options).TrainAsync(ModelPath, examples, adapter);
         Server = await Service.JudgeServer.StartAsync(("Judge:ModelPath", ModelPath), ("Judge:AdapterPath", adapter), ("Judge:MaxThinkingTokens", "48"));
@@ -60,9 +60,9 @@ public sealed class ThinkingModelTests(ThinkerFixture thinker) : IClassFixture<T
     {
         using var model = LlamaModel.Load(TestModels.PathOf(new TestModelSpec(ChatTemplate: ThinkingTemplates.Switchable)), new ModelOptions { VocabOnly = true });
         var chat = new ChatTokenizer(model, ChatTemplate.For(model));
-        var messages = JudgePrompt.Render("Q", "a", "b");
+        var messages = JudgePrompt.Render(new JudgedTexts("Q", "a", "b"));
 
-        var served = new PromptTokenizer(chat).Judge("Q", "a", "b", null);
+        var served = new PromptTokenizer(chat).Judge(new JudgedTexts("Q", "a", "b"));
         var trained = new ChatExampleTokenizer(chat, 4096).Tokenize(new TrainingExample([.. messages, new ChatMessage("assistant", "Final verdict: [[A]]")]), 0);
 
         Assert.Equal(ChatThinking.Disabled, chat.Template.Thinking);

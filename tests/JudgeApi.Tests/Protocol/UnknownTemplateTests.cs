@@ -69,7 +69,7 @@ public sealed class UnknownTemplateTests
 
         Assert.Equal(HttpStatusCode.OK, judged.StatusCode);
         using var model = LlamaModel.Load(path, new ModelOptions { VocabOnly = true });
-        var prompt = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model))).Judge("Q", "a", "b", null);
+        var prompt = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model))).Judge(new JudgedTexts("Q", "a", "b"));
         Assert.StartsWith("### system:\n", model.Detokenize(prompt.Tokens));
         Assert.EndsWith("### assistant:\n", model.Detokenize(prompt.Tokens));
     }
@@ -77,7 +77,7 @@ public sealed class UnknownTemplateTests
     [Fact]
     public async Task The_trainer_renders_with_the_same_named_template_and_refuses_the_unknown_one()
     {
-        TrainingExample[] examples = [new([.. JudgePrompt.Render("Q", "a", "b"), new ChatMessage("assistant", "Final verdict: [[A]]")])];
+        TrainingExample[] examples = [new([.. JudgePrompt.Render(new JudgedTexts("Q", "a", "b")), new ChatMessage("assistant", "Final verdict: [[A]]")])];
         var options = new TrainerOptions { MaxSteps = 1, Threads = 1 };
         var dir = TestModels.NewDirectory();
 

@@ -63,7 +63,7 @@ public class InstructionImportParserTests
         Assert.Contains("got number", result.Rejected[0].Reason);
         Assert.Contains("\"instruction\" must be a string", result.Rejected[1].Reason);
         Assert.Contains("\"category\" must be a string", result.Rejected[2].Reason);
-        Assert.Contains("neither", result.Rejected[3].Reason);
+        Assert.Contains("none of", result.Rejected[3].Reason);
         Assert.Contains("no user turn", result.Rejected[4].Reason);
     }
 

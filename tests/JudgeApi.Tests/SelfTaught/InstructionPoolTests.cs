@@ -53,7 +53,7 @@ public sealed class InstructionPoolTests : IDisposable
     public void StatsCountByCategoryAndUnclassified()
     {
         pool.Import(new ImportParseResult([new(0, "a", "math"), new(1, "b", "math"), new(2, "c", "coding"), new(3, "d", null)], []), 100);
-        pool.SetCategory(pool.Unclassified().Single().Id, "writing", "test");
+        pool.SetCategory(pool.Unclassified().Single().Id, "writing", "test", ScriptedPipelineModel.Identity);
         Import("e");
 
         var stats = pool.Stats();

@@ -5,7 +5,7 @@ namespace JudgeApi.Tests.SelfTaught;
 public class RejectionSamplerTests
 {
     private static Task<PairAnnotation> Annotate(ScriptedPipelineModel model, int samples, long seed = 3) =>
-        new RejectionSampler(model).AnnotateAsync(seed, 11, "x", "Answer to: x", "Answer to: x'", samples, 0.8f, CancellationToken.None);
+        new RejectionSampler(model).AnnotateAsync(seed, 11, "x", "Answer to: x", "Answer to: x'", null, samples, 0.8f, CancellationToken.None);
 
     [Fact]
     public async Task HalfTheSamplesPutTheChosenResponseInEachPosition()

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using JudgeApi.Llama;
 using JudgeApi.SelfTaught;
 
 namespace JudgeApi.Tests.SelfTaught;
@@ -21,6 +22,9 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
     /// <summary>Throws <see cref="SimulatedCrashException"/> on the judge call with this 1-based number.</summary>
     public int? CrashOnJudgeCall { get; init; }
 
+    /// <summary>Sees every conversation generation is asked to continue.</summary>
+    public Action<IReadOnlyList<ChatMessage>>? OnGenerate { get; init; }
+
     /// <summary>Generation waits for this task first, so a test can hold an iteration at its first model call.</summary>
     public Task Gate { get; init; } = Task.CompletedTask;
 
@@ -28,14 +32,27 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
 
     public int GenerateCalls => generateCalls;
 
-    public string JudgeBehaviorVersion => "scripted-judge/v1";
+    /// <summary>Who the scripted model says wrote its texts.</summary>
+    public static GeneratorIdentity Identity { get; } = new("scripted", Model: "scripted-generator/v1");
+
+    /// <summary>The behaviour version the scripted judge gives every judgment.</summary>
+    public const string BehaviorVersion = "scripted-judge/v1";
+
+    public string JudgeBehaviorVersion(PairToJudge pair) => BehaviorVersion;
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<string> GenerateAsync(string userPrompt, GenerationSettings settings, CancellationToken cancellationToken)
+    public async Task<GeneratedText> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationSettings settings, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);
         Interlocked.Increment(ref generateCalls);
+        OnGenerate?.Invoke(messages);
+        return new GeneratedText(Reply(messages[^1].Content), Identity);
+    }
+
+    /// <summary>The scripted reply to the last user turn (earlier turns do not change it).</summary>
+    private string Reply(string userPrompt)
+    {
         if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
         {
             var instruction = Embedded(userPrompt);

@@ -12,7 +12,7 @@ public sealed class TinyVocabFixture : IDisposable
     public ChatPrompt Prompt { get; }
 
     public TinyVocabFixture() =>
-        Prompt = new PromptTokenizer(new ChatTokenizer(Model, ChatTemplate.For(Model))).Judge("Add 2 and 2.", "It is 4.", "It is 5.", null);
+        Prompt = new PromptTokenizer(new ChatTokenizer(Model, ChatTemplate.For(Model))).Judge(new JudgedTexts("Add 2 and 2.", "It is 4.", "It is 5."));
 
     public void Dispose() => Model.Dispose();
 }
