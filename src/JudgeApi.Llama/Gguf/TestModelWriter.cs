@@ -16,20 +16,31 @@ public static class TestModelWriter
     public static void Write(TestModelSpec spec, string outPath)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentException.ThrowIfNullOrEmpty(outPath);
         spec.Validate();
+        Write(TestModelPreset.Find(spec.Preset)!, spec, outPath);
+    }
+
+    /// <summary>
+    /// A model of any dimensions: <paramref name="preset"/> need not be one of <see cref="TestModelPreset.All"/>, and
+    /// its vocab file may be an absolute path (a generated vocabulary, <see cref="ByteLevelBpe"/>). The spec gives the
+    /// architecture, type and seed.
+    /// </summary>
+    public static void Write(TestModelPreset preset, TestModelSpec spec, string outPath)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        ArgumentException.ThrowIfNullOrEmpty(outPath);
         var fullPath = Path.GetFullPath(outPath);
 
         if (spec.Type is GgmlType.F32 or GgmlType.F16)
         {
-            WriteUnquantized(spec, fullPath);
+            WriteUnquantized(preset, spec, fullPath);
             return;
         }
 
         var f32Path = $"{fullPath}.{Guid.NewGuid():N}.f32.tmp";
         try
         {
-            WriteUnquantized(spec with { Type = GgmlType.F32 }, f32Path);
+            WriteUnquantized(preset, spec with { Type = GgmlType.F32 }, f32Path);
             Quantize(f32Path, fullPath, spec.Type);
         }
         finally
@@ -38,9 +49,8 @@ public static class TestModelWriter
         }
     }
 
-    private static void WriteUnquantized(TestModelSpec spec, string path)
+    private static void WriteUnquantized(TestModelPreset preset, TestModelSpec spec, string path)
     {
-        var preset = TestModelPreset.Find(spec.Preset)!;
         var arch = spec.Architecture;
         var tensors = TensorsOf(arch, preset);
         using var writer = new GgufWriter(tensors.Count + 1);

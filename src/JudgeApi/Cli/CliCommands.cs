@@ -8,6 +8,7 @@ public static class CliCommands
     private static RootCommand Build() => new("JudgeApi: an LLM pairwise judge that trains itself. With no command, serves the HTTP API.")
     {
         CreateTestModelCommand.Create(),
+        CreateWorldCommand.Create(),
         EvaluateCommand.Create(),
         TrainCommand.Create(),
     };
