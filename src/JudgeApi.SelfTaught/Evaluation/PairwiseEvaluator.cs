@@ -35,7 +35,11 @@ public sealed class PairwiseEvaluator(IJudgeEngine engine)
 
         var subsets = outcomes.Where(o => o.Subset is not null).GroupBy(o => o.Subset!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Score(g.ToList()), StringComparer.Ordinal);
-        return Score(outcomes) with { Subsets = subsets.Count == 0 ? null : new SortedDictionary<string, AccuracyScore>(subsets, StringComparer.Ordinal) };
+        return Score(outcomes) with
+        {
+            Subsets = subsets.Count == 0 ? null : new SortedDictionary<string, AccuracyScore>(subsets, StringComparer.Ordinal),
+            Outcomes = string.Concat(outcomes.Select(o => o.Correct is { } correct ? (char)('0' + correct) : '-')),
+        };
     }
 
     private static AccuracyScore Score(IReadOnlyCollection<(string? Subset, int? Correct)> outcomes)
