@@ -17,6 +17,7 @@ public sealed record JudgmentRecord(int Sample, PairPosition ChosenPosition, Pai
 public sealed record AnnotatedPair(long Id, long InstructionId, string Instruction, string Chosen, string Rejected, IReadOnlyList<JudgmentRecord> Judgments, int KeptSample);
 
 /// <summary>A kept pair's training example, or (Example null) a pair dropped to balance labels.</summary>
-public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson);
+/// <param name="DropReason">Why a pair without a kept sample is discarded.</param>
+public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson, string DropReason = DiscardReason.LabelBalance);
 
 public sealed record DatasetExample(long PairId, PairPosition Label, string MessagesJson);

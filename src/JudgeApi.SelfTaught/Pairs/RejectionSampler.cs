@@ -5,12 +5,13 @@ public sealed record PairAnnotation(IReadOnlyList<JudgmentRecord> Judgments, int
 
 /// <summary>
 /// Annotation by rejection sampling: N judgments of a pair, half with y_w in position A and half in B; a judgment is
-/// correct when it picks y_w; one correct judgment is kept at random.
+/// correct when it picks y_w; one correct judgment is kept at random. Without rejection (a control run) one judgment
+/// is kept at random whatever its verdict.
 /// </summary>
 public sealed class RejectionSampler(IIterationModel model)
 {
     public async Task<PairAnnotation> AnnotateAsync(long iterationSeed, long instructionId, string instruction, string chosen, string rejected,
-        int samples, float temperature, CancellationToken cancellationToken)
+        int samples, float temperature, bool reject, CancellationToken cancellationToken)
     {
         var samplesToJudge = Enumerable.Range(0, samples).Select(sample =>
         {
@@ -22,12 +23,15 @@ public sealed class RejectionSampler(IIterationModel model)
         var results = await model.JudgeAsync(samplesToJudge, temperature, cancellationToken);
         var judgments = results.Select((judgment, sample) => new JudgmentRecord(sample, ChosenPosition(sample), judgment.Winner,
             samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion)).ToList();
-        var correct = judgments.Where(j => j.Correct).ToList();
+        var correct = judgments.Where(j => Eligible(j, reject)).ToList();
         int? kept = correct.Count == 0
             ? null
             : correct[SeedDerivation.Random(iterationSeed, instructionId, "keep").Next(correct.Count)].Sample;
         return new(judgments, kept);
     }
+
+    /// <summary>The judgments a pair may keep: the correct ones, or (without rejection) any.</summary>
+    public static bool Eligible(JudgmentRecord judgment, bool reject) => !reject || judgment.Correct;
 
     /// <summary>Even samples put y_w first, odd ones second: half in each position (A gets the extra one when N is odd).</summary>
     public static PairPosition ChosenPosition(int sample) => sample % 2 == 0 ? PairPosition.A : PairPosition.B;
