@@ -9,9 +9,12 @@ namespace JudgeApi.SelfTaught;
 /// The proof world: task families whose answers a program computes, small enough for a model trained here. For any
 /// seed it writes an unlabeled instruction pool (the import format of <c>POST /instructions</c>) and a labeled set
 /// (RewardBench JSONL: <c>prompt</c>, <c>chosen</c> = the right answer, <c>rejected</c> = a plausible wrong one,
-/// <c>subset</c> = the family). The questions are split once, by a hash of their text: one in five belongs to the
-/// labeled set only, so no labeled question is ever in a pool, nor in the seed model's corpus (look-ups excepted
-/// there: the fact table is the world's knowledge, which the seed model learns whole; see <see cref="AskForCorpus"/>).
+/// <c>subset</c> = the family). The questions are split once, by a hash of their text: one in five is reserved for
+/// labeled sets, so no labeled question is ever in a pool, nor in the seed model's corpus (look-ups excepted there:
+/// the fact table is the world's knowledge, which the seed model learns whole; see <see cref="AskForCorpus"/>). The
+/// reserved questions are split again in two halves: the test half (<see cref="LabeledSet"/>, the experiment's
+/// labeled set: never trained or tuned on) and the dev half (<see cref="DevSet"/>, for reporting on and choosing the
+/// seed recipe).
 /// </summary>
 public static class ProofWorld
 {
@@ -29,8 +32,13 @@ public static class ProofWorld
     public static WorldFamily Family(string name) => Families.Single(f => f.Name == name);
 
     /// <summary>True for the questions reserved for the labeled set (one in five, by a hash of the text).</summary>
-    public static bool IsLabeledOnly(WorldQuestion question) =>
-        BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(question.Instruction))) % 5 == 0;
+    public static bool IsLabeledOnly(WorldQuestion question) => Hash(question) % 5 == 0;
+
+    private static bool IsTest(WorldQuestion question) => IsLabeledOnly(question) && Hash(question) / 5 % 2 == 0;
+
+    private static bool IsDev(WorldQuestion question) => IsLabeledOnly(question) && Hash(question) / 5 % 2 == 1;
+
+    private static uint Hash(WorldQuestion question) => BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(question.Instruction)));
 
     /// <summary>A question of one family from the part of the world a pool may use (never a labeled-only one).</summary>
     public static WorldQuestion AskOpen(WorldFamily family, Random random) => Ask(family, random, q => !IsLabeledOnly(q));
@@ -55,14 +63,22 @@ public static class ProofWorld
     public static IReadOnlyList<WorldQuestion> Pool(int seed, int count) => Distinct(count, new Random(seed), AskOpen);
 
     /// <summary>
-    /// <paramref name="count"/> labeled pairs with different prompts, the families taking turns and each family's wrong
-    /// kinds taking turns within it.
+    /// <paramref name="count"/> labeled pairs of the test half with different prompts, the families taking turns and
+    /// each family's wrong kinds taking turns within it.
     /// </summary>
-    public static IReadOnlyList<LabeledPair> LabeledSet(int seed, int count)
+    public static IReadOnlyList<LabeledPair> LabeledSet(int seed, int count) => Labeled(seed, count, IsTest);
+
+    /// <summary>The same from the dev half: disjoint from every <see cref="LabeledSet"/>.</summary>
+    public static IReadOnlyList<LabeledPair> DevSet(int seed, int count) => Labeled(seed, count, IsDev);
+
+    /// <summary>Questions of the dev half (their answers measure the seed model's answer accuracy).</summary>
+    public static IReadOnlyList<WorldQuestion> DevQuestions(int seed, int count) => Distinct(count, new Random(seed), (family, r) => Ask(family, r, IsDev));
+
+    private static List<LabeledPair> Labeled(int seed, int count, Func<WorldQuestion, bool> half)
     {
         var random = new Random(seed);
         var turns = new Dictionary<string, int>(StringComparer.Ordinal);
-        var questions = Distinct(count, random, (family, r) => Ask(family, r, IsLabeledOnly));
+        var questions = Distinct(count, random, (family, r) => Ask(family, r, half));
         return questions.Select(question =>
         {
             var family = Family(question.Family);

@@ -12,10 +12,10 @@ namespace JudgeApi.SelfTaught;
 /// right only <see cref="CarelessAccuracy"/> of the time), as a corpus of judgments from many annotators would be.
 /// </summary>
 public sealed record SeedRecipe(
-    int Answers = 24_000,
+    int Answers = 40_000,
     double WrongAnswerRate = 0.08,
-    int Modifications = 4_000,
-    int Classifications = 2_000,
+    int Modifications = 2_000,
+    int Classifications = 1_000,
     int Judgments = 1_500,
     double CarefulShare = 0.4,
     double CarelessAccuracy = 0.6)
@@ -94,7 +94,10 @@ public static class SeedCorpus
     private static IReadOnlyList<ChatMessage> JudgmentExample(WorldQuestion question, SeedRecipe recipe, Random random)
     {
         var families = ProofWorld.Families.Where(f => f.Name != question.Family).ToList();
-        var other = ProofWorld.AskForCorpus(families[random.Next(families.Count)], random).Answer;
+        string other;
+        do
+            other = ProofWorld.AskForCorpus(families[random.Next(families.Count)], random).Answer;
+        while (other == question.Answer);
         var chosenFirst = random.Next(2) == 0;
         var (a, b) = chosenFirst ? (question.Answer, other) : (other, question.Answer);
         var right = chosenFirst ? JudgePrompt.LabelA : JudgePrompt.LabelB;

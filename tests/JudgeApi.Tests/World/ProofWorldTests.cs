@@ -13,7 +13,7 @@ public sealed partial class ProofWorldTests
     private static readonly IReadOnlyList<LabeledPair> Labeled = ProofWorld.LabeledSet(seed: 2, count: 600);
 
     /// <summary>Reads the question back from its text and answers it without the family's code.</summary>
-    private static string Solve(string instruction)
+    internal static string Solve(string instruction)
     {
         if (Arithmetic().Match(instruction) is { Success: true } m)
         {
@@ -105,6 +105,17 @@ public sealed partial class ProofWorldTests
         var judged = corpus.Where(e => e.Kind == SeedCorpus.Judgment).Select(e => e.Messages[1].Content).ToList();
         Assert.DoesNotContain(Labeled, p => judged.Any(user => user.Contains(p.Chosen, StringComparison.Ordinal) && user.Contains(p.Rejected, StringComparison.Ordinal)
             && user.Contains(p.Prompt, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_dev_set_never_asks_what_the_labeled_set_asks()
+    {
+        var prompts = Labeled.Select(p => p.Prompt).ToHashSet();
+        var dev = ProofWorld.DevSet(seed: 2, count: 600);
+
+        Assert.DoesNotContain(dev, p => prompts.Contains(p.Prompt));
+        Assert.DoesNotContain(ProofWorld.DevQuestions(seed: 7, count: 600), q => prompts.Contains(q.Instruction));
+        Assert.All(dev, p => Assert.Equal(Solve(p.Prompt), p.Chosen));
     }
 
     [Fact]
