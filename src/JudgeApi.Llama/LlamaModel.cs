@@ -32,7 +32,11 @@ public sealed class LlamaModel : IDisposable
         BosToken = NativeApi.llama_vocab_bos(_vocab);
         EosToken = NativeApi.llama_vocab_eos(_vocab);
         ChatTemplate = Marshal.PtrToStringUTF8(NativeApi.llama_model_chat_template(handle, null));
+        AddsBos = NativeApi.llama_vocab_get_add_bos(_vocab);
+        _specialTokens = new Lazy<IReadOnlyList<SpecialToken>>(ReadSpecialTokens);
     }
+
+    private readonly Lazy<IReadOnlyList<SpecialToken>> _specialTokens;
 
     /// <summary>
     /// The native model, for calls and for new contexts, samplers and adapters. Throws once the model is disposed,
@@ -74,6 +78,15 @@ public sealed class LlamaModel : IDisposable
 
     /// <summary>End-of-sequence token, -1 when the vocabulary has none.</summary>
     public int EosToken { get; }
+
+    /// <summary>Whether the vocabulary starts every text with BOS (what <c>addSpecial</c> adds first).</summary>
+    public bool AddsBos { get; }
+
+    /// <summary>
+    /// The control and unknown tokens: what llama.cpp turns text into when it parses special tokens, longest text
+    /// first as it matches them (user-defined tokens are matched in any text, so they are not listed).
+    /// </summary>
+    internal IReadOnlyList<SpecialToken> SpecialTokens => _specialTokens.Value;
 
     /// <summary>Loads a GGUF model, initialising the CPU runtime first if no backend is loaded.</summary>
     public static LlamaModel Load(string path, ModelOptions? options = null)
@@ -168,6 +181,33 @@ public sealed class LlamaModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// The text the tokens spell, piece after piece (a character split over byte tokens comes out whole), without
+    /// what <see cref="Detokenize"/> does to it (dropping a leading space, cleaning spaces): what tokenizing it again starts from.
+    /// </summary>
+    public unsafe string PieceText(ReadOnlySpan<int> tokens)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+            CheckToken(tokens[i], nameof(tokens));
+        using var lease = new HandleLease(Handle);
+        var bytes = new List<byte>(tokens.Length * 4);
+        var piece = new byte[64];
+        foreach (var token in tokens)
+        {
+            int n;
+            while (true)
+            {
+                fixed (byte* b = piece)
+                    n = NativeApi.llama_token_to_piece(_vocab, token, b, piece.Length, 0, false);
+                if (n >= 0)
+                    break;
+                piece = new byte[-n];
+            }
+            bytes.AddRange(piece.AsSpan(0, n));
+        }
+        return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(bytes));
+    }
+
     /// <summary>True for end-of-generation tokens (EOS, EOT, …).</summary>
     public bool IsEndOfGeneration(int token)
     {
@@ -180,7 +220,14 @@ public sealed class LlamaModel : IDisposable
     /// Formats messages with the model's chat template (llama.cpp's built-in formatter recognises the common
     /// templates by their Jinja source); addAssistantPrefix ends with the opening of an assistant turn.
     /// </summary>
-    public unsafe string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addAssistantPrefix)
+    public string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addAssistantPrefix) =>
+        ApplyChatTemplate(messages, addAssistantPrefix, template: null);
+
+    /// <summary>
+    /// Formats messages with <paramref name="template"/>: the name of one of llama.cpp's built-in templates
+    /// (<see cref="LlamaRuntime.BuiltInChatTemplates"/>) or a Jinja source it recognises; null: the model's own.
+    /// </summary>
+    public unsafe string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addAssistantPrefix, string? template)
     {
         ArgumentNullException.ThrowIfNull(messages);
         foreach (var m in messages)
@@ -189,11 +236,12 @@ public sealed class LlamaModel : IDisposable
                 throw new LlamaArgumentException(nameof(messages), "Every chat message needs a non-empty Role and a non-null Content.");
         }
         using var lease = new HandleLease(Handle);
-        var template = NativeApi.llama_model_chat_template(Handle, null);
-        if (template == IntPtr.Zero)
+        var own = NativeApi.llama_model_chat_template(Handle, null);
+        if (template is null && own == IntPtr.Zero)
             throw new LlamaChatTemplateException($"Model '{Path}' has no chat template (tokenizer.chat_template); use a chat/instruct model or format the prompt yourself.");
 
         var native = new llama_chat_message[messages.Count];
+        var named = template is null ? IntPtr.Zero : Marshal.StringToCoTaskMemUTF8(template);
         try
         {
             var chars = 0;
@@ -210,10 +258,11 @@ public sealed class LlamaModel : IDisposable
                 {
                     int n;
                     fixed (byte* b = buffer)
-                        n = NativeApi.llama_chat_apply_template(template, chat, (nuint)native.Length, addAssistantPrefix, b, buffer.Length);
+                        n = NativeApi.llama_chat_apply_template(template is null ? own : named, chat, (nuint)native.Length, addAssistantPrefix, b, buffer.Length);
                     if (n < 0)
-                        throw new LlamaChatTemplateException(
-                            $"llama.cpp does not recognise the chat template of '{Path}'; format the prompt yourself for this model.");
+                        throw new LlamaChatTemplateException(template is null
+                            ? $"llama.cpp does not recognise the chat template of '{Path}'; name one of its built-in templates to use instead ({string.Join(", ", LlamaRuntime.BuiltInChatTemplates)})."
+                            : $"'{template}' is not one of llama.cpp's built-in chat templates ({string.Join(", ", LlamaRuntime.BuiltInChatTemplates)}).");
                     if (n <= buffer.Length)
                         return Encoding.UTF8.GetString(buffer, 0, n);
                     buffer = new byte[n];
@@ -222,6 +271,7 @@ public sealed class LlamaModel : IDisposable
         }
         finally
         {
+            Marshal.FreeCoTaskMem(named);
             foreach (var m in native)
             {
                 Marshal.FreeCoTaskMem(m.role);
@@ -240,6 +290,23 @@ public sealed class LlamaModel : IDisposable
     {
         if ((uint)token >= (uint)VocabSize)
             throw new LlamaArgumentException(paramName, $"Token id {token} is outside the vocabulary of '{Path}' (0..{VocabSize - 1}); tokens must come from this model's tokenizer.");
+    }
+
+    private IReadOnlyList<SpecialToken> ReadSpecialTokens()
+    {
+        using var lease = new HandleLease(Handle);
+        var tokens = new List<SpecialToken>();
+        for (var id = 0; id < VocabSize; id++)
+        {
+            var attributes = (TokenAttributes)NativeApi.llama_vocab_get_attr(_vocab, id);
+            if ((attributes & (TokenAttributes.Control | TokenAttributes.Unknown)) == 0)
+                continue;
+            var text = Marshal.PtrToStringUTF8(NativeApi.llama_vocab_get_text(_vocab, id));
+            if (!string.IsNullOrEmpty(text))
+                tokens.Add(new SpecialToken(id, text, attributes.HasFlag(TokenAttributes.LeftStrip), attributes.HasFlag(TokenAttributes.RightStrip)));
+        }
+        // llama.cpp's order (its cache_special_tokens): longest text first.
+        return [.. tokens.OrderByDescending(t => Encoding.UTF8.GetByteCount(t.Text)).ThenBy(t => t.Id)];
     }
 
     private static unsafe Dictionary<string, string> ReadMetadata(SafeLlamaModelHandle handle)

@@ -116,7 +116,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
     private static List<TokenizedExample> TokenizeAll(string modelPath, IReadOnlyList<TrainingExample> examples, int maxSequenceLength)
     {
         using var vocab = LlamaModel.Load(modelPath, new ModelOptions { VocabOnly = true });
-        var tokenizer = new ChatExampleTokenizer(vocab, maxSequenceLength);
+        var tokenizer = new ChatExampleTokenizer(new ChatTokenizer(vocab, ChatTemplate.For(vocab)), maxSequenceLength);
         return examples.Select(tokenizer.Tokenize).ToList();
     }
 }

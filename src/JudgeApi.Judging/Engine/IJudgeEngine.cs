@@ -78,13 +78,16 @@ public sealed record JudgeOnceRequest(
     uint Seed = 0,
     JudgeWeights? Weights = null);
 
-/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before the verdict.</param>
+/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before its verdict lead.</param>
 /// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better) or <see cref="JudgePrompt.LabelB"/>.</param>
 /// <param name="ProbabilityA">P(first is better), from the two labels' next-token probabilities.</param>
-/// <param name="ReasoningTokens">Tokens generated before the verdict.</param>
+/// <param name="ReasoningTokens">Tokens the model generated before the label was read.</param>
 /// <param name="HitTokenLimit">The reasoning was cut at the token cap and the verdict forced.</param>
 /// <param name="PromptTokens">Tokens of the judge prompt (direct mode: with the verdict lead).</param>
-public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens);
+/// <param name="VerdictText">The judge's turn up to the label, exactly as decoded (ends in "[["); with the label and
+/// "]]" it is the judgment's training target (<see cref="JudgePrompt.Completion"/>).</param>
+public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens,
+    string VerdictText);
 
 /// <param name="Grammar">Optional GBNF grammar constraining the output.</param>
 public sealed record GenerationRequest(int MaxTokens = 512, float Temperature = 0, uint Seed = 0, string? Grammar = null);

@@ -16,6 +16,9 @@ namespace JudgeApi.Judging;
 public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetrics metrics,
     ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
 {
+    // Retokenizing the reasoning with the verdict lead can take a few more tokens than were generated.
+    private const int VerdictSlack = 16;
+
     private readonly JudgeOptions _options = options.Value;
     private Loaded? _loaded;
     private ActiveWeights _active = new(null, null, null);
@@ -80,16 +83,16 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         }
         Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath)));
 
-        var tokenizer = new PromptTokenizer(model);
-        if (!tokenizer.HasChatTemplate)
+        var tokenizer = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model)));
+        if (tokenizer.Template.IsPlain)
             logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
 
         var info = new JudgeModelInfo(path, FileHash.Sha256(path), model.Architecture, model.Description, model.ParameterCount,
             model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
-        var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
-        var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
+        // Room for what follows the reasoning: a blank line and the verdict lead, with slack for a retokenized end.
+        var verdictRoom = model.Tokenize("\n\n" + JudgePrompt.VerdictLead + JudgePrompt.LabelA, addSpecial: false).Length + VerdictSlack;
         var scheduler = new SequenceScheduler(context, metrics, adapter);
-        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, reasoningVerdict, directVerdict, info));
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, verdictRoom, info));
         logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
             path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
     }
@@ -122,22 +125,23 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
         if (request.Mode == JudgeMode.Direct)
         {
-            prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
-            EnsureFits(prompt.Length + 1, loaded);
-            var direct = new JudgmentProgram(loaded.DirectVerdict);
-            return (new SequenceJob(prompt, Lane(priority), adapter, null, 0, direct, cancellationToken), direct);
+            var verdict = VerdictTokens.After(prompt, JudgePrompt.VerdictLead);
+            int[] tokens = [.. prompt.Tokens, .. verdict.Lead];
+            EnsureFits(tokens.Length + 1, loaded);
+            var direct = JudgmentProgram.Direct(verdict);
+            return (new SequenceJob(tokens, Lane(priority), adapter, null, 0, direct, cancellationToken), direct);
         }
-        EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
+        EnsureFits(prompt.Tokens.Length + request.MaxReasoningTokens + loaded.VerdictRoom, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
-        var reasoning = new JudgmentProgram(loaded.ReasoningVerdict);
-        return (new SequenceJob(prompt, Lane(priority), adapter, sampler, request.MaxReasoningTokens, reasoning, cancellationToken), reasoning);
+        var reasoning = JudgmentProgram.Reasoning(loaded.Model, prompt, request.MaxReasoningTokens + loaded.VerdictRoom);
+        return (new SequenceJob(prompt.Tokens, Lane(priority), adapter, sampler, request.MaxReasoningTokens, reasoning, cancellationToken), reasoning);
     }
 
     public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxTokens, 1);
         var loaded = Current;
-        var prompt = loaded.Tokenizer.Chat(messages);
+        var prompt = loaded.Tokenizer.Chat(messages).Tokens;
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
         var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
         var job = new SequenceJob(prompt, Lane(priority), Volatile.Read(ref _active).Adapter, sampler, request.MaxTokens, null, cancellationToken);
@@ -195,6 +199,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
     private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
 
+    /// <param name="VerdictRoom">Positions a reasoning judgment needs after its reasoning tokens for the verdict.</param>
     private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler, AdapterCache Adapters,
-        PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
+        PromptTokenizer Tokenizer, int VerdictRoom, JudgeModelInfo Info);
 }

@@ -44,7 +44,7 @@ public sealed class JudgeEngineIterationModel(IJudgeEngine engine, IOptions<Self
             JudgePrompt.LabelB => PairPosition.B,
             _ => null,
         };
-        return new(winner, result.Reasoning, JudgePrompt.FormatJudgment(result.Reasoning, result.Verdict), result.ProbabilityA);
+        return new(winner, result.Reasoning, JudgePrompt.Completion(result.VerdictText, result.Verdict), result.ProbabilityA);
     }
 
     public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>
