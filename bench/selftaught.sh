@@ -12,7 +12,8 @@
 # (accuracies of the seed model and of each iteration's candidate on the labeled set, both orders judged; vote_acc:
 # majority vote over N samples with the last candidate), after the wall time of every stage.
 # Usage: bench/run.sh selftaught          BENCH_SIZE=reduced for a quick check of the script (not a result);
-#        BENCH_PLOT=docs/selftaught-loop.svg to also copy the plot there.
+#        BENCH_PLOT=docs/selftaught-loop.svg to also copy the plot there;
+#        BENCH_SEED_MODEL=path.gguf to use that seed model instead of the cached one (checking the script).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -31,7 +32,7 @@ host=(dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll")
 # The seed model: trained once per seed and per version of the code that makes it, then reused.
 seed="$(setting '["seed_model_seed"]')"
 code="$(git -C "$BENCH_REPO_ROOT" ls-files -s src/JudgeApi.SelfTaught/ProofWorld src/JudgeApi.Training src/JudgeApi.Llama/Gguf src/JudgeApi.Judging/Prompts | sha1sum | cut -c1-12)"
-model="$BENCH_CACHE/models/proof-seed$seed-$code.gguf"
+model="${BENCH_SEED_MODEL:-$BENCH_CACHE/models/proof-seed$seed-$code.gguf}"
 mkdir -p "$BENCH_CACHE/models"
 (
     flock 9

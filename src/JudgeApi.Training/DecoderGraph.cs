@@ -7,10 +7,10 @@ namespace JudgeApi.Training;
 /// applied where llama.cpp applies an adapter (build_lora_mm). Each architecture's layer is written out whole in
 /// its own subclass; the pieces they share (norms, LoRA matmul, attention, SwiGLU) live here.
 /// </summary>
-internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, FrozenBaseWeights weights, LoraWeights? lora)
+internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, ModelWeights weights, LoraWeights? lora)
 {
     protected ModelHyperparameters Hp { get; } = hp;
-    protected FrozenBaseWeights Weights { get; } = weights;
+    protected ModelWeights Weights { get; } = weights;
 
     /// <summary>The input tensors of one sequence; the caller fills them after allocation.</summary>
     internal readonly struct Inputs
@@ -25,10 +25,10 @@ internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, FrozenBaseW
         public ggml_tensor* OutputRows { get; init; }
     }
 
-    public static DecoderGraph For(ModelHyperparameters hp, FrozenBaseWeights weights, LoraWeights? lora) => hp.Architecture switch
+    public static DecoderGraph For(ModelHyperparameters hp, ModelWeights weights, LoraWeights? lora) => hp.Architecture switch
     {
-        DecoderArchitecture.Llama => new LlamaDecoderGraph(hp, weights, lora),
-        DecoderArchitecture.Qwen2 => new Qwen2DecoderGraph(hp, weights, lora),
+        // qwen2 is llama's layer with NeoX RoPE (a hyperparameter) and biases on q, k, v (Linear adds any bias the file has)
+        DecoderArchitecture.Llama or DecoderArchitecture.Qwen2 => new LlamaDecoderGraph(hp, weights, lora),
         DecoderArchitecture.Qwen3 => new Qwen3DecoderGraph(hp, weights, lora),
         _ => throw new TrainingModelException($"Architecture '{hp.Architecture}' is not supported by the LoRA trainer."),
     };
@@ -44,7 +44,7 @@ internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, FrozenBaseW
         x = RmsNorm(ctx, x, Weights.Get("output_norm.weight"));
         // Models with tied embeddings (SmolLM2, Qwen2.5 small) have no output.weight.
         var output = Weights.Find("output.weight");
-        return NativeApi.ggml_mul_mat(ctx, output != null ? output : Weights.Get("token_embd.weight"), x);
+        return AddBias(ctx, NativeApi.ggml_mul_mat(ctx, output != null ? output : Weights.Get("token_embd.weight"), x), "output.bias");
     }
 
     /// <summary>One transformer block: x [n_embd, T] in, [n_embd, T] out.</summary>
@@ -56,21 +56,33 @@ internal abstract unsafe class DecoderGraph(ModelHyperparameters hp, FrozenBaseW
     protected ggml_tensor* RmsNorm(SafeGgmlContextHandle ctx, ggml_tensor* x, ggml_tensor* weight) =>
         NativeApi.ggml_mul(ctx, NativeApi.ggml_rms_norm(ctx, x, Hp.RmsNormEpsilon), weight);
 
-    /// <summary>W x, plus (alpha / r) * B (A x) when the weight is a LoRA target (llama.cpp's build_lora_mm).</summary>
+    /// <summary>
+    /// W x, plus (alpha / r) * B (A x) when the weight is a LoRA target (llama.cpp's build_lora_mm), plus the
+    /// weight's bias when the model has one (as build_qkv, build_attn and build_ffn add them).
+    /// </summary>
     protected ggml_tensor* Linear(SafeGgmlContextHandle ctx, int layer, string target, ggml_tensor* x)
     {
         var name = LoraTarget.WeightName(layer, target);
         var y = NativeApi.ggml_mul_mat(ctx, Weights.Get(name), x);
-        if (lora?.Find(name) is not { } pair)
-            return y;
-        var ab = NativeApi.ggml_mul_mat(ctx, pair.B, NativeApi.ggml_mul_mat(ctx, pair.A, x));
-        return NativeApi.ggml_add(ctx, y, NativeApi.ggml_scale(ctx, ab, lora.Scale));
+        if (lora?.Find(name) is { } pair)
+        {
+            var ab = NativeApi.ggml_mul_mat(ctx, pair.B, NativeApi.ggml_mul_mat(ctx, pair.A, x));
+            y = NativeApi.ggml_add(ctx, y, NativeApi.ggml_scale(ctx, ab, lora.Scale));
+        }
+        return AddBias(ctx, y, $"blk.{layer}.{target}.bias");
+    }
+
+    private ggml_tensor* AddBias(SafeGgmlContextHandle ctx, ggml_tensor* y, string biasName)
+    {
+        var bias = Weights.Find(biasName);
+        return bias == null ? y : NativeApi.ggml_add(ctx, y, bias);
     }
 
     /// <summary>Rotary embedding of q or k shaped [head_dim, heads, T].</summary>
     protected ggml_tensor* Rope(SafeGgmlContextHandle ctx, ggml_tensor* x, in Inputs inputs) =>
         NativeApi.ggml_rope_ext(ctx, x, inputs.Positions, Weights.Find("rope_freqs.weight"), Hp.RopeDimensions, Hp.RopeType,
-            Hp.TrainContextLength, Hp.RopeFreqBase, Hp.RopeFreqScale, ext_factor: 0f, attn_factor: 1f, beta_fast: 32f, beta_slow: 1f);
+            Hp.RopeOriginalContext, Hp.RopeFreqBase, Hp.RopeFreqScale, Hp.RopeExtFactor, Hp.RopeAttnFactor,
+            ModelHyperparameters.RopeBetaFast, ModelHyperparameters.RopeBetaSlow);
 
     /// <summary>
     /// Causal multi-head attention without KV cache (llama.cpp's build_attn_mha, non-flash path): q [d, H, T],

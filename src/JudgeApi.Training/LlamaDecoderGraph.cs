@@ -2,8 +2,11 @@ using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Training;
 
-/// <summary>Llama 2/3, Mistral, SmolLM, TinyLlama (llama.cpp src/models/llama.cpp).</summary>
-internal sealed unsafe class LlamaDecoderGraph(ModelHyperparameters hp, FrozenBaseWeights weights, LoraWeights? lora)
+/// <summary>
+/// Llama 2/3, Mistral, SmolLM, TinyLlama (llama.cpp src/models/llama.cpp), and Qwen2/2.5 (src/models/qwen2.cpp),
+/// which is the same layer with NeoX RoPE. Biases on q, k, v, o and the FFN are added where the model has them.
+/// </summary>
+internal sealed unsafe class LlamaDecoderGraph(ModelHyperparameters hp, ModelWeights weights, LoraWeights? lora)
     : DecoderGraph(hp, weights, lora)
 {
     protected override ggml_tensor* BuildLayer(SafeGgmlContextHandle ctx, int layer, ggml_tensor* x, in Inputs inputs)

@@ -4,29 +4,22 @@ using JudgeApi.Llama.Native;
 namespace JudgeApi.Training;
 
 /// <summary>
-/// The trainable LoRA pairs (F32) with their gradient accumulators and AdamW moments, each group in its own
-/// backend buffer so gradients can be cleared in one call. For a weight W with ne [n_in, n_out]:
-/// A has ne [n_in, r], B has ne [r, n_out], and the layer computes W x + (alpha / r) * B (A x).
+/// The LoRA pairs (F32) in their own backend buffer. For a weight W with ne [n_in, n_out]: A has ne [n_in, r],
+/// B has ne [r, n_out], and the layer computes W x + (alpha / r) * B (A x).
 /// </summary>
 internal sealed unsafe class LoraWeights : IDisposable
 {
-    /// <summary>One adapted weight: the pair, its gradient accumulators and its moments.</summary>
+    /// <summary>One adapted weight and its two factors.</summary>
     internal sealed class Pair(string weightName, long nIn)
     {
         public string WeightName { get; } = weightName;
         public long InputSize { get; } = nIn;
         public ggml_tensor* A;
         public ggml_tensor* B;
-        public ggml_tensor* GradA;
-        public ggml_tensor* GradB;
-        public ggml_tensor* MomentA1;
-        public ggml_tensor* MomentA2;
-        public ggml_tensor* MomentB1;
-        public ggml_tensor* MomentB2;
     }
 
-    private readonly SafeGgmlContextHandle _paramCtx, _gradCtx, _momentCtx;
-    private readonly SafeGgmlBackendBufferHandle _paramBuffer, _gradBuffer, _momentBuffer;
+    private readonly SafeGgmlContextHandle _ctx;
+    private readonly SafeGgmlBackendBufferHandle _buffer;
     private readonly Dictionary<string, Pair> _pairs;
 
     public int Rank { get; }
@@ -37,11 +30,11 @@ internal sealed unsafe class LoraWeights : IDisposable
 
     public IReadOnlyCollection<Pair> Pairs => _pairs.Values;
 
-    /// <summary>The seven AdamW hyperparameters ggml_opt_step_adamw reads (F32 [7]).</summary>
-    public ggml_tensor* AdamWParameters { get; }
+    /// <summary>Every factor, A and B of each pair: what the optimizer trains.</summary>
+    public IReadOnlyList<IntPtr> Tensors => [.. _pairs.Values.SelectMany(p => new[] { (IntPtr)p.A, (IntPtr)p.B })];
 
     /// <summary>Creates the pairs for the targets that exist in every layer, A uniform in ±1/sqrt(n_in), B zero.</summary>
-    public LoraWeights(FrozenBaseWeights baseWeights, int layerCount, IReadOnlyList<string> targets, int rank, float alpha, int seed, SafeGgmlBackendHandle backend)
+    public LoraWeights(ModelWeights baseWeights, int layerCount, IReadOnlyList<string> targets, int rank, float alpha, int seed, SafeGgmlBackendHandle backend)
     {
         Rank = rank;
         Alpha = alpha;
@@ -62,36 +55,18 @@ internal sealed unsafe class LoraWeights : IDisposable
         if (shapes.Count == 0)
             throw new ArgumentException("At least one LoRA target is needed.", nameof(targets));
 
-        var overhead = (ulong)((long)NativeApi.ggml_tensor_overhead() * (shapes.Count * 4 + 2));
-        _paramCtx = SafeGgmlContextHandle.Create(overhead, noAlloc: true);
-        _gradCtx = SafeGgmlContextHandle.Create(overhead, noAlloc: true);
-        _momentCtx = SafeGgmlContextHandle.Create(overhead, noAlloc: true);
+        _ctx = SafeGgmlContextHandle.Create((ulong)((long)NativeApi.ggml_tensor_overhead() * (shapes.Count * 2)), noAlloc: true);
         _pairs = new Dictionary<string, Pair>(StringComparer.Ordinal);
         foreach (var (name, nIn, nOut) in shapes)
         {
-            var pair = new Pair(name, nIn)
+            _pairs.Add(name, new Pair(name, nIn)
             {
-                A = Named(NativeApi.ggml_new_tensor_2d(_paramCtx, GgmlType.F32, nIn, rank), name + ".lora_a"),
-                B = Named(NativeApi.ggml_new_tensor_2d(_paramCtx, GgmlType.F32, rank, nOut), name + ".lora_b"),
-                GradA = NativeApi.ggml_new_tensor_2d(_gradCtx, GgmlType.F32, nIn, rank),
-                GradB = NativeApi.ggml_new_tensor_2d(_gradCtx, GgmlType.F32, rank, nOut),
-                MomentA1 = NativeApi.ggml_new_tensor_2d(_momentCtx, GgmlType.F32, nIn, rank),
-                MomentA2 = NativeApi.ggml_new_tensor_2d(_momentCtx, GgmlType.F32, nIn, rank),
-                MomentB1 = NativeApi.ggml_new_tensor_2d(_momentCtx, GgmlType.F32, rank, nOut),
-                MomentB2 = NativeApi.ggml_new_tensor_2d(_momentCtx, GgmlType.F32, rank, nOut),
-            };
-            NativeApi.ggml_set_param(pair.A);
-            NativeApi.ggml_set_param(pair.B);
-            _pairs.Add(name, pair);
+                A = Named(NativeApi.ggml_new_tensor_2d(_ctx, GgmlType.F32, nIn, rank), name + ".lora_a"),
+                B = Named(NativeApi.ggml_new_tensor_2d(_ctx, GgmlType.F32, rank, nOut), name + ".lora_b"),
+            });
         }
-        AdamWParameters = NativeApi.ggml_new_tensor_1d(_paramCtx, GgmlType.F32, 7);
-
-        _paramBuffer = SafeGgmlBackendBufferHandle.AllocateContextTensors(_paramCtx, backend);
-        _gradBuffer = SafeGgmlBackendBufferHandle.AllocateContextTensors(_gradCtx, backend);
-        _momentBuffer = SafeGgmlBackendBufferHandle.AllocateContextTensors(_momentCtx, backend);
-        NativeApi.ggml_backend_buffer_clear(_paramBuffer, 0);
-        NativeApi.ggml_backend_buffer_clear(_gradBuffer, 0);
-        NativeApi.ggml_backend_buffer_clear(_momentBuffer, 0);
+        _buffer = SafeGgmlBackendBufferHandle.AllocateContextTensors(_ctx, backend);
+        NativeApi.ggml_backend_buffer_clear(_buffer, 0);
 
         var random = new Random(seed);
         foreach (var pair in _pairs.Values)
@@ -100,7 +75,7 @@ internal sealed unsafe class LoraWeights : IDisposable
             var a = new float[pair.InputSize * rank];
             for (var i = 0; i < a.Length; i++)
                 a[i] = (float)((random.NextDouble() * 2 - 1) * bound);
-            Write(pair.A, a);
+            TensorData.Write(pair.A, a);
         }
     }
 
@@ -109,30 +84,10 @@ internal sealed unsafe class LoraWeights : IDisposable
 
     /// <summary>The current factors, in the layout <see cref="LoraAdapterWriter"/> writes.</summary>
     public IReadOnlyList<LoraTensorPair> Export() =>
-        _pairs.Values.Select(p => new LoraTensorPair(p.WeightName, Rank, Read(p.A), Read(p.B))).ToList();
+        _pairs.Values.Select(p => new LoraTensorPair(p.WeightName, Rank, TensorData.Read(p.A), TensorData.Read(p.B))).ToList();
 
-    /// <summary>Zeroes every gradient accumulator (after an optimizer step).</summary>
-    public void ClearGradients() => NativeApi.ggml_backend_buffer_clear(_gradBuffer, 0);
-
-    /// <summary>Bytes of the trainable state: parameters, gradients and moments.</summary>
-    public long SizeBytes =>
-        (long)(NativeApi.ggml_backend_buffer_get_size(_paramBuffer) + NativeApi.ggml_backend_buffer_get_size(_gradBuffer) + NativeApi.ggml_backend_buffer_get_size(_momentBuffer));
-
-    public static float[] Read(ggml_tensor* tensor)
-    {
-        var values = new float[NativeApi.ggml_nelements(tensor)];
-        fixed (float* p = values)
-            NativeApi.ggml_backend_tensor_get(tensor, p, 0, (nuint)(values.Length * sizeof(float)));
-        return values;
-    }
-
-    public static void Write(ggml_tensor* tensor, ReadOnlySpan<float> values)
-    {
-        if (values.Length != NativeApi.ggml_nelements(tensor))
-            throw new ArgumentException($"Expected {NativeApi.ggml_nelements(tensor)} values, got {values.Length}.", nameof(values));
-        fixed (float* p = values)
-            NativeApi.ggml_backend_tensor_set(tensor, p, 0, (nuint)(values.Length * sizeof(float)));
-    }
+    /// <summary>Bytes of the factors.</summary>
+    public long SizeBytes => (long)NativeApi.ggml_backend_buffer_get_size(_buffer);
 
     private static ggml_tensor* Named(ggml_tensor* tensor, string name)
     {
@@ -142,11 +97,7 @@ internal sealed unsafe class LoraWeights : IDisposable
 
     public void Dispose()
     {
-        _momentBuffer.Dispose();
-        _gradBuffer.Dispose();
-        _paramBuffer.Dispose();
-        _momentCtx.Dispose();
-        _gradCtx.Dispose();
-        _paramCtx.Dispose();
+        _buffer.Dispose();
+        _ctx.Dispose();
     }
 }

@@ -3,7 +3,7 @@ using JudgeApi.Llama.Native;
 namespace JudgeApi.Training;
 
 /// <summary>Qwen3 (llama.cpp src/models/qwen3.cpp): llama with an RMS norm on every head of q and k, NeoX RoPE.</summary>
-internal sealed unsafe class Qwen3DecoderGraph(ModelHyperparameters hp, FrozenBaseWeights weights, LoraWeights? lora)
+internal sealed unsafe class Qwen3DecoderGraph(ModelHyperparameters hp, ModelWeights weights, LoraWeights? lora)
     : DecoderGraph(hp, weights, lora)
 {
     protected override ggml_tensor* BuildLayer(SafeGgmlContextHandle ctx, int layer, ggml_tensor* x, in Inputs inputs)

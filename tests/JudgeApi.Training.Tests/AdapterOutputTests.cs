@@ -16,10 +16,10 @@ public sealed class AdapterOutputTests
         var first = await new LoraTrainer(options).TrainAsync(modelPath, examples, Path.Combine(TestModels.NewDirectory(), "a.gguf"));
         var second = await new LoraTrainer(options).TrainAsync(modelPath, examples, Path.Combine(TestModels.NewDirectory(), "b.gguf"));
 
-        Assert.Equal(File.ReadAllBytes(first.AdapterPath), File.ReadAllBytes(second.AdapterPath));
+        Assert.Equal(File.ReadAllBytes(first.OutputPath), File.ReadAllBytes(second.OutputPath));
         Assert.Equal(first.FinalLoss, second.FinalLoss);
 
-        using var adapter = GgufFile.Open(first.AdapterPath);
+        using var adapter = GgufFile.Open(first.OutputPath);
         Assert.True(adapter.TryGetString("general.type", out var type) && type == "adapter");
         Assert.True(adapter.TryGetString("adapter.type", out var adapterType) && adapterType == "lora");
         Assert.True(adapter.TryGetFloat("adapter.lora.alpha", out var alpha) && alpha == 16f);
@@ -35,7 +35,7 @@ public sealed class AdapterOutputTests
 
         // llama.cpp accepts it for the base it was trained on
         using var model = LlamaModel.Load(modelPath);
-        using var loaded = LoraAdapter.Load(model, first.AdapterPath);
-        Assert.Equal(first.AdapterPath, loaded.Path);
+        using var loaded = LoraAdapter.Load(model, first.OutputPath);
+        Assert.Equal(first.OutputPath, loaded.Path);
     }
 }

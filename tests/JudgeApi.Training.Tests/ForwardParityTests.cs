@@ -30,7 +30,7 @@ public sealed class ForwardParityTests
     public void LogitsMatchLlamaDecode(string architecture, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(architecture, Type: type));
-        using var session = new LoraTrainingSession(path, LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
+        using var session = Sessions.Lora(path);
         ZeroB(session);
 
         var diff = MaxAbsDifference(session, path, adapterPath: null);
@@ -42,10 +42,10 @@ public sealed class ForwardParityTests
     public void LogitsWithRandomAdapterMatchLlamaDecodeWithThatAdapterLoaded(string architecture, GgmlType type)
     {
         var path = TestModels.PathOf(new TestModelSpec(architecture, Type: type));
-        using var session = new LoraTrainingSession(path, LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
-        GradientCheckTests.RandomizeAdapter(session, seed: 9);
+        using var session = Sessions.Lora(path);
+        Sessions.RandomizeAdapter(session, seed: 9);
         var adapterPath = Path.Combine(TestModels.NewDirectory(), "random.gguf");
-        LoraAdapterWriter.Write(adapterPath, path, session.Lora.Alpha, session.Lora.Export());
+        LoraAdapterWriter.Write(adapterPath, path, session.Lora!.Alpha, session.Lora.Export());
 
         var diff = MaxAbsDifference(session, path, adapterPath);
         Assert.True(diff < BoundFor(type), $"{architecture} {type} with adapter: max |ours - llama.cpp| = {diff} (bound {BoundFor(type)})");
@@ -55,7 +55,7 @@ public sealed class ForwardParityTests
         Assert.True(withoutAdapter > 10 * BoundFor(type), $"the random adapter changed the logits by only {withoutAdapter}");
     }
 
-    private static float MaxAbsDifference(LoraTrainingSession session, string modelPath, string? adapterPath)
+    private static float MaxAbsDifference(TrainingSession session, string modelPath, string? adapterPath)
     {
         var rows = Enumerable.Range(0, Tokens.Length).ToArray();
         var ours = session.Logits(Tokens, rows);
@@ -72,9 +72,9 @@ public sealed class ForwardParityTests
         return max;
     }
 
-    private static unsafe void ZeroB(LoraTrainingSession session)
+    private static unsafe void ZeroB(TrainingSession session)
     {
-        foreach (var pair in session.Lora.Pairs)
-            LoraWeights.Write(pair.B, new float[NativeApi.ggml_nelements(pair.B)]);
+        foreach (var pair in session.Lora!.Pairs)
+            TensorData.Write(pair.B, new float[NativeApi.ggml_nelements(pair.B)]);
     }
 }

@@ -3,69 +3,74 @@ using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Training.Tests;
 
+/// <summary>Analytic gradients (ggml's autograd through our graphs) against central finite differences of the loss, on F32 models.</summary>
 public sealed unsafe class GradientCheckTests
 {
-    private static readonly TokenizedExample Example = new([1, 17, 305, 42, 7, 993, 12, 4, 88, 2031, 5, 9], PromptLength: 8, TruncatedPromptTokens: 0);
-
     [Theory]
     [InlineData("llama")]
     [InlineData("qwen2")]
     [InlineData("qwen3")]
     public void LoraGradientsMatchCentralFiniteDifferences(string architecture)
     {
-        using var session = new LoraTrainingSession(TestModels.PathOf(new TestModelSpec(architecture)), LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
-        RandomizeAdapter(session, seed: 5);
+        using var session = Sessions.Lora(TestModels.PathOf(new TestModelSpec(architecture)));
+        Sessions.RandomizeAdapter(session, seed: 5);
 
-        session.Lora.ClearGradients();
-        session.AccumulateGradients(Example, weight: 1f);
+        var checkedElements = CheckLargestGradients(session, session.Parameters.Entries.Where(e => TensorData.NameOf(e.Parameter).StartsWith("blk.1.", StringComparison.Ordinal)), perTensor: 2, h: 1e-2f);
 
-        var checkedElements = 0;
-        foreach (var pair in session.Lora.Pairs.Where(p => p.WeightName.StartsWith("blk.1.", StringComparison.Ordinal)))
-        {
-            foreach (var (param, grad) in new[] { ((IntPtr)pair.A, (IntPtr)pair.GradA), ((IntPtr)pair.B, (IntPtr)pair.GradB) })
-            {
-                var analytic = LoraWeights.Read((ggml_tensor*)grad);
-                // the elements with the largest gradients: finite differences resolve them above float noise
-                foreach (var index in Enumerable.Range(0, analytic.Length).OrderByDescending(i => Math.Abs(analytic[i])).Take(2))
-                {
-                    var numeric = FiniteDifference(session, (ggml_tensor*)param, index);
-                    var relative = Math.Abs(analytic[index] - numeric) / Math.Max(Math.Abs(analytic[index]), Math.Abs(numeric));
-                    Assert.True(relative < 1e-2, $"{pair.WeightName}[{index}]: analytic {analytic[index]}, numeric {numeric}, relative error {relative}");
-                    checkedElements++;
-                }
-            }
-        }
         Assert.Equal(7 * 2 * 2, checkedElements);
     }
 
-    private static double FiniteDifference(LoraTrainingSession session, ggml_tensor* param, int index)
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("qwen2")]
+    [InlineData("qwen3")]
+    public void FullParameterGradientsMatchCentralFiniteDifferencesForEveryKindOfWeight(string architecture)
     {
-        const float h = 1e-2f;
-        var values = LoraWeights.Read(param);
-        var original = values[index];
-        values[index] = original + h;
-        LoraWeights.Write(param, values);
-        double plus = session.Loss(Example);
-        values[index] = original - h;
-        LoraWeights.Write(param, values);
-        double minus = session.Loss(Example);
-        values[index] = original;
-        LoraWeights.Write(param, values);
-        return (plus - minus) / (2 * h);
+        using var session = Sessions.Full(TestModels.PathOf(new TestModelSpec(architecture)));
+        // every tensor of the last layer and the model-wide ones (embedding, output norm): norms, projections, biases
+        var tensors = session.Parameters.Entries.Where(e => !TensorData.NameOf(e.Parameter).StartsWith("blk.0.", StringComparison.Ordinal)).ToList();
+
+        var checkedElements = CheckLargestGradients(session, tensors, perTensor: 2, h: 1e-2f);
+
+        var expected = architecture switch { "qwen2" => 14, "qwen3" => 13, _ => 11 };
+        Assert.Equal(expected * 2, checkedElements);
     }
 
-    internal static void RandomizeAdapter(LoraTrainingSession session, int seed)
+    /// <summary>For each tensor, its largest analytic gradients against finite differences; returns how many were checked.</summary>
+    private static int CheckLargestGradients(TrainingSession session, IEnumerable<TrainableParameters.Entry> entries, int perTensor, float h)
     {
-        var random = new Random(seed);
-        foreach (var pair in session.Lora.Pairs)
+        session.Parameters.ClearGradients();
+        session.AccumulateGradients(Sessions.Example, weight: 1f);
+        var analytic = session.Parameters.Entries.ToDictionary(e => (IntPtr)e.Parameter, e => TensorData.Read(e.Gradient));
+
+        var checkedElements = 0;
+        foreach (var entry in entries)
         {
-            foreach (var tensor in new[] { (IntPtr)pair.A, (IntPtr)pair.B })
+            var gradient = analytic[(IntPtr)entry.Parameter];
+            // the elements with the largest gradients: finite differences resolve them above float noise
+            foreach (var index in Enumerable.Range(0, gradient.Length).OrderByDescending(i => Math.Abs(gradient[i])).Take(perTensor))
             {
-                var values = new float[NativeApi.ggml_nelements((ggml_tensor*)tensor)];
-                for (var i = 0; i < values.Length; i++)
-                    values[i] = (float)(random.NextDouble() * 2 - 1) * 0.2f;
-                LoraWeights.Write((ggml_tensor*)tensor, values);
+                var numeric = FiniteDifference(session, entry.Parameter, index, h);
+                var relative = Math.Abs(gradient[index] - numeric) / Math.Max(Math.Abs(gradient[index]), Math.Abs(numeric));
+                Assert.True(relative < 1e-2, $"{TensorData.NameOf(entry.Parameter)}[{index}]: analytic {gradient[index]}, numeric {numeric}, relative error {relative}");
+                checkedElements++;
             }
         }
+        return checkedElements;
+    }
+
+    private static double FiniteDifference(TrainingSession session, ggml_tensor* param, int index, float h)
+    {
+        var values = TensorData.Read(param);
+        var original = values[index];
+        values[index] = original + h;
+        TensorData.Write(param, values);
+        double plus = session.Loss(Sessions.Example);
+        values[index] = original - h;
+        TensorData.Write(param, values);
+        double minus = session.Loss(Sessions.Example);
+        values[index] = original;
+        TensorData.Write(param, values);
+        return (plus - minus) / (2 * h);
     }
 }

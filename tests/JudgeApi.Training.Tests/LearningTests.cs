@@ -1,4 +1,3 @@
-using JudgeApi.Llama;
 using JudgeApi.Llama.Gguf;
 
 namespace JudgeApi.Training.Tests;
@@ -20,32 +19,10 @@ public sealed class LearningTests
         Assert.Equal(320, losses.Count);
         Assert.True(result.FinalLoss < 0.2f * result.InitialLoss, $"loss {result.InitialLoss} -> {result.FinalLoss}");
 
-        var before = CorrectVerdicts(modelPath, examples, adapterPath: null);
-        var after = CorrectVerdicts(modelPath, examples, adapterPath);
+        var before = LlamaCppVerdicts.Correct(modelPath, examples, adapterPath: null);
+        var after = LlamaCppVerdicts.Correct(modelPath, examples, adapterPath);
         Assert.True(after >= 15, $"llama.cpp with the adapter reproduced {after}/16 verdicts (without it: {before}/16)");
         Assert.True(before < 15, $"the base model already reproduced {before}/16 verdicts, so the test proves nothing");
-    }
-
-    private static int CorrectVerdicts(string modelPath, IReadOnlyList<TrainingExample> examples, string? adapterPath)
-    {
-        using var model = LlamaModel.Load(modelPath);
-        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 512, BatchSize = 512, MicroBatchSize = 512, Threads = 1 });
-        using var adapter = adapterPath is null ? null : LoraAdapter.Load(model, adapterPath);
-        if (adapter is not null)
-            context.SetLoraAdapters([(adapter, 1f)]);
-        using var sampler = new LlamaSampler(model, new SamplingOptions { Temperature = 0 });
-
-        var correct = 0;
-        foreach (var example in examples)
-        {
-            var prompt = model.ApplyChatTemplate(example.Messages.Take(example.Messages.Count - 1).ToList(), addAssistantPrefix: true);
-            context.ClearMemory();
-            sampler.Reset();
-            var generation = context.Generate(model.Tokenize(prompt, addSpecial: true, parseSpecial: true), sampler, maxTokens: 8);
-            if (JudgeDataset.VerdictOf(generation.Text) == JudgeDataset.VerdictOf(example.Messages[^1].Content))
-                correct++;
-        }
-        return correct;
     }
 
     /// <summary>Progress reported on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -10,7 +10,6 @@ namespace JudgeApi.Training.Tests;
 /// </summary>
 public sealed unsafe class QuantizedGradientTests
 {
-    private static readonly TokenizedExample Example = new([1, 17, 305, 42, 7, 993, 12, 4, 88, 2031, 5, 9], PromptLength: 8, TruncatedPromptTokens: 0);
 
     [Theory]
     [InlineData("llama")]
@@ -41,16 +40,10 @@ public sealed unsafe class QuantizedGradientTests
 
     private static Dictionary<string, float[]> Gradients(string modelPath)
     {
-        using var session = new LoraTrainingSession(modelPath, LoraTarget.All, rank: 4, alpha: 8, seed: 1, threads: 1);
-        GradientCheckTests.RandomizeAdapter(session, seed: 5);
-        session.Lora.ClearGradients();
-        session.AccumulateGradients(Example, weight: 1f);
-        var gradients = new Dictionary<string, float[]>();
-        foreach (var pair in session.Lora.Pairs)
-        {
-            gradients[pair.WeightName + ".lora_a"] = LoraWeights.Read(pair.GradA);
-            gradients[pair.WeightName + ".lora_b"] = LoraWeights.Read(pair.GradB);
-        }
-        return gradients;
+        using var session = Sessions.Lora(modelPath);
+        Sessions.RandomizeAdapter(session, seed: 5);
+        session.Parameters.ClearGradients();
+        session.AccumulateGradients(Sessions.Example, weight: 1f);
+        return session.Parameters.Entries.ToDictionary(e => TensorData.NameOf(e.Parameter), e => TensorData.Read(e.Gradient));
     }
 }

@@ -124,6 +124,8 @@ public sealed class GgufFile : IDisposable
         return true;
     }
 
+    public bool TryGetUInt16(string key, out ushort value) => TryGetScalar(key, GgufType.UInt16, out value);
+
     public bool TryGetUInt32(string key, out uint value) => TryGetScalar(key, GgufType.UInt32, out value);
 
     public bool TryGetInt32(string key, out int value) => TryGetScalar(key, GgufType.Int32, out value);

@@ -25,9 +25,9 @@ public static class LoraAdapterWriter
         var shapes = new List<(LoraTensorPair Pair, long Inputs, long Outputs)>(pairs.Count);
         try
         {
-            using var baseModel = GgufFile.Open(baseModelPath);
-            architecture = baseModel.Architecture
-                ?? throw new LlamaAdapterException($"Base model '{baseModel.Path}' has no general.architecture.");
+            using var baseModel = GgufModelFiles.Open(baseModelPath);
+            architecture = baseModel.Metadata.Architecture
+                ?? throw new LlamaAdapterException($"Base model '{baseModel.Metadata.Path}' has no general.architecture.");
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var pair in pairs)
             {
@@ -55,12 +55,12 @@ public static class LoraAdapterWriter
         writer.WriteFile(path);
     }
 
-    private static (long Inputs, long Outputs) CheckPair(LoraTensorPair pair, GgufFile baseModel)
+    private static (long Inputs, long Outputs) CheckPair(LoraTensorPair pair, GgufModelFiles baseModel)
     {
         ArgumentNullException.ThrowIfNull(pair);
         var name = pair.WeightName;
-        var weight = baseModel.FindTensor(name)
-            ?? throw new LlamaAdapterException($"Weight '{name}' does not exist in base model '{baseModel.Path}'; LoRA pairs must name its tensors (e.g. blk.0.attn_q.weight).");
+        var weight = baseModel.FindTensor(name)?.Info
+            ?? throw new LlamaAdapterException($"Weight '{name}' does not exist in base model '{baseModel.Metadata.Path}'; LoRA pairs must name its tensors (e.g. blk.0.attn_q.weight).");
         if (name == "token_embd.weight" || weight.Shape.Length != 2)
             throw new LlamaAdapterException($"Weight '{name}' (shape [{string.Join(", ", weight.Shape)}]) cannot be adapted: only 2-D projection matrices other than token_embd are supported.");
         // the tensor names get a 7-byte suffix and must still fit ggml's name limit

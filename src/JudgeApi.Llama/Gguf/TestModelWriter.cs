@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using JudgeApi.Llama.IO;
 using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Llama.Gguf;
@@ -41,7 +40,7 @@ public static class TestModelWriter
         try
         {
             WriteUnquantized(preset, spec with { Type = GgmlType.F32 }, f32Path);
-            Quantize(f32Path, fullPath, spec.Type);
+            ModelQuantizer.Quantize(f32Path, fullPath, spec.Type);
         }
         finally
         {
@@ -161,31 +160,6 @@ public static class TestModelWriter
                     halves[i] = (Half)chunk[i];
                 stream.Write(MemoryMarshal.AsBytes(halves.AsSpan(0, n)));
             }
-        }
-    }
-
-    private static unsafe void Quantize(string f32Path, string outPath, GgmlType type)
-    {
-        var parameters = NativeApi.llama_model_quantize_default_params();
-        parameters.nthread = Environment.ProcessorCount;
-        parameters.ftype = type switch
-        {
-            GgmlType.Q8_0 => llama_ftype.LLAMA_FTYPE_MOSTLY_Q8_0,
-            GgmlType.Q4_K => llama_ftype.LLAMA_FTYPE_MOSTLY_Q4_K_M,
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Only Q8_0 and Q4_K are produced by quantization."),
-        };
-
-        var tempPath = AtomicFile.TempPathFor(outPath);
-        try
-        {
-            var rc = NativeApi.llama_model_quantize(f32Path, tempPath, &parameters);
-            if (rc != 0)
-                throw new LlamaException($"llama_model_quantize to {type} failed (code {rc}); the llama.cpp log above says why.");
-            AtomicFile.Publish(tempPath, outPath);
-        }
-        finally
-        {
-            File.Delete(tempPath);
         }
     }
 }

@@ -28,4 +28,17 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial long ggml_blck_size(GgmlType type);
+
+    /// <summary>A new tensor of src's type and shape in ctx (no data copied).</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial ggml_tensor* ggml_dup_tensor(SafeGgmlContextHandle ctx, ggml_tensor* src);
+
+    [LibraryImport(GgmlBase)]
+    internal static partial void ggml_fp16_to_fp32_row(void* x, float* y, long n);
+
+    [LibraryImport(GgmlBase)]
+    internal static partial void ggml_bf16_to_fp32_row(void* x, float* y, long n);
+
+    [LibraryImport(GgmlBase)]
+    internal static partial void ggml_fp32_to_fp16_row(float* x, void* y, long n);
 }

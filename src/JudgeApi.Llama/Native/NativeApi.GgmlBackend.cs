@@ -34,6 +34,14 @@ internal static unsafe partial class NativeApi
     [LibraryImport(GgmlBase)]
     internal static partial void ggml_backend_buffer_free(IntPtr buffer);
 
+    /// <summary>A CPU buffer over memory the caller owns (ptr aligned to 32 bytes); freeing the buffer leaves the memory alone.</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial IntPtr ggml_backend_cpu_buffer_from_ptr(void* ptr, nuint size);
+
+    /// <summary>Places a tensor at addr inside buffer; returns enum ggml_status (0 = success).</summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial int ggml_backend_tensor_alloc(SafeGgmlBackendBufferHandle buffer, ggml_tensor* tensor, void* addr);
+
     [LibraryImport(GgmlBase)]
     internal static partial nuint ggml_backend_buffer_get_size(SafeGgmlBackendBufferHandle buffer);
 

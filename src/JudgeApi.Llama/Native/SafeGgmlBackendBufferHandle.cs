@@ -14,5 +14,19 @@ internal sealed class SafeGgmlBackendBufferHandle : SafeNativeHandle
         return new SafeGgmlBackendBufferHandle(raw);
     }
 
+    /// <summary>
+    /// A CPU backend buffer over memory the caller keeps alive and unchanged for the buffer's lifetime (a mapped file):
+    /// tensors placed in it with ggml_backend_tensor_alloc compute on those bytes without a copy.
+    /// </summary>
+    public static unsafe SafeGgmlBackendBufferHandle FromHostMemory(void* data, nuint size)
+    {
+        if (((nuint)data & 31) != 0)
+            throw new ArgumentException("Host memory for a ggml buffer must be aligned to 32 bytes.", nameof(data));
+        var raw = NativeApi.ggml_backend_cpu_buffer_from_ptr(data, size);
+        if (raw == IntPtr.Zero)
+            throw new LlamaException("ggml_backend_cpu_buffer_from_ptr failed.");
+        return new SafeGgmlBackendBufferHandle(raw);
+    }
+
     protected override void Free(IntPtr native) => NativeApi.ggml_backend_buffer_free(native);
 }

@@ -3,10 +3,13 @@ using JudgeApi.Training;
 
 namespace JudgeApi.SelfTaught;
 
+/// <summary>What training the seed model made, besides the model file.</summary>
+public sealed record ProofModelBuild(TrainingResult Training, int VocabularySize, IReadOnlyDictionary<string, int> CorpusExamples, TimeSpan PrepareTime);
+
 /// <summary>
 /// The seed model's recipe besides its corpus: its shape (a small llama-architecture model over
-/// <see cref="ProofVocabulary"/>, about 1.2M parameters and 5 MB in F32) and how it is trained from scratch. The
-/// reduced recipe is for a test that must finish in well under two minutes.
+/// <see cref="ProofVocabulary"/>, about 1.2M parameters and 5 MB in F32) and how it is trained from scratch with the
+/// full-parameter trainer. The reduced recipe is for a test that must finish in well under two minutes.
 /// </summary>
 public static class ProofModel
 {
@@ -30,4 +33,24 @@ public static class ProofModel
         Seed = seed,
         Threads = threads,
     };
+
+    /// <summary>
+    /// Learns the vocabulary, writes a model with random weights over it, renders the corpus and trains every weight
+    /// on it into <paramref name="outPath"/> (F32). <paramref name="work"/> holds the intermediate files.
+    /// </summary>
+    public static async Task<ProofModelBuild> TrainAsync(string outPath, int seed, bool reduced, int threads, string work,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var vocabPath = Path.Combine(work, "vocab.gguf");
+        var bpe = ProofVocabulary.Learn(seed);
+        bpe.WriteVocabFile(vocabPath);
+        var initial = Path.Combine(work, "initial.gguf");
+        TestModelWriter.Write(Preset(vocabPath, reduced), new TestModelSpec(Seed: seed), initial);
+        var corpus = SeedCorpus.Build(seed, reduced ? SeedRecipe.Reduced : new SeedRecipe());
+        var prepared = clock.Elapsed;
+        var training = await new FullParameterTrainer(TrainerOptions(seed, threads, reduced))
+            .TrainAsync(initial, corpus.Select(e => e.ToTrainingExample()), outPath, progress, cancellationToken);
+        return new ProofModelBuild(training, bpe.Tokens.Count, corpus.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()), prepared);
+    }
 }

@@ -33,7 +33,7 @@ public sealed record SeedExample(string Kind, string Family, IReadOnlyList<ChatM
 /// <summary>
 /// Renders the seed model's corpus from the world, exactly as the service renders prompts: answers to the plain
 /// instruction (the pipeline's response prompt), the pipeline's modify-instruction and classify prompts, and
-/// judgments in the service's judge prompt with <see cref="JudgePrompt.FormatJudgment"/> as the assistant turn.
+/// judgments in the service's judge prompt with <see cref="JudgePrompt.Completion"/> (reasoning, then the verdict line) as the assistant turn.
 /// Only questions open to the corpus are used (<see cref="ProofWorld.AskForCorpus"/>), so no labeled pair is in it.
 /// Deterministic for a seed; the kinds are interleaved.
 /// </summary>
@@ -115,7 +115,7 @@ public static class SeedCorpus
             reasoning = CarelessReasoning[random.Next(CarelessReasoning.Length)];
             label = random.NextDouble() < recipe.CarelessAccuracy ? right : wrong;
         }
-        return [.. JudgePrompt.Render(question.Instruction, a, b), new ChatMessage("assistant", JudgePrompt.FormatJudgment(reasoning, label))];
+        return [.. JudgePrompt.Render(question.Instruction, a, b), new ChatMessage("assistant", JudgePrompt.Completion(JudgePrompt.VerdictText(reasoning), label))];
     }
 
     private static IReadOnlyList<ChatMessage> Chat(string user, string assistant) =>

@@ -3,11 +3,15 @@ using JudgeApi.Llama;
 
 namespace JudgeApi.SelfTaught;
 
-/// <summary>One family's figures: exact-match answer accuracy (greedy) and judge accuracy (both orders, reasoning, greedy).</summary>
-public sealed record FamilyScore(double? AnswerAccuracy, int Answers, double? JudgeAccuracy, int Pairs);
+/// <summary>
+/// One family's figures: exact-match answer accuracy (greedy), the share of answers in the right form (a number where
+/// a number is asked for, three numbers for a sort, a word for a look-up: what a model that learned the task but not
+/// its arithmetic gets right), and judge accuracy (both orders, reasoning, greedy).
+/// </summary>
+public sealed record FamilyScore(double? AnswerAccuracy, double? AnswerFormRate, int Answers, double? JudgeAccuracy, int Pairs);
 
 /// <summary>The seed model on the world's dev half (never the labeled test half): overall and per family.</summary>
-public sealed record SeedModelScores(double? AnswerAccuracy, double? JudgeAccuracy, IReadOnlyDictionary<string, FamilyScore> Families)
+public sealed record SeedModelScores(double? AnswerAccuracy, double? AnswerFormRate, double? JudgeAccuracy, IReadOnlyDictionary<string, FamilyScore> Families)
 {
     /// <summary>
     /// Answers <paramref name="questions"/> dev questions greedily and judges <paramref name="pairs"/> dev pairs with the
@@ -21,7 +25,8 @@ public sealed record SeedModelScores(double? AnswerAccuracy, double? JudgeAccura
         {
             var reply = await engine.GenerateAsync([new ChatMessage("user", IterationPrompts.Response(q.Instruction))],
                 new GenerationRequest(MaxTokens: 32), WorkPriority.Interactive, cancellationToken);
-            return (q.Family, Right: reply.Text.Trim() == q.Answer);
+            var answer = reply.Text.Trim();
+            return (q.Family, Right: answer == q.Answer, Form: WorldQuestion.Shape(answer) == WorldQuestion.Shape(q.Answer));
         }));
         var judged = pairs == 0
             ? null
@@ -32,8 +37,10 @@ public sealed record SeedModelScores(double? AnswerAccuracy, double? JudgeAccura
         {
             var mine = answers.Where(a => a.Family == f.Name).ToList();
             var judge = judged?.Subsets?.GetValueOrDefault(f.Name);
-            return new FamilyScore(mine.Count == 0 ? null : mine.Average(a => a.Right ? 1.0 : 0.0), mine.Count, judge?.Accuracy, (judge?.Judgments ?? 0) / 2);
+            return new FamilyScore(mine.Count == 0 ? null : mine.Average(a => a.Right ? 1.0 : 0.0), mine.Count == 0 ? null : mine.Average(a => a.Form ? 1.0 : 0.0),
+                mine.Count, judge?.Accuracy, (judge?.Judgments ?? 0) / 2);
         });
-        return new SeedModelScores(answers.Length == 0 ? null : answers.Average(a => a.Right ? 1.0 : 0.0), judged?.Accuracy, families);
+        return new SeedModelScores(answers.Length == 0 ? null : answers.Average(a => a.Right ? 1.0 : 0.0),
+            answers.Length == 0 ? null : answers.Average(a => a.Form ? 1.0 : 0.0), judged?.Accuracy, families);
     }
 }

@@ -4,7 +4,17 @@ namespace JudgeApi.SelfTaught;
 /// A question of the proof world and its one right answer, computed by the family that asked it. Operands are what
 /// the question was made from, so that a family can ask a sibling question or build a plausible wrong answer.
 /// </summary>
-public sealed record WorldQuestion(string Family, string Category, string Instruction, string Answer, IReadOnlyList<int> Operands);
+public sealed partial record WorldQuestion(string Family, string Category, string Instruction, string Answer, IReadOnlyList<int> Operands)
+{
+    /// <summary>The form of an answer: each number is "9", each word "a" ("17, 38, 52" is "9, 9, 9"), the rest kept.</summary>
+    public static string Shape(string answer) => Words().Replace(Numbers().Replace(answer, "9"), "a");
+
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex Numbers();
+
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z]+")]
+    private static partial System.Text.RegularExpressions.Regex Words();
+}
 
 /// <summary>
 /// The wrong answers of the labeled set: close to the right one, as a weak judge's mistakes are (after RewardBench's

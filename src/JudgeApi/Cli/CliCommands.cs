@@ -9,6 +9,7 @@ public static class CliCommands
     {
         CreateTestModelCommand.Create(),
         CreateWorldCommand.Create(),
+        CreateProofModelCommand.Create(),
         EvaluateCommand.Create(),
         TrainCommand.Create(),
     };

@@ -3,12 +3,15 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using JudgeApi.Llama;
+using JudgeApi.Llama.Gguf;
+using JudgeApi.Llama.Native;
 using JudgeApi.Training;
 
 namespace JudgeApi.Cli;
 
 /// <summary>
-/// train: fine-tunes a LoRA adapter for a GGUF model on an NDJSON chat dataset (loss on the assistant turns).
+/// train: fine-tunes a LoRA adapter for a GGUF model on an NDJSON chat dataset (loss on the assistant turns), or with
+/// --full trains every weight and writes a model.
 /// The trainer's flags are <see cref="TrainerOptions"/>' properties in kebab case (LearningRate → --learning-rate),
 /// turned into configuration keys named as the properties and bound with the binder the service uses for
 /// Judge:Training, so `train --rank 8` and <c>Judge:Training:Rank=8</c> set the same option the same way.
@@ -36,21 +39,34 @@ public static class TrainCommand
     /// <summary>The flag of a trainer option: its property name in kebab case.</summary>
     public static string FlagOf(string option) => "--" + JsonNamingPolicy.KebabCaseLower.ConvertName(option);
 
+    /// <summary>The options that shape a LoRA adapter: meaningless, and refused, with --full.</summary>
+    private static readonly string[] LoraOnly = [nameof(TrainerOptions.Rank), nameof(TrainerOptions.Alpha), nameof(TrainerOptions.Targets)];
+
+    private static readonly Dictionary<string, GgmlType> OutputTypes = TrainedModelWriter.Types.ToDictionary(t => t.ToString().ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
+
     public static Command Create()
     {
-        var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf): llama, qwen2 or qwen3 architecture.", Required = true };
+        var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf, or the first shard of a split one): llama, qwen2 or qwen3 architecture.", Required = true };
         var datasetOption = new Option<FileInfo>("--dataset") { Description = "Training data: one {\"messages\":[{\"role\",\"content\"}…]} object per line; the last message is the assistant turn to learn.", Required = true };
-        var outOption = new Option<FileInfo>("--out") { Description = "Adapter file to write (.gguf); a JSON manifest is written next to it.", Required = true };
-        var command = new Command("train", "Fine-tune a LoRA adapter on chat examples and write it as a GGUF adapter llama.cpp loads.")
+        var outOption = new Option<FileInfo>("--out") { Description = "File to write (.gguf): the adapter, or with --full the model; a JSON manifest is written next to it.", Required = true };
+        var fullOption = new Option<bool>("--full") { Description = "Train every weight of the model (F32, F16 or BF16 weights, trained in F32) and write a model instead of a LoRA adapter." };
+        var outputTypeOption = new Option<string>("--output-type") { Description = "With --full: the type the model is written in.", DefaultValueFactory = _ => "f32" };
+        outputTypeOption.AcceptOnlyFromAmong([.. OutputTypes.Keys]);
+        var command = new Command("train", "Fine-tune a LoRA adapter (or, with --full, every weight) on chat examples and write a GGUF file llama.cpp loads.")
         {
-            modelOption, datasetOption, outOption,
+            modelOption, datasetOption, outOption, fullOption, outputTypeOption,
         };
         foreach (var option in TrainerFlags())
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var full = parse.GetValue(fullOption);
             var (options, problems) = BindTrainerOptions(parse);
+            if (full)
+                problems.AddRange(LoraOnly.Select(FlagOf).Where(flag => parse.GetResult(FindFlag(parse, flag)) is { Implicit: false }).Select(flag => $"{flag} shapes a LoRA adapter and does not apply with --full"));
+            else if (parse.GetResult(outputTypeOption) is { Implicit: false })
+                problems.Add("--output-type applies with --full (an adapter is always F32)");
             if (problems.Count > 0)
             {
                 Console.Error.WriteLine($"train: {string.Join("; ", problems)}.");
@@ -63,7 +79,9 @@ public static class TrainCommand
             TrainingResult result;
             try
             {
-                result = await new LoraTrainer(options).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
+                result = full
+                    ? await new FullParameterTrainer(options, OutputTypes[parse.GetValue(outputTypeOption)!]).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken)
+                    : await new LoraTrainer(options).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
             }
             catch (Exception e) when (e is LlamaException or ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -72,20 +90,32 @@ public static class TrainCommand
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine("train: cancelled; no adapter was written.");
+                Console.Error.WriteLine($"train: cancelled; no {(full ? "model" : "adapter")} was written.");
                 return 130;
             }
 
-            Console.WriteLine($"Wrote {result.AdapterPath} (manifest {result.ManifestPath})");
+            Console.WriteLine($"Wrote {result.OutputPath} (manifest {result.ManifestPath})");
             Console.WriteLine($"  steps       {result.Steps} over {result.Examples} examples, {result.TokensProcessed:N0} tokens in {result.Elapsed:hh\\:mm\\:ss}" +
                               $" ({result.TokensPerSecond:F0} tokens/s in the training loop)");
+            Console.WriteLine($"  trained     {result.TrainedParameters:N0} parameters");
             Console.WriteLine($"  loss        {result.InitialLoss:F4} -> {result.FinalLoss:F4}");
             Console.WriteLine($"  truncated   {result.TruncatedExamples} examples lost {result.TruncatedTokens:N0} prompt tokens to " +
                               $"{FlagOf(nameof(TrainerOptions.MaxSequenceLength))} {options.MaxSequenceLength}");
-            Console.WriteLine($"  memory      base {Mib(result.BaseWeightBytes)}, LoRA state {Mib(result.LoraStateBytes)}, compute {Mib(result.PeakComputeBytes)}");
+            Console.WriteLine($"  memory      weights {Mib(result.CopiedWeightBytes)} in memory + {Mib(result.MappedWeightBytes)} mapped from the file, " +
+                              $"trained state {Mib(result.TrainedStateBytes)}, compute {Mib(result.PeakComputeBytes)}, peak RSS {Mib(PeakResidentBytes())}");
             return 0;
         });
         return command;
+    }
+
+    private static Option<string> FindFlag(ParseResult parse, string flag) =>
+        parse.CommandResult.Command.Options.OfType<Option<string>>().Single(o => o.Name == flag);
+
+    /// <summary>The process's peak resident set (VmHWM), which counts mapped file pages it touched as well.</summary>
+    private static long PeakResidentBytes()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is not null && long.TryParse(line["VmHWM:".Length..].Trim().Split(' ')[0], out var kib) ? kib * 1024 : 0;
     }
 
     /// <summary>The trainer's options: the settable properties of <see cref="TrainerOptions"/>.</summary>
@@ -115,7 +145,7 @@ public static class TrainCommand
     /// </summary>
     internal static (TrainerOptions Options, List<string> Problems) BindTrainerOptions(ParseResult parse)
     {
-        var flags = Settable.Select(p => (Property: p, Option: parse.CommandResult.Command.Options.OfType<Option<string>>().Single(o => o.Name == FlagOf(p.Name)))).ToList();
+        var flags = Settable.Select(p => (Property: p, Option: FindFlag(parse, FlagOf(p.Name)))).ToList();
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (property, option) in flags)
         {

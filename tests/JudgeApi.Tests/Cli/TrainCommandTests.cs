@@ -21,7 +21,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Every_trainer_option_is_a_flag_named_after_it_and_there_are_no_others()
     {
         var settable = typeof(TrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
-        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out"]).Order();
+        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out", "--full", "--output-type"]).Order();
 
         Assert.Equal(expected, TrainCommand.Create().Options.Select(o => o.Name).Order());
         Assert.Equal("--max-sequence-length", TrainCommand.FlagOf(nameof(TrainerOptions.MaxSequenceLength)));
@@ -92,6 +92,40 @@ public sealed class TrainCommandTests : IDisposable
         var exit = await CliCommands.RunAsync(["train", "--model", TestModels.Tiny(), "--dataset", dataset, "--out", output, flag, value]);
 
         Assert.NotEqual(0, exit);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Full_writes_a_model_llama_cpp_loads()
+    {
+        var output = Path.Combine(_dir, "model.gguf");
+        var dataset = Path.Combine(_dir, "data.ndjson");
+        File.WriteAllText(dataset, "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}]}\n");
+
+        var exit = await CliCommands.RunAsync(["train", "--full", "--output-type", "f16", "--model", TestModels.Tiny(), "--dataset", dataset, "--out", output,
+            "--max-steps", "1", "--threads", "1"]);
+
+        Assert.Equal(0, exit);
+        using var model = JudgeApi.Llama.LlamaModel.Load(output);
+        using var file = JudgeApi.Llama.Gguf.GgufFile.Open(output);
+        Assert.Equal(JudgeApi.Llama.Native.GgmlType.F16, file.FindTensor("blk.0.ffn_up.weight")!.Type);
+        Assert.True(File.Exists(output + ".json"));
+    }
+
+    [Theory]
+    [InlineData("--full", "--rank", "8")]
+    [InlineData("--full", "--targets", "attn_q")]
+    [InlineData("--output-type", "f16", "")]
+    public async Task Flags_that_do_not_apply_to_the_mode_are_refused(string first, string second, string third)
+    {
+        var output = Path.Combine(_dir, "out.gguf");
+        var dataset = Path.Combine(_dir, "data.ndjson");
+        File.WriteAllText(dataset, "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}]}\n");
+        string[] mode = third.Length > 0 ? [first, second, third] : [first, second];
+
+        var exit = await CliCommands.RunAsync(["train", "--model", TestModels.Tiny(), "--dataset", dataset, "--out", output, .. mode]);
+
+        Assert.Equal(2, exit);
         Assert.False(File.Exists(output));
     }
 }

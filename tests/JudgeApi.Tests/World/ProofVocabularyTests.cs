@@ -66,7 +66,7 @@ public sealed partial class ProofVocabularyTests : IDisposable
         JudgePrompt.Render("What is 7 * 23?", "161", "162")[1].Content,
         IterationPrompts.ModifyInstruction("Write the digits of 5821 in reverse order."),
         IterationPrompts.Classify("What is 83 - 27?", ProofWorld.Categories),
-        JudgePrompt.FormatJudgment("The correct answer is 161.", "A"),
+        JudgePrompt.Completion(JudgePrompt.VerdictText("The correct answer is 161."), "A"),
     ];
 
     [Theory]

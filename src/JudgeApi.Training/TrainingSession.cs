@@ -4,49 +4,94 @@ using JudgeApi.Llama.Native;
 
 namespace JudgeApi.Training;
 
+/// <summary>What a session trains: a LoRA adapter over frozen weights, or every weight of the model.</summary>
+internal abstract record TrainingTarget
+{
+    /// <summary>LoRA pairs on <paramref name="Targets"/>, A seeded with <paramref name="Seed"/>, B zero.</summary>
+    public sealed record Lora(IReadOnlyList<string> Targets, int Rank, float Alpha, int Seed) : TrainingTarget;
+
+    /// <summary>Every tensor of the model except the fixed RoPE frequency factors.</summary>
+    public sealed record FullParameters : TrainingTarget;
+}
+
 /// <summary>
-/// A base model on the CPU backend with a LoRA adapter over it: computes logits, the masked cross-entropy loss,
-/// accumulates LoRA gradients through ggml's autograd and applies AdamW steps with ggml_opt_step_adamw.
-/// Each call builds a graph for its sequence and allocates it with one reused graph allocator.
+/// A model on the CPU backend and what is trained on it: computes logits, the cross-entropy loss of an example's
+/// target tokens, accumulates gradients through ggml's autograd and applies AdamW steps with ggml_opt_step_adamw.
+/// Each call builds a graph for its sequence and allocates it with one reused graph allocator. (Packing several
+/// examples into one sequence with a block-diagonal mask was measured: on small models it is slower, because the
+/// masked attention grows with the square of the packed length while the per-graph overhead it saves is small.)
 /// </summary>
-internal sealed unsafe class LoraTrainingSession : IDisposable
+internal sealed unsafe class TrainingSession : IDisposable
 {
     private readonly SafeGgmlBackendHandle _backend;
     private readonly SafeGgmlGallocrHandle _galloc;
     private readonly DecoderGraph _graph;
-    // Node capacity of a graph: a layer with all seven LoRA pairs is under 150 forward nodes, and the backward
-    // pass adds about twice that again.
+    // Node capacity of a graph: a layer with all seven LoRA pairs (or every weight trained) is under 150 forward
+    // nodes, and the backward pass adds about twice that again.
     private readonly nuint _graphSize;
 
     public ModelHyperparameters Hyperparameters { get; }
-    public FrozenBaseWeights BaseWeights { get; }
-    public LoraWeights Lora { get; }
+    public ModelWeights Weights { get; }
+
+    /// <summary>The adapter being trained; null when every weight is.</summary>
+    public LoraWeights? Lora { get; }
+
+    /// <summary>The tensors the optimizer updates, with their gradients and moments.</summary>
+    public TrainableParameters Parameters { get; }
 
     /// <summary>Bytes of the largest compute buffer any graph so far needed.</summary>
     public long ComputeBufferBytes => (long)NativeApi.ggml_gallocr_get_buffer_size(_galloc, 0);
 
-    public LoraTrainingSession(string modelPath, IReadOnlyList<string> targets, int rank, float alpha, int seed, int threads)
+    public TrainingSession(string modelPath, TrainingTarget target, int threads)
     {
         LlamaRuntime.EnsureInitialized();
-        using var gguf = GgufFile.Open(modelPath);
-        Hyperparameters = ModelHyperparameters.Read(gguf);
+        using var model = GgufModelFiles.Open(modelPath);
+        Hyperparameters = ModelHyperparameters.Read(model);
         _graphSize = (nuint)(2048 + 512 * Hyperparameters.LayerCount);
         _backend = SafeGgmlBackendHandle.CreateCpu(threads);
         try
         {
-            BaseWeights = FrozenBaseWeights.Load(modelPath, gguf, _backend);
-            Lora = new LoraWeights(BaseWeights, Hyperparameters.LayerCount, targets, rank, alpha, seed, _backend);
-            _graph = DecoderGraph.For(Hyperparameters, BaseWeights, Lora);
+            var full = target is TrainingTarget.FullParameters;
+            Weights = ModelWeights.Load(model, _backend, trainable: full, inPlace: !full);
+            if (target is TrainingTarget.Lora lora)
+            {
+                Lora = new LoraWeights(Weights, Hyperparameters.LayerCount, lora.Targets, lora.Rank, lora.Alpha, lora.Seed, _backend);
+                Parameters = new TrainableParameters(Lora.Tensors, _backend);
+            }
+            else
+            {
+                // as usual in pre-training, weight decay applies to the matrices, not to norm weights and biases
+                Parameters = new TrainableParameters([.. Weights.All.Where(t => !IsFixed(t.Key)).Select(t => t.Value)], _backend,
+                    decayed: t => ((ggml_tensor*)t)->ne[1] > 1);
+            }
+            _graph = DecoderGraph.For(Hyperparameters, Weights, Lora);
+            RefuseUnusedTensors();
             _galloc = SafeGgmlGallocrHandle.Create(_backend);
         }
         catch
         {
+            Parameters?.Dispose();
             Lora?.Dispose();
-            BaseWeights?.Dispose();
+            Weights?.Dispose();
             _backend.Dispose();
             throw;
         }
     }
+
+    /// <summary>
+    /// llama.cpp refuses a file with tensors its graph does not use, so a tensor our graph leaves out is a feature
+    /// the trainer does not build: refused by name rather than trained (and evaluated) silently wrong.
+    /// </summary>
+    private void RefuseUnusedTensors()
+    {
+        using var ctx = NewGraphContext();
+        _graph.BuildLogits(ctx, NewInputs(ctx, 1, 1));
+        if (Weights.Unused.FirstOrDefault() is { } unused)
+            throw new TrainingModelException(UnsupportedFeature.Describe(unused, Hyperparameters.Architecture));
+    }
+
+    /// <summary>Tensors no training changes: llama.cpp's RoPE frequency factors (ggml has no gradient for them).</summary>
+    internal static bool IsFixed(string tensorName) => tensorName.StartsWith("rope_", StringComparison.Ordinal);
 
     /// <summary>Logits [rows.Length][n_vocab] at the given positions of the sequence (forward only).</summary>
     public float[][] Logits(ReadOnlySpan<int> tokens, ReadOnlySpan<int> rows)
@@ -80,8 +125,8 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
     }
 
     /// <summary>
-    /// Adds d(weight * loss)/d(LoRA) for one example to the gradient accumulators and returns its (unweighted) loss.
-    /// The weight lets a caller average over the examples of an accumulated batch.
+    /// Adds d(weight * loss)/d(parameters) for one example to the gradient accumulators and returns its (unweighted)
+    /// loss, the mean over its target tokens. The weight lets a caller average over the examples of a batch.
     /// </summary>
     public float AccumulateGradients(TokenizedExample example, float weight)
     {
@@ -91,8 +136,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         var scaled = NativeApi.ggml_scale(ctx, graph.Loss, weight);
         NativeApi.ggml_set_loss(scaled);
         NativeApi.ggml_build_forward_expand(gf, scaled);
-        ggml_tensor*[] accumulators = GradientAccumulators(gf);
-        fixed (ggml_tensor** accs = accumulators)
+        fixed (ggml_tensor** accs = Parameters.AccumulatorsFor(gf))
             NativeApi.ggml_build_backward_expand(ctx, gf, accs);
         Allocate(gf);
         SetLossInputs(example, graph);
@@ -103,25 +147,19 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         return ReadScalar(graph.Loss);
     }
 
-    /// <summary>One AdamW step over every LoRA tensor from the accumulated gradients, which are then cleared.</summary>
+    /// <summary>One AdamW step over every trained tensor from the accumulated gradients, which are then cleared.</summary>
     /// <param name="step">1-based optimizer step (for the bias corrections).</param>
+    /// <param name="weightDecay">Decoupled weight decay (of the matrices, when every weight is trained).</param>
     public void AdamWStep(float learningRate, int step, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
-        ReadOnlySpan<float> hyper = [learningRate, beta1, beta2, epsilon, weightDecay,
-            1f / (1f - MathF.Pow(beta1, step)), 1f / (1f - MathF.Pow(beta2, step))];
-        LoraWeights.Write(Lora.AdamWParameters, hyper);
-
+        Parameters.SetAdamWHyperparameters(learningRate, beta1, beta2, epsilon, weightDecay, step);
         using var ctx = NewGraphContext();
         var gf = NativeApi.ggml_new_graph_custom(ctx, _graphSize, false);
-        foreach (var pair in Lora.Pairs)
-        {
-            NativeApi.ggml_build_forward_expand(gf, NativeApi.ggml_opt_step_adamw(ctx, pair.A, pair.GradA, pair.MomentA1, pair.MomentA2, Lora.AdamWParameters));
-            NativeApi.ggml_build_forward_expand(gf, NativeApi.ggml_opt_step_adamw(ctx, pair.B, pair.GradB, pair.MomentB1, pair.MomentB2, Lora.AdamWParameters));
-        }
+        Parameters.AddAdamWSteps(ctx, gf);
         Allocate(gf);
         Compute(gf);
-        Lora.ClearGradients();
+        Parameters.ClearGradients();
     }
 
     /// <summary>A sequence's loss graph: the loss, the graph holding it, and the inputs to fill after allocation.</summary>
@@ -133,8 +171,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         public ggml_tensor* Labels { get; init; }
     }
 
-    private LossGraph BuildLossGraph(
-        SafeGgmlContextHandle ctx, TokenizedExample example, bool withGradients)
+    private LossGraph BuildLossGraph(SafeGgmlContextHandle ctx, TokenizedExample example, bool withGradients)
     {
         if (example.PromptLength < 1 || example.TargetLength < 1)
             throw new ArgumentException("An example needs at least one prompt token and one target token.", nameof(example));
@@ -149,22 +186,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         return new LossGraph { Loss = loss, Graph = gf, Inputs = inputs, Labels = labels };
     }
 
-    /// <summary>For each forward node, its persistent gradient accumulator when it is a LoRA tensor (ggml indexes them by node).</summary>
-    private ggml_tensor*[] GradientAccumulators(IntPtr gf)
-    {
-        var byParam = new Dictionary<IntPtr, IntPtr>();
-        foreach (var pair in Lora.Pairs)
-        {
-            byParam[(IntPtr)pair.A] = (IntPtr)pair.GradA;
-            byParam[(IntPtr)pair.B] = (IntPtr)pair.GradB;
-        }
-        var count = NativeApi.ggml_graph_n_nodes(gf);
-        var accs = new ggml_tensor*[count];
-        for (var i = 0; i < count; i++)
-            accs[i] = byParam.TryGetValue((IntPtr)NativeApi.ggml_graph_node(gf, i), out var acc) ? (ggml_tensor*)acc : null;
-        return accs;
-    }
-
+    /// <summary>The logits at position PromptLength-1+i predict target token i; the labels are one-hot rows.</summary>
     private void SetLossInputs(TokenizedExample example, in LossGraph graph)
     {
         var targets = example.TargetLength;
@@ -182,7 +204,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
                 throw new ArgumentException($"Token {token} is outside the vocabulary of {vocab}.", nameof(example));
             oneHot[(long)i * vocab + token] = 1f;
         }
-        LoraWeights.Write(graph.Labels, oneHot);
+        TensorData.Write(graph.Labels, oneHot);
     }
 
     private DecoderGraph.Inputs NewInputs(SafeGgmlContextHandle ctx, int tokens, int rows)
@@ -201,6 +223,7 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
         return inputs;
     }
 
+    /// <summary>Checks every id and index before it reaches ggml (which would read out of bounds), then uploads them.</summary>
     private void SetInputs(in DecoderGraph.Inputs inputs, ReadOnlySpan<int> tokens, ReadOnlySpan<int> rows)
     {
         var n = tokens.Length;
@@ -218,21 +241,16 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
             if ((uint)row >= (uint)n)
                 throw new ArgumentException($"Output row {row} is outside the sequence of {n} tokens.", nameof(rows));
         }
-
         var positions = new int[n];
         for (var i = 0; i < n; i++)
             positions[i] = i;
         var mask = new float[(long)n * n];
         for (var q = 0; q < n; q++)
             mask.AsSpan(q * n + q + 1, n - q - 1).Fill(float.NegativeInfinity);
-
-        fixed (int* t = tokens)
-            NativeApi.ggml_backend_tensor_set(inputs.Tokens, t, 0, (nuint)(n * sizeof(int)));
-        fixed (int* p = positions)
-            NativeApi.ggml_backend_tensor_set(inputs.Positions, p, 0, (nuint)(n * sizeof(int)));
-        fixed (int* r = rows)
-            NativeApi.ggml_backend_tensor_set(inputs.OutputRows, r, 0, (nuint)(rows.Length * sizeof(int)));
-        LoraWeights.Write(inputs.CausalMask, mask);
+        TensorData.Write(inputs.Tokens, tokens);
+        TensorData.Write(inputs.Positions, positions);
+        TensorData.Write(inputs.OutputRows, rows);
+        TensorData.Write(inputs.CausalMask, mask);
     }
 
     private SafeGgmlContextHandle NewGraphContext() =>
@@ -261,8 +279,9 @@ internal sealed unsafe class LoraTrainingSession : IDisposable
     public void Dispose()
     {
         _galloc.Dispose();
-        Lora.Dispose();
-        BaseWeights.Dispose();
+        Parameters.Dispose();
+        Lora?.Dispose();
+        Weights.Dispose();
         _backend.Dispose();
     }
 }
