@@ -5,18 +5,19 @@ using JudgeApi.Training;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// How much of each kind of example the seed model's corpus holds, and how noisy it is. The judgments are few and
+/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 1.3M tokens: 15 minutes
+/// of one core for the full-parameter trainer at the seed model's 1,500 tokens per CPU-second). The judgments are few and
 /// from a different distribution than the labeled set: the rejected answer there is the answer to a question of
 /// another family (a wrong kind of answer), never a close one. A share of them reasons carefully (restates the
 /// question, states the right answer, compares); the rest are careless (no reasoning about the answer, a verdict
 /// right only <see cref="CarelessAccuracy"/> of the time), as a corpus of judgments from many annotators would be.
 /// </summary>
 public sealed record SeedRecipe(
-    int Answers = 40_000,
+    int Answers = 30_000,
     double WrongAnswerRate = 0.08,
-    int Modifications = 2_000,
-    int Classifications = 1_000,
-    int Judgments = 1_500,
+    int Modifications = 1_500,
+    int Classifications = 800,
+    int Judgments = 1_000,
     double CarefulShare = 0.4,
     double CarelessAccuracy = 0.6)
 {
