@@ -1,18 +1,25 @@
 namespace JudgeApi.SelfTaught;
 
-/// <summary>"What is 47 + 38?" with both terms of two digits.</summary>
-public sealed class AdditionFamily : WorldFamily
+/// <summary>"What is a ∘ b?" with each term drawn from its own range (and a sibling that moves one term a little).</summary>
+public sealed class OperationFamily(string name, char symbol, Func<int, int, int> apply, (int Low, int High) first, (int Low, int High) second)
+    : WorldFamily
 {
-    public override string Name => "addition";
+    /// <summary>"What is 47 + 38?" with both terms of two digits.</summary>
+    public static OperationFamily Addition { get; } = new("addition", '+', (a, b) => a + b, (10, 99), (10, 99));
+
+    /// <summary>"What is 7 * 23?": one digit times two digits.</summary>
+    public static OperationFamily Multiplication { get; } = new("multiplication", '*', (a, b) => a * b, (2, 9), (11, 49));
+
+    public override string Name => name;
     public override string Category => ProofWorld.Math;
 
-    public override WorldQuestion Ask(Random random) => Make(random.Next(10, 100), random.Next(10, 100));
+    public override WorldQuestion Ask(Random random) => Make(random.Next(first.Low, first.High + 1), random.Next(second.Low, second.High + 1));
 
     public override WorldQuestion Sibling(WorldQuestion question, Random random) => random.Next(2) == 0
-        ? Make(Near(question.Operands[0], 10, 99, random), question.Operands[1])
-        : Make(question.Operands[0], Near(question.Operands[1], 10, 99, random));
+        ? Make(Near(question.Operands[0], first.Low, first.High, random), question.Operands[1])
+        : Make(question.Operands[0], Near(question.Operands[1], second.Low, second.High, random));
 
-    private WorldQuestion Make(int a, int b) => Question($"What is {a} + {b}?", (a + b).ToString(), a, b);
+    private WorldQuestion Make(int a, int b) => Question($"What is {a} {symbol} {b}?", apply(a, b).ToString(), a, b);
 }
 
 /// <summary>"What is 83 - 27?" with a non-negative result.</summary>
@@ -34,21 +41,6 @@ public sealed class SubtractionFamily : WorldFamily
     }
 
     private WorldQuestion Make(int a, int b) => Question($"What is {a} - {b}?", (a - b).ToString(), a, b);
-}
-
-/// <summary>"What is 7 * 23?": one digit times two digits.</summary>
-public sealed class MultiplicationFamily : WorldFamily
-{
-    public override string Name => "multiplication";
-    public override string Category => ProofWorld.Math;
-
-    public override WorldQuestion Ask(Random random) => Make(random.Next(2, 10), random.Next(11, 50));
-
-    public override WorldQuestion Sibling(WorldQuestion question, Random random) => random.Next(2) == 0
-        ? Make(Near(question.Operands[0], 2, 9, random), question.Operands[1])
-        : Make(question.Operands[0], Near(question.Operands[1], 11, 49, random));
-
-    private WorldQuestion Make(int a, int b) => Question($"What is {a} * {b}?", (a * b).ToString(), a, b);
 }
 
 /// <summary>"How many minutes are in 7 hours?": a count of big units in small ones.</summary>

@@ -25,7 +25,7 @@ public static class ProofWorld
 
     public static IReadOnlyList<WorldFamily> Families { get; } =
     [
-        new AdditionFamily(), new SubtractionFamily(), new MultiplicationFamily(), new ConversionFamily(),
+        OperationFamily.Addition, new SubtractionFamily(), OperationFamily.Multiplication, new ConversionFamily(),
         new ComparisonFamily(), new SortingFamily(), new ReversalFamily(), new LookupFamily(),
     ];
 
