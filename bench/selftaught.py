@@ -143,6 +143,9 @@ def run_arm(url, size, arm, out_path, reference_path=None):
         vote = {"accuracy": accuracy, "families": families, "seconds": round(time.time() - started, 1)}
     json.dump({"arm": arm, "size": size, "settings": settings, "imported": imported, "iterations": iterations, "vote": vote},
               open(out_path, "w"), indent=1)
+    failed = [i for i in iterations if i["view"]["status"] != "succeeded"]
+    if failed:
+        sys.exit(f"[selftaught] {arm}: iteration {failed[0]['view']['number']} {failed[0]['view']['status']}: {failed[0]['view']['error']}")
 
 
 def labeled(iteration, weights):

@@ -15,7 +15,7 @@ public static class ProofModel
 {
     /// <param name="vocabPath">The vocabulary file <see cref="ByteLevelBpe.WriteVocabFile"/> wrote.</param>
     public static TestModelPreset Preset(string vocabPath, bool reduced = false) => reduced
-        ? new("proof-reduced", EmbeddingLength: 64, LayerCount: 2, FeedForwardLength: 192, HeadCount: 4, HeadCountKv: 4, ContextLength: 256,
+        ? new("proof-reduced", EmbeddingLength: 64, LayerCount: 2, FeedForwardLength: 192, HeadCount: 4, HeadCountKv: 4, ContextLength: 512,
             RopeFreqBase: 10000f, RmsNormEpsilon: 1e-5f, VocabFile: vocabPath)
         : new("proof", EmbeddingLength: 128, LayerCount: 4, FeedForwardLength: 384, HeadCount: 4, HeadCountKv: 4, ContextLength: 1024,
             RopeFreqBase: 10000f, RmsNormEpsilon: 1e-5f, VocabFile: vocabPath);
