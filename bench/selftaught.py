@@ -49,10 +49,11 @@ SETTINGS = {
     },
 }
 SETTINGS["reduced"] = json.loads(json.dumps(SETTINGS["full"]))
-SETTINGS["reduced"]["world"].update(pool_size=240, labeled_size=48)
-SETTINGS["reduced"]["iteration"].update(instructions=24, judgmentsPerPair=4)
-SETTINGS["reduced"]["vote"].update(samples=3)
-SETTINGS["reduced"]["service"].update({"Judge:Evaluation:HeldOutPairs": 16, "Judge:Training:Epochs": 1})
+SETTINGS["reduced"]["world"].update(pool_size=160, labeled_size=24)
+SETTINGS["reduced"]["iteration"].update(instructions=16, judgmentsPerPair=2)
+SETTINGS["reduced"]["vote"].update(samples=2)
+SETTINGS["reduced"]["service"].update({"Judge:Evaluation:HeldOutPairs": 8, "Judge:Training:Epochs": 1, "Judge:SelfTaught:MaxJudgeReasoningTokens": 24,
+                                       "Judge:Evaluation:MaxReasoningTokens": 24, "Judge:SelfTaught:MaxResponseTokens": 12})
 
 def call(url, method, path, body=None, timeout=600):
     data = None if body is None else json.dumps(body).encode()
