@@ -136,9 +136,6 @@ public sealed class ChatPrompt
 
     public int[] Tokens { get; }
 
-    /// <summary>Whether the prompt ends inside an open thought (the template starts the turn thinking).</summary>
-    public bool OpensThought => _tokenizer.Template.GenerationSuffix == ChatTemplate.OpenThought;
-
     /// <summary>
     /// The tokens that follow <see cref="Tokens"/> when the assistant's turn starts with <paramref name="text"/>.
     /// When the prompt's last token and the text's first would merge into one token, the prompt keeps its tokens (they

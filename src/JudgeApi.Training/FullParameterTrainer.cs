@@ -11,7 +11,8 @@ namespace JudgeApi.Training;
 /// GGUF model llama.cpp loads, in F32, F16 or Q8_0, with a JSON manifest next to it. The model must hold F32, F16 or
 /// BF16 weights; they are trained in F32. LoRA options (rank, alpha, targets) do not apply.
 /// </summary>
-public sealed class FullParameterTrainer(TrainerOptions? options = null, GgmlType outputType = GgmlType.F32)
+/// <param name="chatTemplate">As <see cref="LoraTrainer"/>'s: the built-in template the examples are rendered with; null: the model's.</param>
+public sealed class FullParameterTrainer(TrainerOptions? options = null, GgmlType outputType = GgmlType.F32, string? chatTemplate = null)
 {
     public TrainerOptions Options { get; } = options ?? new TrainerOptions();
 
@@ -36,7 +37,7 @@ public sealed class FullParameterTrainer(TrainerOptions? options = null, GgmlTyp
         TrainingLoop.CheckInputs(Options, modelPath, examples, outPath);
         var clock = Stopwatch.StartNew();
         using var session = new TrainingSession(modelPath, new TrainingTarget.FullParameters(), Options.ComputeThreads);
-        var run = TrainingLoop.Run(session, modelPath, examples, Options, progress, cancellationToken);
+        var run = TrainingLoop.Run(session, modelPath, chatTemplate, examples, Options, progress, cancellationToken);
 
         var trained = session.Parameters.Entries.ToDictionary(e => TensorData.NameOf(e.Parameter), e => (IntPtr)e.Parameter, StringComparer.Ordinal);
         TrainedModelWriter.Write(modelPath, outPath, OutputType, trained.Keys.ToHashSet(), name => TensorData.Read((ggml_tensor*)trained[name]));

@@ -8,7 +8,9 @@ namespace JudgeApi.Training;
 /// Fine-tunes a LoRA adapter for a GGUF base model on chat examples, with the loss on the assistant turn only,
 /// and writes it as a GGUF adapter llama.cpp loads (plus a JSON manifest next to it). Runs on the CPU backend.
 /// </summary>
-public sealed class LoraTrainer(TrainerOptions? options = null)
+/// <param name="chatTemplate">The built-in chat template the examples are rendered with instead of the model's own (the
+/// one the service serves with, <c>Judge:ChatTemplate</c>); null: the model's.</param>
+public sealed class LoraTrainer(TrainerOptions? options = null, string? chatTemplate = null)
 {
     public TrainerOptions Options { get; } = options ?? new TrainerOptions();
 
@@ -28,7 +30,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
         TrainingLoop.CheckInputs(Options, modelPath, examples, outPath);
         var clock = Stopwatch.StartNew();
         using var session = new TrainingSession(modelPath, new TrainingTarget.Lora(Options.AdaptedTargets, Options.Rank, Options.Alpha, Options.Seed), Options.ComputeThreads);
-        var run = TrainingLoop.Run(session, modelPath, examples, Options, progress, cancellationToken);
+        var run = TrainingLoop.Run(session, modelPath, chatTemplate, examples, Options, progress, cancellationToken);
 
         var lora = session.Lora!;
         LoraAdapterWriter.Write(outPath, modelPath, lora.Alpha, lora.Export());

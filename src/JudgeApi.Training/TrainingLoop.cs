@@ -25,11 +25,11 @@ internal static class TrainingLoop
             throw new TrainingDataException("The dataset holds no examples.");
     }
 
-    public static Outcome Run(TrainingSession session, string modelPath, IReadOnlyList<TrainingExample> examples, TrainerOptions options,
+    public static Outcome Run(TrainingSession session, string modelPath, string? chatTemplate, IReadOnlyList<TrainingExample> examples, TrainerOptions options,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var maxLength = Math.Min(options.MaxSequenceLength, session.Hyperparameters.TrainContextLength);
-        var sequences = Tokenize(modelPath, examples, maxLength);
+        var sequences = Tokenize(modelPath, chatTemplate, examples, maxLength);
 
         var batchesPerEpoch = (sequences.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = Math.Min(batchesPerEpoch * options.Epochs, options.MaxSteps ?? int.MaxValue);
@@ -78,10 +78,10 @@ internal static class TrainingLoop
             sequences.Count(s => s.TruncatedPromptTokens > 0), sequences.Sum(s => (long)s.TruncatedPromptTokens));
     }
 
-    private static List<TokenizedExample> Tokenize(string modelPath, IReadOnlyList<TrainingExample> examples, int maxSequenceLength)
+    private static List<TokenizedExample> Tokenize(string modelPath, string? chatTemplate, IReadOnlyList<TrainingExample> examples, int maxSequenceLength)
     {
         using var vocab = LlamaModel.Load(modelPath, new ModelOptions { VocabOnly = true });
-        var tokenizer = new ChatExampleTokenizer(new ChatTokenizer(vocab, ChatTemplate.For(vocab)), maxSequenceLength);
+        var tokenizer = new ChatExampleTokenizer(new ChatTokenizer(vocab, ChatTemplate.For(vocab, chatTemplate)), maxSequenceLength);
         return examples.Select(tokenizer.Tokenize).ToList();
     }
 }

@@ -13,7 +13,7 @@ public sealed class JudgeEngineIterationModel(IJudgeEngine engine, IOptions<Self
 {
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(250);
 
-    public string JudgePromptVersion => JudgePrompt.Version;
+    public string JudgeBehaviorVersion => engine.Model.BehaviorVersion;
 
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {

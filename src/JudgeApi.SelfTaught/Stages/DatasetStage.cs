@@ -16,8 +16,9 @@ public sealed class DatasetStage(IIterationModel model, PairStore pairs) : IIter
             choices = LabelBalancer.Limit(choices, max, parameters.Seed);
         var decisions = choices
             .Select(choice => choice.Kept is { } kept
-                ? new DatasetDecision(choice.Pair.Id, kept.Sample, kept.ChosenPosition, DatasetFormat.SerializeMessages(DatasetFormat.Messages(model, choice.Pair, kept)))
-                : new DatasetDecision(choice.Pair.Id, null, null, null, choice.Reason))
+                ? new DatasetDecision(choice.Pair.Id, kept.Sample, kept.ChosenPosition, DatasetFormat.SerializeMessages(DatasetFormat.Messages(model, choice.Pair, kept)),
+                    kept.BehaviorVersion)
+                : new DatasetDecision(choice.Pair.Id, null, null, null, DropReason: choice.Reason))
             .ToList();
         context.Complete(db => PairStore.SaveDataset(db, id, decisions));
         return Task.CompletedTask;

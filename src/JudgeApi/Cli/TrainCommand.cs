@@ -49,12 +49,16 @@ public static class TrainCommand
         var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf, or the first shard of a split one): llama, qwen2 or qwen3 architecture.", Required = true };
         var datasetOption = new Option<FileInfo>("--dataset") { Description = "Training data: one {\"messages\":[{\"role\",\"content\"}…]} object per line; the last message is the assistant turn to learn.", Required = true };
         var outOption = new Option<FileInfo>("--out") { Description = "File to write (.gguf): the adapter, or with --full the model; a JSON manifest is written next to it.", Required = true };
+        var templateOption = new Option<string>("--chat-template")
+        {
+            Description = "A llama.cpp built-in chat template (chatml, llama3, …) to render the examples with instead of the model's own; use the one the service serves with (Judge:ChatTemplate).",
+        };
         var fullOption = new Option<bool>("--full") { Description = "Train every weight of the model (F32, F16 or BF16 weights, trained in F32) and write a model instead of a LoRA adapter." };
         var outputTypeOption = new Option<string>("--output-type") { Description = "With --full: the type the model is written in.", DefaultValueFactory = _ => "f32" };
         outputTypeOption.AcceptOnlyFromAmong([.. OutputTypes.Keys]);
         var command = new Command("train", "Fine-tune a LoRA adapter (or, with --full, every weight) on chat examples and write a GGUF file llama.cpp loads.")
         {
-            modelOption, datasetOption, outOption, fullOption, outputTypeOption,
+            modelOption, datasetOption, outOption, templateOption, fullOption, outputTypeOption,
         };
         foreach (var option in TrainerFlags())
             command.Options.Add(option);
@@ -79,9 +83,10 @@ public static class TrainCommand
             TrainingResult result;
             try
             {
+                var template = parse.GetValue(templateOption);
                 result = full
-                    ? await new FullParameterTrainer(options, OutputTypes[parse.GetValue(outputTypeOption)!]).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken)
-                    : await new LoraTrainer(options).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
+                    ? await new FullParameterTrainer(options, OutputTypes[parse.GetValue(outputTypeOption)!], template).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken)
+                    : await new LoraTrainer(options, template).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
             }
             catch (Exception e) when (e is LlamaException or ArgumentException or IOException or UnauthorizedAccessException)
             {

@@ -127,7 +127,59 @@ public sealed class JudgmentProgramTests(TinyVocabFixture vocab) : IClassFixture
         Assert.Equal(generation.Count, result.ReasoningTokens);
     }
 
-    private JudgmentProgram Reasoning() => JudgmentProgram.Reasoning(Model, vocab.Prompt, room: 512);
+    [Fact]
+    public void A_thinking_model_may_quote_the_verdict_in_its_thought_and_is_read_after_it()
+    {
+        var program = Thinking(thinkingTokens: 100);
+        var generation = new Generation();
+        int? stop = null;
+        foreach (var token in vocab.Prompt.Continue("<think>\nThe format is [[A]] or [[B]]; B is right.\n</think>\n\nB is right.\n\nFinal verdict: [[B]]"))
+        {
+            Add(generation, token);
+            if ((stop = program.StopAfter(generation)) is not null)
+                break;
+        }
+
+        Assert.Equal(generation.Count, stop);
+        Assert.EndsWith("[[", Model.PieceText(generation.Tokens));
+        Assert.Contains("</think>", Model.PieceText(generation.Tokens));
+        program.End(generation, generation.Count);
+        var result = Read(program, generation.Count);
+        Assert.Equal("B is right.", result.Reasoning);
+        Assert.Equal("The format is [[A]] or [[B]]; B is right.", result.Thinking);
+        Assert.Equal("<think>\nThe format is [[A]] or [[B]]; B is right.\n</think>\n\nB is right.\n\nFinal verdict: [[", result.VerdictText);
+    }
+
+    [Fact]
+    public void A_thought_that_runs_out_of_budget_is_closed_before_the_lead()
+    {
+        var program = Thinking(thinkingTokens: 4);
+        var (_, generation) = Generated("<think>\nLet me compare them carefully, one by one.");
+        var stopped = 0;
+        var partial = new Generation();
+        foreach (var token in generation.Tokens.ToArray())
+        {
+            Add(partial, token);
+            if (program.StopAfter(partial) is { } keep)
+            {
+                stopped = keep;
+                break;
+            }
+        }
+
+        Assert.Equal(4, stopped);
+        var (kept, input) = program.End(partial, stopped);
+        var result = Read(program, stopped);
+        Assert.True(result.HitTokenLimit);
+        Assert.Equal("", result.Reasoning);
+        Assert.Equal(Model.PieceText(partial.Tokens).TrimEnd() + "\n</think>\n\nFinal verdict: [[", result.VerdictText);
+        Assert.Equal(vocab.Prompt.Continue(result.VerdictText), (int[])[.. partial.Tokens[..kept], .. input]);
+    }
+
+    private JudgmentProgram Reasoning() => JudgmentProgram.Reasoning(Model, vocab.Prompt, thinkingTokens: 0, reasoningTokens: 512, room: 600);
+
+    private JudgmentProgram Thinking(int thinkingTokens) =>
+        JudgmentProgram.Reasoning(Model, vocab.Prompt, thinkingTokens, reasoningTokens: 512, room: 1200);
 
     /// <summary>A program whose model wrote <paramref name="text"/> with the tokens training would give it.</summary>
     private (JudgmentProgram, Generation) Generated(string text)
