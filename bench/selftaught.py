@@ -16,6 +16,7 @@ per pair whatever its verdict, the same number of examples, so the same training
 import json
 import sys
 import time
+import urllib.error
 import urllib.request
 
 # Every setting of the experiment, fixed before the first run and written into its output. "full" is the
@@ -58,8 +59,11 @@ SETTINGS["reduced"]["service"].update({"Judge:Evaluation:HeldOutPairs": 8, "Judg
 def call(url, method, path, body=None, timeout=600):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url + path, data, {"Content-Type": "application/json"}, method=method)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        sys.exit(f"[selftaught] {method} {path}: {error.code} {error.read().decode(errors='replace')}")
 
 
 def service_args(size, arm):

@@ -153,8 +153,15 @@ public class IterationsApiTests
         await using var host = await PipelineTestHost.StartAsync(new ScriptedPipelineModel());
         var client = host.Client;
 
-        var invalid = await client.PostAsJsonAsync("/iterations", new { instructions = 0, judgmentsPerPair = 100, temperature = 3, categories = new[] { "poetry" },
-            maxExamples = 1, promotion = "sometimes" });
+        var invalid = await client.PostAsJsonAsync("/iterations", new
+        {
+            instructions = 0,
+            judgmentsPerPair = 100,
+            temperature = 3,
+            categories = new[] { "poetry" },
+            maxExamples = 0,
+            promotion = "sometimes"
+        });
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         var notArray = await client.PostAsync("/instructions", new StringContent("""{"instruction": "x"}""", Encoding.UTF8, "application/json"));
 

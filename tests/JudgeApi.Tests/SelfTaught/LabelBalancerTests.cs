@@ -63,6 +63,7 @@ public class LabelBalancerTests
     [InlineData(10, 4, 2, 2)]
     [InlineData(10, 5, 3, 2)]
     [InlineData(3, 10, 2, 1)]
+    [InlineData(10, 1, 1, 0)]
     public void LimitKeepsAtMostTheNumberStillBalanced(int pairCount, int max, int expectedA, int expectedB)
     {
         var pairs = Enumerable.Range(1, pairCount).Select(i => Pair(i, i % 2 == 0 ? PairPosition.A : PairPosition.B)).ToList();
