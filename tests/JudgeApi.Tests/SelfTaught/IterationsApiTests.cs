@@ -145,6 +145,10 @@ public class IterationsApiTests
             .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, JsonSerializerOptions.Web)!).ToList();
         // Every kept judgment is wrong: its verdict names the other position than its label.
         Assert.All(lines, l => Assert.EndsWith($"[[{(l.Label == "A" ? "B" : "A")}]]", l.Messages[^1].Content));
+        // A self-taught iteration that kept one example has a control that keeps one.
+        var single = await WaitUntilFinishedAsync(client, await QueueAsync(client,
+            new { instructions = 8, judgmentsPerPair = 2, train = false, seed = 2, rejectionSampling = false, maxExamples = 1 }));
+        Assert.Equal((1, 7), (single.Progress.Kept, single.Metrics.DiscardReasons[DiscardReason.ExampleLimit]));
     }
 
     [Fact]
