@@ -3,7 +3,7 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MODES=(engine judge train pipeline generator prompt)
+MODES=(engine judge train pipeline generator prompt selftaught)
 
 usage() {
     cat >&2 <<USAGE
@@ -15,6 +15,7 @@ modes:
   pipeline  one Self-Taught Evaluator iteration end to end
   generator one iteration whose texts a separate generator writes (file, llama-server or service)
   prompt    judge prompt tokenization per request on every bundled vocabulary, vs llama.cpp's plain one pass
+  selftaught  the loop on the proof world: labeled-set accuracy per iteration, against a control without rejection sampling
 environment: JUDGEAPI_CACHE (default ~/.cache/judgeapi) holds built tools and generated models;
              BENCH_THREADS (default 2) is the thread count every benchmark uses.
 USAGE

@@ -15,8 +15,19 @@ public static class TestModelWriter
     public static void Write(TestModelSpec spec, string outPath)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentException.ThrowIfNullOrEmpty(outPath);
         spec.Validate();
+        Write(TestModelPreset.Find(spec.Preset)!, spec, outPath);
+    }
+
+    /// <summary>
+    /// A model of any dimensions: <paramref name="preset"/> need not be one of <see cref="TestModelPreset.All"/>, and
+    /// its vocab file may be an absolute path (a generated vocabulary, <see cref="ByteLevelBpe"/>). The spec gives the
+    /// architecture, type and seed.
+    /// </summary>
+    public static void Write(TestModelPreset preset, TestModelSpec spec, string outPath)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        ArgumentException.ThrowIfNullOrEmpty(outPath);
         var fullPath = Path.GetFullPath(outPath);
         var prefix = spec.Shards > 1 ? GgufModelFiles.SplitPrefix(fullPath, spec.Shards) : null;
 
@@ -26,11 +37,11 @@ public static class TestModelWriter
         {
             if (f32Path is null)
             {
-                WriteUnquantized(spec, whole);
+                WriteUnquantized(preset, spec, whole);
             }
             else
             {
-                WriteUnquantized(spec with { Type = GgmlType.F32 }, f32Path);
+                WriteUnquantized(preset, spec with { Type = GgmlType.F32 }, f32Path);
                 ModelQuantizer.Quantize(f32Path, whole, spec.Type);
             }
             if (prefix is not null)
@@ -45,9 +56,8 @@ public static class TestModelWriter
         }
     }
 
-    private static void WriteUnquantized(TestModelSpec spec, string path)
+    private static void WriteUnquantized(TestModelPreset preset, TestModelSpec spec, string path)
     {
-        var preset = TestModelPreset.Find(spec.Preset)!;
         var arch = spec.Architecture;
         var headDim = spec.HeadDim ?? preset.HeadDim;
         var tensors = TensorsOf(spec, preset, headDim);

@@ -39,7 +39,11 @@ public sealed class PairwiseEvaluator(IJudgeEngine engine)
 
         var subsets = outcomes.Where(o => o.Pair.Subset is not null).GroupBy(o => o.Pair.Subset!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Score(g.ToList()), StringComparer.Ordinal);
-        return Score(outcomes) with { Subsets = subsets.Count == 0 ? null : new SortedDictionary<string, AccuracyScore>(subsets, StringComparer.Ordinal) };
+        return Score(outcomes) with
+        {
+            Subsets = subsets.Count == 0 ? null : new SortedDictionary<string, AccuracyScore>(subsets, StringComparer.Ordinal),
+            Outcomes = string.Concat(outcomes.Select(o => o.Correct is { } correct ? (char)('0' + correct) : '-')),
+        };
     }
 
     /// <summary>Accuracy over the pairs with a better side (a tie verdict is wrong there); tie-aware agreement when some are ties.</summary>
@@ -65,6 +69,14 @@ public sealed class PairwiseEvaluator(IJudgeEngine engine)
     {
         /// <summary>MT-Bench's rule for a judgment in both orders: a side wins only when both orders pick it; anything else is a tie.</summary>
         public Verdict Combined => First == Second ? First!.Value : Verdict.Tie;
+
+        /// <summary>
+        /// The orders (0-2) whose verdict is the label (the chosen side, or a tie on a tie pair): the per-pair outcome
+        /// a paired test compares; null when the pair did not fit.
+        /// </summary>
+        public int? Correct => First is null ? null : (First == Label ? 1 : 0) + (Second == Label ? 1 : 0);
+
+        private Verdict Label => Pair.Tie ? Verdict.Tie : Verdict.Chosen;
     }
 }
 

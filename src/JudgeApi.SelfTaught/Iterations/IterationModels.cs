@@ -3,6 +3,12 @@ using System.Text.Json.Serialization;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>What an operator asked for in <c>POST /iterations</c>, with defaults filled in and the seed fixed.</summary>
+/// <param name="RejectionSampling">
+/// True (the method): keep a correct judgment per pair. False (a control run): keep a random judgment whatever its
+/// verdict, so that the same amount of training on the model's own judgments can be compared with the method.
+/// </param>
+/// <param name="MaxExamples">Keep at most this many examples (balanced A/B; the rest dropped at random); null: all.</param>
+/// <param name="Promotion">How the candidate may go live (<see cref="PromotionMode"/>).</param>
 public sealed record IterationParameters(
     int Instructions,
     IReadOnlyList<string> Categories,
@@ -11,7 +17,10 @@ public sealed record IterationParameters(
     bool Train,
     long Seed,
     bool IncludeUsedInstructions,
-    string Data = TrainingData.Iteration);
+    string Data = TrainingData.Iteration,
+    bool RejectionSampling = true,
+    int? MaxExamples = null,
+    string Promotion = PromotionMode.Gate);
 
 /// <summary>Which kept examples an iteration's adapter is trained on.</summary>
 public static class TrainingData
@@ -56,7 +65,8 @@ public static class PairState
 public static class DiscardReason
 {
     public const string EmptyOutput = "empty_output", SameInstruction = "same_instruction",
-        IdenticalResponses = "identical_responses", NoCorrectJudgment = "no_correct_judgment", LabelBalance = "label_balance";
+        IdenticalResponses = "identical_responses", NoCorrectJudgment = "no_correct_judgment", LabelBalance = "label_balance",
+        ExampleLimit = "example_limit";
 }
 
 public sealed record IterationProgress(int Selected, int Pairs, int Judgments, int Kept, int Discarded);

@@ -58,7 +58,9 @@ public sealed record AnnotatedPair(long Id, long InstructionId, string Instructi
 
 /// <summary>A kept pair's training example, or (Example null) a pair dropped to balance labels.</summary>
 /// <param name="BehaviorVersion">The judge behaviour of the kept judgment.</param>
-public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson, string? BehaviorVersion = null);
+/// <param name="DropReason">Why a pair without a kept sample is discarded.</param>
+public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson, string? BehaviorVersion = null,
+    string DropReason = DiscardReason.LabelBalance);
 
 /// <param name="BehaviorVersion">The judge behaviour whose judgment the example teaches; null for examples stored before it was recorded.</param>
 public sealed record DatasetExample(long PairId, PairPosition Label, string MessagesJson, string? BehaviorVersion = null);

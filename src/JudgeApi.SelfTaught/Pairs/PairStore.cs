@@ -156,7 +156,7 @@ public sealed class PairStore(SelfTaughtDatabase database)
         using var keep = db.Command("UPDATE pairs SET state = $kept, kept_sample = $sample, label = $label WHERE id = $id AND state = $annotated",
             ("$kept", PairState.Kept), ("$annotated", PairState.Annotated));
         using var drop = db.Command("UPDATE pairs SET state = $discarded, discard_reason = $reason WHERE id = $id AND state = $annotated",
-            ("$discarded", PairState.Discarded), ("$reason", DiscardReason.LabelBalance), ("$annotated", PairState.Annotated));
+            ("$discarded", PairState.Discarded), ("$annotated", PairState.Annotated));
         using var example = db.Command("""
             INSERT INTO examples (pair_id, iteration_id, label, messages, behavior_version) VALUES ($id, $iteration, $label, $messages, $behavior)
             """,
@@ -165,7 +165,7 @@ public sealed class PairStore(SelfTaughtDatabase database)
         {
             if (decision.KeptSample is not { } sample)
             {
-                Db.Execute(drop, ("$id", decision.PairId));
+                Db.Execute(drop, ("$id", decision.PairId), ("$reason", decision.DropReason));
                 continue;
             }
             var label = decision.Label!.Value.ToString();

@@ -15,7 +15,7 @@ public sealed class AnnotationStage(IIterationModel model, PairStore pairs, IOpt
         await ItemWork.ForEachAsync(pairs.InState(id, PairState.Synthesized), options.Value.ItemParallelism, async (pair, token) =>
         {
             var annotation = await sampler.AnnotateAsync(parameters.Seed, pair.InstructionId, pair.JudgedInstruction, pair.Chosen!, pair.Rejected!,
-                HistoryTurn.Shared(pair.History), parameters.JudgmentsPerPair, parameters.Temperature, token);
+                HistoryTurn.Shared(pair.History), parameters.JudgmentsPerPair, parameters.Temperature, parameters.RejectionSampling, token);
             pairs.SaveAnnotation(pair.Id, annotation.Judgments, annotation.KeptSample);
             context.ItemDone();
         }, cancellationToken);

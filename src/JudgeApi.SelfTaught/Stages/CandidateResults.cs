@@ -25,7 +25,12 @@ public sealed record TrainingReport(
 /// <param name="Judgments">Two per pair with a chosen side (chosen shown first, then second).</param>
 /// <param name="Skipped">Pairs not judged because their prompt does not fit the judge's context.</param>
 /// <param name="Subsets">The same per subset (labeled sets only).</param>
-public sealed record AccuracyScore(double? Accuracy, int Correct, int Judgments, int Skipped = 0, IReadOnlyDictionary<string, AccuracyScore>? Subsets = null)
+/// <param name="Outcomes">
+/// Per pair, in set order, how many of its two orders were judged right ('0', '1', '2'; '-' skipped): what the
+/// promotion test pairs candidate and serving weights on. Null on subsets.
+/// </param>
+public sealed record AccuracyScore(double? Accuracy, int Correct, int Judgments, int Skipped = 0, IReadOnlyDictionary<string, AccuracyScore>? Subsets = null,
+    string? Outcomes = null)
 {
     public static AccuracyScore Of(int correct, int judgments) => new(judgments == 0 ? null : (double)correct / judgments, correct, judgments);
 
@@ -67,4 +72,7 @@ public sealed record EvaluationReport(string? ActiveAdapterId, string Mode, Eval
 
 /// <param name="Promoted">The candidate became the active adapter.</param>
 /// <param name="Reason">Why it was or was not promoted, with the numbers compared.</param>
-public sealed record PromotionDecision(bool Promoted, string Reason, string AdapterId, string? PreviousAdapterId, double Margin);
+/// <param name="Test">The paired significance test on the held-out pairs; null when there was nothing to compare.</param>
+/// <param name="Overridden">Promoted by the iteration's <c>"promotion": "always"</c> whatever the test said.</param>
+public sealed record PromotionDecision(bool Promoted, string Reason, string AdapterId, string? PreviousAdapterId, double Margin,
+    PairedTest? Test = null, bool Overridden = false);

@@ -8,6 +8,8 @@ public static class CliCommands
     private static RootCommand Build() => new("JudgeApi: an LLM pairwise judge that trains itself. With no command, serves the HTTP API.")
     {
         CreateTestModelCommand.Create(),
+        CreateWorldCommand.Create(),
+        CreateProofModelCommand.Create(),
         EvaluateCommand.Create(),
         TrainCommand.Create(),
     };

@@ -107,7 +107,8 @@ public static class EvaluateCommand
         return command;
     }
 
-    private static LlamaJudgeEngine LoadEngine(string modelPath, string? adapterPath, int context, int sequences, int threads)
+    /// <summary>The service's judge engine on one model, for command-line tools.</summary>
+    internal static LlamaJudgeEngine LoadEngine(string modelPath, string? adapterPath, int context, int sequences, int threads)
     {
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddMetrics().BuildServiceProvider();
         var options = Microsoft.Extensions.Options.Options.Create(new JudgeOptions

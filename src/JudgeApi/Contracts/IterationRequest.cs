@@ -11,6 +11,9 @@ namespace JudgeApi.Contracts;
 /// <param name="Seed">Seed of every random choice (default: drawn and stored).</param>
 /// <param name="IncludeUsedInstructions">Also select instructions earlier iterations used (default false).</param>
 /// <param name="Data">Training examples: "iteration" (this dataset, default) or "cumulative" (all kept examples so far).</param>
+/// <param name="RejectionSampling">Keep a correct judgment per pair (default true); false keeps a random one whatever its verdict (a control run).</param>
+/// <param name="MaxExamples">Keep at most this many examples, A/B balanced (default: all).</param>
+/// <param name="Promotion">"gate" (default: only when significantly better), "always" (operator override) or "never".</param>
 public sealed record IterationRequest(
     int? Instructions,
     List<string>? Categories,
@@ -19,7 +22,10 @@ public sealed record IterationRequest(
     bool? Train,
     long? Seed,
     bool? IncludeUsedInstructions,
-    string? Data = null)
+    string? Data = null,
+    bool? RejectionSampling = null,
+    int? MaxExamples = null,
+    string? Promotion = null)
 {
     public IterationParameters ToParameters(IReadOnlyList<string> configuredCategories) => new(
         Instructions ?? 200,
@@ -29,7 +35,10 @@ public sealed record IterationRequest(
         Train ?? true,
         Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
         IncludeUsedInstructions ?? false,
-        Data ?? TrainingData.Iteration);
+        Data ?? TrainingData.Iteration,
+        RejectionSampling ?? true,
+        MaxExamples,
+        Promotion ?? PromotionMode.Gate);
 
     public static string NormalizeCategory(string category) => category.Trim().ToLowerInvariant();
 }

@@ -17,6 +17,9 @@ public sealed class IterationRequestValidator : AbstractValidator<IterationReque
         RuleFor(r => r.Temperature).InclusiveBetween(0f, 2f).OverridePropertyName("temperature");
         RuleFor(r => r.Data).Must(d => d is null or TrainingData.Iteration or TrainingData.Cumulative)
             .WithMessage($"must be \"{TrainingData.Iteration}\" or \"{TrainingData.Cumulative}\"").OverridePropertyName("data");
+        RuleFor(r => r.MaxExamples).GreaterThanOrEqualTo(1).OverridePropertyName("maxExamples");
+        RuleFor(r => r.Promotion).Must(p => p is null || PromotionMode.All.Contains(p))
+            .WithMessage($"must be one of {string.Join(", ", PromotionMode.All.Select(m => $"\"{m}\""))}").OverridePropertyName("promotion");
         RuleForEach(r => r.Categories)
             .Must(c => configured.Contains(IterationRequest.NormalizeCategory(c)))
             .WithMessage(c => $"unknown category; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)")

@@ -43,6 +43,12 @@ public sealed class LoopEndToEndTests
         Assert.Null(heldOut["active"]);
         Assert.NotNull(view["metrics"]!["selfAccuracy"]);
         Assert.True(loop["promotion"]!["promoted"]!.GetValue<bool>());
+        // The paired test is stored with the decision and shown, computed from the stored per-pair outcomes.
+        var test = loop["promotion"]!["test"]!;
+        Assert.Equal("mcnemar-exact", test["name"]!.GetValue<string>());
+        Assert.Equal(pairs, test["pairs"]!.GetValue<int>());
+        Assert.InRange(test["pValue"]!.GetValue<double>(), 0, 1);
+        Assert.Equal(pairs, heldOut["candidate"]!["outcomes"]!.GetValue<string>().Length);
 
         var adapter = Assert.Single(await LoopTestApi.AdaptersAsync(client))!;
         Assert.Equal("iteration-1", adapter["id"]!.GetValue<string>());

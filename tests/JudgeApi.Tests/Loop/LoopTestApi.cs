@@ -6,11 +6,15 @@ namespace JudgeApi.Tests.Loop;
 /// <summary>Test-sized loop settings and the HTTP calls the loop tests share.</summary>
 internal static class LoopTestApi
 {
-    /// <summary>Tiny everything: short generations, a rank-2 adapter trained for one step, a 4-pair held-out set judged directly.</summary>
+    /// <summary>
+    /// Tiny everything: short generations, a rank-2 adapter trained for one step, a 4-pair held-out set judged directly.
+    /// Promotion by the margin alone (no significance test: four pairs of a random model never pass one).
+    /// </summary>
     public static (string Key, string Value)[] TinySettings(string dataDir, double promotionMargin) =>
     [
         ("Judge:DataDir", dataDir),
         ("Judge:Promotion:Margin", promotionMargin.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Judge:Promotion:SignificanceLevel", "1"),
         ("Judge:SelfTaught:MaxResponseTokens", "12"),
         ("Judge:SelfTaught:MaxJudgeReasoningTokens", "12"),
         ("Judge:Training:Rank", "2"),

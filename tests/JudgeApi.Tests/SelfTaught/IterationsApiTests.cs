@@ -124,17 +124,53 @@ public class IterationsApiTests
     }
 
     [Fact]
+    public async Task AControlRunKeepsJudgmentsWhateverTheirVerdictUpToMaxExamples()
+    {
+        // A judge that is always wrong: rejection sampling keeps nothing, the control keeps a judgment per pair.
+        await using var host = await PipelineTestHost.StartAsync(new ScriptedPipelineModel { JudgeIsWrong = (_, _) => true });
+        var client = host.Client;
+        (await client.PostAsJsonAsync("/instructions", PipelineFixture.ThirtyInstructions)).EnsureSuccessStatusCode();
+
+        var method = await WaitUntilFinishedAsync(client, await QueueAsync(client, new { instructions = 8, judgmentsPerPair = 2, train = false, seed = 1 }));
+        var control = await WaitUntilFinishedAsync(client, await QueueAsync(client,
+            new { instructions = 8, judgmentsPerPair = 2, train = false, seed = 1, rejectionSampling = false, maxExamples = 5 }));
+
+        Assert.Equal((0, 8), (method.Progress.Kept, method.Metrics.DiscardReasons[DiscardReason.NoCorrectJudgment]));
+        Assert.Equal(5, control.Progress.Kept);
+        Assert.Equal(3, control.Metrics.DiscardReasons[DiscardReason.ExampleLimit]);
+        Assert.False(control.Metrics.DiscardReasons.ContainsKey(DiscardReason.NoCorrectJudgment));
+        Assert.Equal((3, 2), (Math.Max(control.Metrics.LabelA, control.Metrics.LabelB), Math.Min(control.Metrics.LabelA, control.Metrics.LabelB)));
+        Assert.False(control.Parameters.RejectionSampling);
+        var lines = (await client.GetStringAsync($"/iterations/{control.Id}/dataset")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonSerializer.Deserialize<DatasetLine>(l, JsonSerializerOptions.Web)!).ToList();
+        // Every kept judgment is wrong: its verdict names the other position than its label.
+        Assert.All(lines, l => Assert.EndsWith($"[[{(l.Label == "A" ? "B" : "A")}]]", l.Messages[^1].Content));
+        // A self-taught iteration that kept one example has a control that keeps one.
+        var single = await WaitUntilFinishedAsync(client, await QueueAsync(client,
+            new { instructions = 8, judgmentsPerPair = 2, train = false, seed = 2, rejectionSampling = false, maxExamples = 1 }));
+        Assert.Equal((1, 7), (single.Progress.Kept, single.Metrics.DiscardReasons[DiscardReason.ExampleLimit]));
+    }
+
+    [Fact]
     public async Task BadRequestsAreRefusedWithReasons()
     {
         await using var host = await PipelineTestHost.StartAsync(new ScriptedPipelineModel());
         var client = host.Client;
 
-        var invalid = await client.PostAsJsonAsync("/iterations", new { instructions = 0, judgmentsPerPair = 100, temperature = 3, categories = new[] { "poetry" } });
+        var invalid = await client.PostAsJsonAsync("/iterations", new
+        {
+            instructions = 0,
+            judgmentsPerPair = 100,
+            temperature = 3,
+            categories = new[] { "poetry" },
+            maxExamples = 0,
+            promotion = "sometimes"
+        });
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         var notArray = await client.PostAsync("/instructions", new StringContent("""{"instruction": "x"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-        Assert.Equal(["instructions", "judgmentsPerPair", "temperature", "categories[0]"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["instructions", "judgmentsPerPair", "temperature", "maxExamples", "promotion", "categories[0]"], errors.EnumerateObject().Select(p => p.Name));
         Assert.Equal(HttpStatusCode.BadRequest, notArray.StatusCode);
         foreach (var path in new[] { "/iterations/nope", "/iterations/nope/events", "/iterations/nope/dataset" })
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);

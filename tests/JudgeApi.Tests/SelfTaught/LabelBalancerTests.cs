@@ -45,4 +45,37 @@ public class LabelBalancerTests
 
         Assert.Equal(pairs.Select(p => p.Judgments[0]), choices.Select(c => c.Kept));
     }
+
+    [Fact]
+    public void WithoutRejectionAWrongJudgmentInTheOtherPositionCanBeSwitchedTo()
+    {
+        // Each pair: a correct judgment with y_w in A (kept) and a wrong one with y_w in B.
+        var pairs = Enumerable.Range(1, 4).Select(i => new AnnotatedPair(i, i, "x", "yw", "yl",
+            [new JudgmentRecord(0, PairPosition.A, PairPosition.A, 0, null, "r", "r A"), new JudgmentRecord(1, PairPosition.B, PairPosition.A, 1, null, "r", "r A")], 0)).ToList();
+
+        Assert.Equal((1, 0, 3), Count(LabelBalancer.Balance(pairs, 1, reject: true)));
+        var control = LabelBalancer.Balance(pairs, 1, reject: false);
+        Assert.Equal((2, 2, 0), Count(control));
+        Assert.Equal(2, control.Count(c => !c.Kept!.Correct));
+    }
+
+    [Theory]
+    [InlineData(10, 4, 2, 2)]
+    [InlineData(10, 5, 3, 2)]
+    [InlineData(3, 10, 2, 1)]
+    [InlineData(10, 1, 1, 0)]
+    public void LimitKeepsAtMostTheNumberStillBalanced(int pairCount, int max, int expectedA, int expectedB)
+    {
+        var pairs = Enumerable.Range(1, pairCount).Select(i => Pair(i, i % 2 == 0 ? PairPosition.A : PairPosition.B)).ToList();
+        var balanced = LabelBalancer.Balance(pairs, 1);
+
+        var limited = LabelBalancer.Limit(balanced, max, 7);
+
+        var (a, b, dropped) = Count(limited);
+        Assert.Equal((expectedA, expectedB), (Math.Max(a, b), Math.Min(a, b)));
+        Assert.Equal(pairCount - a - b, dropped);
+        Assert.All(limited.Where(c => c.Kept is null && balanced.Single(o => o.Pair.Id == c.Pair.Id).Kept is not null),
+            c => Assert.Equal(DiscardReason.ExampleLimit, c.Reason));
+        Assert.Equal(limited.Select(c => c.Kept), LabelBalancer.Limit(balanced, max, 7).Select(c => c.Kept));
+    }
 }

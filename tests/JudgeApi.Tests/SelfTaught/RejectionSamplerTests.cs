@@ -4,8 +4,8 @@ namespace JudgeApi.Tests.SelfTaught;
 
 public class RejectionSamplerTests
 {
-    private static Task<PairAnnotation> Annotate(ScriptedPipelineModel model, int samples, long seed = 3) =>
-        new RejectionSampler(model).AnnotateAsync(seed, 11, "x", "Answer to: x", "Answer to: x'", null, samples, 0.8f, CancellationToken.None);
+    private static Task<PairAnnotation> Annotate(ScriptedPipelineModel model, int samples, long seed = 3, bool reject = true, long instructionId = 11) =>
+        new RejectionSampler(model).AnnotateAsync(seed, instructionId, "x", "Answer to: x", "Answer to: x'", null, samples, 0.8f, reject, CancellationToken.None);
 
     [Fact]
     public async Task HalfTheSamplesPutTheChosenResponseInEachPosition()
@@ -56,5 +56,23 @@ public class RejectionSamplerTests
         Assert.Equal(8, first.Judgments.Select(j => j.Seed).Distinct().Count());
         Assert.Equal(SeedDerivation.Derive(3, 11, "judge", 5), first.Judgments[5].Seed);
         Assert.NotEqual(first.Judgments.Select(j => j.Seed), otherIteration.Judgments.Select(j => j.Seed));
+    }
+
+    [Fact]
+    public async Task WithoutRejectionAJudgmentIsKeptWhateverItsVerdict()
+    {
+        var wrongWhenChosenIsA = new ScriptedPipelineModel { JudgeIsWrong = (pair, _) => pair.ResponseA == "Answer to: x" };
+        var kept = new List<JudgmentRecord>();
+        for (var item = 1; item <= 40; item++)
+        {
+            var annotation = await Annotate(wrongWhenChosenIsA, 4, reject: false, instructionId: item);
+            kept.Add(annotation.Judgments.Single(j => j.Sample == annotation.KeptSample));
+        }
+
+        var allWrong = await Annotate(new ScriptedPipelineModel { JudgeIsWrong = (_, _) => true }, 4, reject: false);
+
+        Assert.NotNull(allWrong.KeptSample);
+        // Half the samples are wrong; a random pick keeps both kinds, where rejection keeps correct ones only.
+        Assert.InRange(kept.Count(j => !j.Correct), 10, 30);
     }
 }

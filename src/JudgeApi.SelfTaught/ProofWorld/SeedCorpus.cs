@@ -1,0 +1,124 @@
+using JudgeApi.Judging;
+using JudgeApi.Llama;
+using JudgeApi.Training;
+
+namespace JudgeApi.SelfTaught;
+
+/// <summary>
+/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 1.3M tokens: 15 minutes
+/// of one core for the full-parameter trainer at the seed model's 1,500 tokens per CPU-second). The judgments are few and
+/// from a different distribution than the labeled set: the rejected answer there is the answer to a question of
+/// another family (a wrong kind of answer), never a close one. A share of them reasons carefully (restates the
+/// question, states the right answer, compares); the rest are careless (no reasoning about the answer, a verdict
+/// right only <see cref="CarelessAccuracy"/> of the time), as a corpus of judgments from many annotators would be.
+/// </summary>
+public sealed record SeedRecipe(
+    int Answers = 30_000,
+    double WrongAnswerRate = 0.08,
+    int Modifications = 1_500,
+    int Classifications = 800,
+    int Judgments = 1_000,
+    double CarefulShare = 0.4,
+    double CarelessAccuracy = 0.6)
+{
+    /// <summary>A recipe a test can train in well under two minutes: the answer families only, no judgments.</summary>
+    public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0);
+}
+
+/// <summary>One example of the seed corpus and what kind it is (answer, modify, classify, judgment).</summary>
+public sealed record SeedExample(string Kind, string Family, IReadOnlyList<ChatMessage> Messages)
+{
+    public TrainingExample ToTrainingExample() => new(Messages);
+}
+
+/// <summary>
+/// Renders the seed model's corpus from the world, exactly as the service renders prompts: answers to the plain
+/// instruction (the pipeline's response prompt), the pipeline's modify-instruction and classify prompts, and
+/// judgments in the service's judge prompt with <see cref="JudgePrompt.Completion"/> (reasoning, then the verdict line) as the assistant turn.
+/// Only questions open to the corpus are used (<see cref="ProofWorld.AskForCorpus"/>), so no labeled pair is in it.
+/// Deterministic for a seed; the kinds are interleaved.
+/// </summary>
+public static class SeedCorpus
+{
+    public const string Answer = "answer", Modify = "modify", Classify = "classify", Judgment = "judgment";
+
+    private static readonly string[] CarelessReasoning =
+    [
+        "Both assistants give a short answer to the question.",
+        "Assistant A and Assistant B both reply directly.",
+        "The two answers look equally plausible at a glance.",
+        "Each assistant answers briefly without explanation.",
+    ];
+
+    public static IReadOnlyList<SeedExample> Build(int seed, SeedRecipe recipe)
+    {
+        var random = new Random(seed);
+        var kinds = new List<string>();
+        kinds.AddRange(Enumerable.Repeat(Answer, recipe.Answers));
+        kinds.AddRange(Enumerable.Repeat(Modify, recipe.Modifications));
+        kinds.AddRange(Enumerable.Repeat(Classify, recipe.Classifications));
+        kinds.AddRange(Enumerable.Repeat(Judgment, recipe.Judgments));
+        var order = kinds.ToArray();
+        random.Shuffle(order);
+
+        var families = ProofWorld.Families;
+        return order.Select((kind, i) =>
+        {
+            var family = families[i % families.Count];
+            var question = ProofWorld.AskForCorpus(family, random);
+            var messages = kind switch
+            {
+                Answer => AnswerExample(family, question, recipe.WrongAnswerRate, random),
+                Modify => Chat(IterationPrompts.ModifyInstruction(question.Instruction), DifferentSibling(family, question, random).Instruction),
+                Classify => Chat(IterationPrompts.Classify(question.Instruction, ProofWorld.Categories), question.Category),
+                _ => JudgmentExample(question, recipe, random),
+            };
+            return new SeedExample(kind, family.Name, messages);
+        }).ToList();
+    }
+
+    private static IReadOnlyList<ChatMessage> AnswerExample(WorldFamily family, WorldQuestion question, double wrongRate, Random random)
+    {
+        var answer = question.Answer;
+        if (random.NextDouble() < wrongRate)
+            answer = family.Wrong(question, family.WrongKinds[random.Next(family.WrongKinds.Count)], random) ?? answer;
+        return Chat(IterationPrompts.Response(question.Instruction), answer);
+    }
+
+    private static WorldQuestion DifferentSibling(WorldFamily family, WorldQuestion question, Random random)
+    {
+        var sibling = family.Sibling(question, random);
+        return sibling.Instruction == question.Instruction ? family.Sibling(question, random) : sibling;
+    }
+
+    /// <summary>A judgment of the right answer against the answer to a question of another family.</summary>
+    private static IReadOnlyList<ChatMessage> JudgmentExample(WorldQuestion question, SeedRecipe recipe, Random random)
+    {
+        var families = ProofWorld.Families.Where(f => f.Name != question.Family).ToList();
+        string other;
+        do
+            other = ProofWorld.AskForCorpus(families[random.Next(families.Count)], random).Answer;
+        while (other == question.Answer);
+        var chosenFirst = random.Next(2) == 0;
+        var (a, b) = chosenFirst ? (question.Answer, other) : (other, question.Answer);
+        var right = chosenFirst ? JudgePrompt.LabelA : JudgePrompt.LabelB;
+        var wrong = chosenFirst ? JudgePrompt.LabelB : JudgePrompt.LabelA;
+
+        string reasoning, label;
+        if (random.NextDouble() < recipe.CarefulShare)
+        {
+            reasoning = $"The question asks: {question.Instruction} The correct answer is {question.Answer}. " +
+                $"Assistant A answers {a}. Assistant B answers {b}. So Assistant {right} is correct.";
+            label = right;
+        }
+        else
+        {
+            reasoning = CarelessReasoning[random.Next(CarelessReasoning.Length)];
+            label = random.NextDouble() < recipe.CarelessAccuracy ? right : wrong;
+        }
+        return [.. JudgePrompt.Render(new JudgedTexts(question.Instruction, a, b)), new ChatMessage("assistant", JudgePrompt.Completion(JudgePrompt.VerdictText(reasoning), label))];
+    }
+
+    private static IReadOnlyList<ChatMessage> Chat(string user, string assistant) =>
+        [new ChatMessage("user", user), new ChatMessage("assistant", assistant)];
+}
