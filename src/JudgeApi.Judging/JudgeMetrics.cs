@@ -20,6 +20,8 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _promptTokensReused;
+    private readonly Counter<long> _prefixCacheHits;
+    private readonly Counter<long> _prefixCacheTokens;
     private int _queueLength;
 
     public JudgeMetrics(IMeterFactory meterFactory)
@@ -34,6 +36,10 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
         _rejected = _meter.CreateCounter<long>("judgeapi.queue.rejected", description: "Judge requests refused because the queue was full");
         _promptTokensReused = _meter.CreateCounter<long>("judgeapi.tokens.prompt_reused",
             description: "Prompt tokens copied from another sequence's KV cache instead of decoded");
+        _prefixCacheHits = _meter.CreateCounter<long>("judgeapi.prefix_cache.hits",
+            description: "Sequences whose prompt started with a prefix cached from earlier requests");
+        _prefixCacheTokens = _meter.CreateCounter<long>("judgeapi.prefix_cache.tokens_saved",
+            description: "Prompt tokens copied from the prefix cache instead of decoded");
         _meter.CreateObservableGauge("judgeapi.queue.length", () => Volatile.Read(ref _queueLength), description: "Judge requests admitted and not yet answered");
     }
 
@@ -44,6 +50,13 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     public void CacheSkipped() => _cacheSkipped.Add(1);
     public void TokensGenerated(int count) => _tokens.Add(count);
     public void PromptTokensCopied(int count) => _promptTokensReused.Add(count);
+
+    public void PrefixCacheHit(int tokens)
+    {
+        _prefixCacheHits.Add(1);
+        _prefixCacheTokens.Add(tokens);
+    }
+
     public void Rejected() => _rejected.Add(1);
     /// <summary>Counts one more admitted request and returns the new length.</summary>
     public int QueueEntered() => Interlocked.Increment(ref _queueLength);

@@ -40,6 +40,34 @@ public sealed class JudgeOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int Sequences { get; set; } = 16;
 
+    /// <summary>
+    /// KV cells that every running judgment and the prefix cache share (one unified KV cache): memory is sized by
+    /// tokens, so many short judgments or a few long ones fit the same cells. A judgment waits for a sequence until
+    /// its prompt, reasoning budget and verdict fit. Not used with <see cref="ReproducibleBackground"/>.
+    /// </summary>
+    [Range(64, int.MaxValue, ErrorMessage = "must be at least 64")]
+    public int KvCacheTokens { get; set; } = 16384;
+
+    /// <summary>Of <see cref="KvCacheTokens"/>, how many may hold prompt prefixes kept after their requests end (the rubric, an instruction, a pair); 0 turns the prefix cache off.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "must not be negative (0 turns the prefix cache off)")]
+    public int PrefixCacheTokens { get; set; } = 4096;
+
+    /// <summary>Sequences background (self-taught) work leaves free for live requests, so these never wait for a background judgment to end (at most Sequences - 1).</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "must not be negative")]
+    public int ReservedInteractiveSequences { get; set; } = 2;
+
+    /// <summary>
+    /// Decode background work one sequence at a time, so that a resumed self-taught iteration repeats an
+    /// uninterrupted one byte for byte. Costs background batching (on a 2-core CPU the pipeline took 1.3-1.5x as long
+    /// to synthesise; on a GPU far more), per-sequence KV memory (<see cref="Sequences"/> x <see cref="ContextSize"/>
+    /// cells) and the prefix cache.
+    /// </summary>
+    public bool ReproducibleBackground { get; set; }
+
+    /// <summary>Polling level of the decode threads between decodes, 0 (sleep at once) to 100 (spin longest), as llama.cpp's --poll.</summary>
+    [Range(0, 100, ErrorMessage = "must be between 0 and 100")]
+    public int Poll { get; set; }
+
     /// <summary>Most tokens in one decode call.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int BatchSize { get; set; } = 512;

@@ -57,18 +57,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         }
 
         var model = LlamaModel.Load(path, new ModelOptions { GpuLayers = _options.GpuLayers });
-        var perSequence = Math.Min(_options.ContextSize, model.TrainContextLength);
-        var context = new LlamaContext(model, new ContextOptions
-        {
-            ContextSize = perSequence * _options.Sequences,
-            BatchSize = _options.BatchSize,
-            MicroBatchSize = _options.BatchSize,
-            Sequences = _options.Sequences,
-            // One KV stream per sequence: each judgment attends over its own tokens only, not over every
-            // sequence's cells as a unified cache would (which grows the attention cost with the parallelism).
-            KvUnified = false,
-            Threads = _options.DecodeThreads,
-        });
+        var (context, perJudgment, scheduling) = CreateContext(model);
 
         adapterPath ??= string.IsNullOrWhiteSpace(_options.AdapterPath) ? null : _options.AdapterPath;
         var adapters = new AdapterCache(model);
@@ -85,13 +74,40 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
 
         var info = new JudgeModelInfo(path, FileHash.Sha256(path), model.Architecture, model.Description, model.ParameterCount,
-            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
+            model.SizeBytes, perJudgment, _options.Sequences, backend.ToString(), null, null, isDemo);
         var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
         var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
-        var scheduler = new SequenceScheduler(context, metrics, adapter);
+        var scheduler = new SequenceScheduler(context, metrics, scheduling, adapter);
         Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, reasoningVerdict, directVerdict, info));
-        logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
-            path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
+        logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, " +
+            "{Cells} KV cells, {Threads} threads, {Backend}) is ready.",
+            path, info.Architecture, info.ParameterCount, perJudgment, info.Sequences, context.ContextSize, _options.DecodeThreads, info.Backend);
+    }
+
+    /// <summary>
+    /// One unified KV cache of <see cref="JudgeOptions.KvCacheTokens"/> cells for every sequence, with spare
+    /// sequence ids for the prefix cache; or, for reproducible background work, one KV stream of ContextSize cells
+    /// per sequence (a sequence's cells then depend on nothing else, and whole-prompt sharing is the only reuse).
+    /// </summary>
+    private (LlamaContext Context, int PerJudgment, SchedulerOptions Scheduling) CreateContext(LlamaModel model)
+    {
+        var perJudgment = Math.Min(_options.ContextSize, model.TrainContextLength);
+        var sequences = _options.Sequences;
+        var prefixSequences = _options.ReproducibleBackground || _options.PrefixCacheTokens == 0
+            ? 0 : Math.Min(sequences, LlamaContext.MaxSequences - sequences);
+        var context = new LlamaContext(model, new ContextOptions
+        {
+            ContextSize = _options.ReproducibleBackground ? perJudgment * sequences : _options.KvCacheTokens,
+            BatchSize = _options.BatchSize,
+            MicroBatchSize = _options.BatchSize,
+            Sequences = sequences + prefixSequences,
+            KvUnified = !_options.ReproducibleBackground,
+            Threads = _options.DecodeThreads,
+            Poll = _options.Poll,
+        });
+        var scheduling = new SchedulerOptions(sequences, Math.Min(_options.ReservedInteractiveSequences, sequences - 1),
+            prefixSequences > 0 ? _options.PrefixCacheTokens : 0, _options.ReproducibleBackground);
+        return (context, Math.Min(perJudgment, context.SequenceContextSize), scheduling);
     }
 
     public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>

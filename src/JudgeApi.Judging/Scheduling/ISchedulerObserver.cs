@@ -8,4 +8,7 @@ internal interface ISchedulerObserver
 
     /// <summary>Prompt tokens a sequence copied from another one's KV cache instead of decoding them.</summary>
     void PromptTokensCopied(int count);
+
+    /// <summary>A job's prompt started with a cached prefix of <paramref name="tokens"/> tokens, copied instead of decoded.</summary>
+    void PrefixCacheHit(int tokens);
 }
