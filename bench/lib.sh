@@ -8,6 +8,14 @@ BENCH_CACHE="${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}"
 BENCH_LLAMA_SOURCE="$BENCH_REPO_ROOT/.cache/llama.cpp"
 # Benchmarks compare like with like: the same thread count for llama.cpp's tools and for our code.
 BENCH_THREADS="${BENCH_THREADS:-2}"
+# cpu, or cuda: the service built with -p:LlamaBackend=cuda and every layer on the GPU, llama.cpp's tools built with
+# GGML_CUDA and run with -ngl 999 (bench/gpu.sh).
+BENCH_BACKEND="${BENCH_BACKEND:-cpu}"
+if [[ "$BENCH_BACKEND" == cuda ]]; then
+    BENCH_TOOLS_SUFFIX=-cuda BENCH_CMAKE_BACKEND=-DGGML_CUDA=ON BENCH_GPU_LAYERS=999
+else
+    BENCH_TOOLS_SUFFIX="" BENCH_CMAKE_BACKEND=-DGGML_CUDA=OFF BENCH_GPU_LAYERS=0
+fi
 
 bench_log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -26,33 +34,35 @@ llama_source_commit() {
 
 # Directory holding llama-bench, llama-batched-bench and llama-finetune built from the bundled source.
 llama_tools_dir() {
-    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)/build/bin"
+    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)$BENCH_TOOLS_SUFFIX/build/bin"
 }
 
-# Builds llama.cpp's benchmark and training tools once per source commit (minutes on 2 cores).
+# Builds llama.cpp's benchmark, training and server tools once per source commit (minutes on 2 cores).
 # A lock keeps helpers that call this at the same time from building twice; a marker file written
-# last tells a finished build from an interrupted one. Prints the bin directory.
+# last tells a finished build from an interrupted one (.complete-server: llama-server is in it too, which
+# builds that predate it lack). Prints the bin directory.
 build_llama_tools() {
     local commit root
     commit="$(llama_source_commit)"
-    root="$BENCH_CACHE/llama-tools/$commit"
+    root="$BENCH_CACHE/llama-tools/$commit$BENCH_TOOLS_SUFFIX"
     mkdir -p "$root"
     (
         flock 9
-        if [[ -f "$root/.complete" ]]; then exit 0; fi
+        if [[ -f "$root/.complete-server" ]]; then exit 0; fi
         bench_log "building llama.cpp tools ($commit) in $root (log: $root/build.log)"
         {
-            # No HTTPS downloads, no server/app/tests: only what the benchmarks run. OpenMP off because
-            # the pinned natives we benchmark against are built without it (ggml's own thread pool):
-            # both sides then share one threading model and the comparison measures our binding.
+            # No HTTPS downloads (no OpenSSL, no prebuilt web UI: llama-server serves an empty one), no tests:
+            # only what the benchmarks run. OpenMP off because the pinned natives we benchmark against are
+            # built without it (ggml's own thread pool): both sides then share one threading model.
             nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
-                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
-                -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF \
+                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF "$BENCH_CMAKE_BACKEND" \
+                -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=ON \
+                -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
                 -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_EXAMPLES=ON &&
             nice -n 10 cmake --build "$root/build" \
-                --target llama-bench llama-batched-bench llama-finetune -j "${BENCH_BUILD_JOBS:-2}"
+                --target llama-bench llama-batched-bench llama-finetune llama-server -j "${BENCH_BUILD_JOBS:-2}"
         } >"$root/build.log" 2>&1 || { bench_log "llama.cpp tools build failed; see $root/build.log"; exit 1; }
-        touch "$root/.complete"
+        touch "$root/.complete" "$root/.complete-server"
     ) 9>"$root/.lock" || return 1
     echo "$root/build/bin"
 }
@@ -111,12 +121,13 @@ start_bench_service() {
     local log="$1" port
     shift
     bench_log "building the service (Release)"
-    nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet >&2
+    nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet -p:LlamaBackend="$BENCH_BACKEND" >&2
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     service_url="http://127.0.0.1:$port"
     bench_log "starting the service on $service_url, $BENCH_THREADS threads: $*"
     dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll" --urls "$service_url" \
-        --Judge:Threads="$BENCH_THREADS" --Logging:LogLevel:Default=Warning "$@" >"$log" 2>&1 &
+        --Judge:Threads="$BENCH_THREADS" --Judge:Backend="$BENCH_BACKEND" --Judge:GpuLayers="$BENCH_GPU_LAYERS" \
+        --Logging:LogLevel:Default=Warning "$@" >"$log" 2>&1 &
     service_pid=$!
     trap 'kill "$service_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 600); do
