@@ -89,6 +89,6 @@ jq -rs --slurpfile runs "$results/judge.jsonl" '
     . as $bb
     | "judge direct_ratio_16=\(run("ours"; "direct"; 16).judgments_per_s / run("llama-server"; "direct"; 16).judgments_per_s | r3)"
       + " reasoning_ratio_16=\(run("ours"; "reasoning"; 16).judgments_per_s / run("llama-server"; "reasoning"; 16).judgments_per_s | r3)"
-      + ([1, 4, 16] | map(" tg_ratio_\(.)=\(run("ours"; "reasoning"; .).tg_per_s / ($bb | batched(. * 2)) | r3)") | add)
+      + ([1, 4, 16] | map(. as $c | " tg_ratio_\($c)=\(run("ours"; "reasoning"; $c).tg_per_s / ($bb | batched($c * 2)) | r3)") | add)
       + " p99_over_p50_64=\(run("ours"; "direct"; 64) | .p99_s / .p50_s | r3)"' \
     "$results/judge-batched-bench.jsonl"

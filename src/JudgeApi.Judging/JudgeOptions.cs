@@ -48,6 +48,14 @@ public sealed class JudgeOptions
     [Range(64, int.MaxValue, ErrorMessage = "must be at least 64")]
     public int KvCacheTokens { get; set; } = 16384;
 
+    /// <summary>
+    /// One KV cache for all sequences, sized by <see cref="KvCacheTokens"/> (needed by the prefix cache); false: one KV
+    /// stream of <see cref="ContextSize"/> cells per sequence and no prefix cache. llama.cpp's CPU attention walks every
+    /// cell of a unified cache for every token (masked cells too): with 32 sequences llama-batched-bench measured prompt
+    /// processing 2-6x and generation about 1.5x slower unified than split on this machine.
+    /// </summary>
+    public bool KvUnified { get; set; } = true;
+
     /// <summary>Of <see cref="KvCacheTokens"/>, how many may hold prompt prefixes kept after their requests end (the rubric, an instruction, a pair); 0 turns the prefix cache off.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "must not be negative (0 turns the prefix cache off)")]
     public int PrefixCacheTokens { get; set; } = 4096;

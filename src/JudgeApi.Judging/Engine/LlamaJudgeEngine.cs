@@ -86,22 +86,23 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
 
     /// <summary>
     /// One unified KV cache of <see cref="JudgeOptions.KvCacheTokens"/> cells for every sequence, with spare
-    /// sequence ids for the prefix cache; or, for reproducible background work, one KV stream of ContextSize cells
-    /// per sequence (a sequence's cells then depend on nothing else, and whole-prompt sharing is the only reuse).
+    /// sequence ids for the prefix cache; or (Judge:KvUnified off, or reproducible background work) one KV stream of
+    /// ContextSize cells per sequence: a sequence's cells then depend on nothing else, and whole-prompt sharing is the
+    /// only reuse.
     /// </summary>
     private (LlamaContext Context, int PerJudgment, SchedulerOptions Scheduling) CreateContext(LlamaModel model)
     {
         var perJudgment = Math.Min(_options.ContextSize, model.TrainContextLength);
         var sequences = _options.Sequences;
-        var prefixSequences = _options.ReproducibleBackground || _options.PrefixCacheTokens == 0
-            ? 0 : Math.Min(sequences, LlamaContext.MaxSequences - sequences);
+        var unified = _options.KvUnified && !_options.ReproducibleBackground;
+        var prefixSequences = !unified || _options.PrefixCacheTokens == 0 ? 0 : Math.Min(sequences, LlamaContext.MaxSequences - sequences);
         var context = new LlamaContext(model, new ContextOptions
         {
-            ContextSize = _options.ReproducibleBackground ? perJudgment * sequences : _options.KvCacheTokens,
+            ContextSize = unified ? _options.KvCacheTokens : perJudgment * sequences,
             BatchSize = _options.BatchSize,
             MicroBatchSize = _options.BatchSize,
             Sequences = sequences + prefixSequences,
-            KvUnified = !_options.ReproducibleBackground,
+            KvUnified = unified,
             Threads = _options.DecodeThreads,
             Poll = _options.Poll,
         });

@@ -42,6 +42,21 @@ public sealed class PrefixCacheTests
         Assert.Equal((2, rubric + instruction), Counted());
     }
 
+    [Fact]
+    public async Task With_a_kv_stream_per_sequence_nothing_is_cached_across_requests()
+    {
+        await using var server = await JudgeServer.StartAsync(("Judge:KvUnified", "false"));
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        using var meter = new JudgeMeter(server.Services);
+
+        await engine.JudgeOnceAsync(Pair, WorkPriority.Interactive, CancellationToken.None);
+        var swapped = await engine.JudgeOnceAsync(Swapped, WorkPriority.Interactive, CancellationToken.None);
+
+        Assert.InRange(swapped.ProbabilityA, 0, 1);
+        Assert.Equal(0, meter.Total("judgeapi.prefix_cache.hits"));
+        Assert.Equal(1024, engine.Model.ContextSize);
+    }
+
     /// <remarks>One token per decode and one sequence: every step has the same shape whether a prefix was copied or decoded.</remarks>
     [Fact]
     public async Task Judgments_from_cached_prefixes_equal_uncached_ones_when_decoding_is_batch_invariant()
