@@ -31,8 +31,8 @@ internal sealed class SequenceJob(int[] prompt, SequencePriority priority, LoraA
         ? throw new ArgumentException("A job that does not generate needs a program to read its logits.", nameof(program))
         : program;
 
-    /// <summary>KV cells the job can fill: its prompt, and with a sampler its generation and the program's forced input.</summary>
-    public int Cells { get; } = prompt.Length + (sampler is null ? 0 : maxTokens + (program?.ForcedInput.Length ?? 0));
+    /// <summary>KV cells the job can fill: its prompt, and with a sampler its generation and the program's input after it.</summary>
+    public int Cells { get; } = prompt.Length + (sampler is null ? 0 : Math.Max(maxTokens, program?.Room ?? 0));
 
     /// <summary>Order of arrival, set when queued: within a priority the oldest job's input is decoded first.</summary>
     public long Arrival { get; set; }

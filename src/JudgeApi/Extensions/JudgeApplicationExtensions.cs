@@ -12,6 +12,7 @@ public static class JudgeApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         app.UseSwagger();
         app.UseSwaggerUI(c => c.SwaggerEndpoint("/swagger/v1/swagger.json", "JudgeApi v1"));
@@ -22,6 +23,10 @@ public static class JudgeApplicationExtensions
         app.MapInstructionsApi();
         app.MapIterationsApi();
         app.MapAdaptersApi();
+        app.MapIterationDataApi();
+        app.MapPlaygroundApi();
+        app.MapSessionApi();
+        app.UseConsole();
 
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(

@@ -15,9 +15,9 @@ public sealed class PrefixCacheTests
     private static int SharedTokens(JudgeOnceRequest a, JudgeOnceRequest b)
     {
         using var model = LlamaModel.Load(TestModels.Tiny(), new ModelOptions { VocabOnly = true });
-        var tokenizer = new PromptTokenizer(model);
-        return tokenizer.Judge(a.Instruction, a.First, a.Second, a.Criteria).AsSpan()
-            .CommonPrefixLength(tokenizer.Judge(b.Instruction, b.First, b.Second, b.Criteria));
+        var tokenizer = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model)));
+        return tokenizer.Judge(a.Instruction, a.First, a.Second, a.Criteria).Tokens.AsSpan()
+            .CommonPrefixLength(tokenizer.Judge(b.Instruction, b.First, b.Second, b.Criteria).Tokens);
     }
 
     [Fact]
