@@ -27,7 +27,9 @@ public sealed unsafe class LlamaContext : IDisposable
         @params.n_batch = (uint)options.BatchSize;
         @params.n_ubatch = (uint)options.MicroBatchSize;
         @params.n_seq_max = (uint)options.Sequences;
-        @params.n_outputs_max = 0; // = n_batch: any token of a batch may ask for logits
+        // Any token of a batch may ask for logits; llama.cpp also sizes its output buffer for a row per sequence and
+        // aborts (GGML_ASSERT) if that is more than n_outputs_max, as with more sequences than BatchSize.
+        @params.n_outputs_max = (uint)Math.Max(options.BatchSize, options.Sequences);
         @params.n_threads = options.Threads;
         @params.n_threads_batch = options.Threads;
         @params.kv_unified = options.KvUnified;

@@ -57,7 +57,11 @@ public sealed class PrefixCacheTests
         Assert.Equal(1024, engine.Model.ContextSize);
     }
 
-    /// <remarks>One token per decode and one sequence: every step has the same shape whether a prefix was copied or decoded.</remarks>
+    /// <remarks>
+    /// One token per decode and one sequence: every step has the same shape whether a prefix was copied or decoded. The
+    /// cells still sit elsewhere in the unified cache (a copied prefix where the earlier prompt was decoded), and ggml's
+    /// CPU attention rounds by cell layout, so P(A) agrees to rounding (seen: 6e-5) and everything sampled exactly.
+    /// </remarks>
     [Fact]
     public async Task Judgments_from_cached_prefixes_equal_uncached_ones_when_decoding_is_batch_invariant()
     {
@@ -78,8 +82,11 @@ public sealed class PrefixCacheTests
         var first = await engine.JudgeManyAsync(pair, WorkPriority.Interactive, CancellationToken.None);
         var again = await engine.JudgeManyAsync(pair, WorkPriority.Background, CancellationToken.None);
 
-        Assert.Equal(uncached, first);
-        Assert.Equal(uncached, again);
+        foreach (var cached in new[] { first, again })
+        {
+            Assert.Equal(uncached.Select(r => r with { ProbabilityA = 0 }), cached.Select(r => r with { ProbabilityA = 0 }));
+            Assert.All(uncached.Zip(cached), p => Assert.Equal(p.First.ProbabilityA, p.Second.ProbabilityA, 1e-3));
+        }
         Assert.Equal(5, meter.Total("judgeapi.prefix_cache.hits"));
     }
 
