@@ -14,8 +14,9 @@ def call(url, method, path, body=None, content_type="application/json"):
         return json.load(r)
 
 
-def run(url, pairs, judgments):
-    """Queues an iteration (train off), polls it to its end; returns its last view, seconds per stage and in total."""
+def run(url, pairs, judgments, on_poll=None):
+    """Queues an iteration (train off), polls it to its end (on_poll(stage) after each poll that does not end it);
+    returns its last view, seconds per stage and in total."""
     iteration = call(url, "POST", "/iterations", {"instructions": pairs, "judgmentsPerPair": judgments, "train": False, "seed": 1})
     entered, stage, start = {}, None, time.time()
     while True:
@@ -25,6 +26,8 @@ def run(url, pairs, judgments):
             entered.setdefault(stage, time.time() - start)
         if view["status"] in ("succeeded", "failed", "canceled"):
             break
+        if on_poll:
+            on_poll(stage)
         time.sleep(0.25)
     total = time.time() - start
     if view["status"] != "succeeded":

@@ -8,6 +8,14 @@ BENCH_CACHE="${JUDGEAPI_CACHE:-$HOME/.cache/judgeapi}"
 BENCH_LLAMA_SOURCE="$BENCH_REPO_ROOT/.cache/llama.cpp"
 # Benchmarks compare like with like: the same thread count for llama.cpp's tools and for our code.
 BENCH_THREADS="${BENCH_THREADS:-2}"
+# cpu, or cuda: the service built with -p:LlamaBackend=cuda and every layer on the GPU, llama.cpp's tools built with
+# GGML_CUDA and run with -ngl 999 (bench/gpu-judge.sh).
+BENCH_BACKEND="${BENCH_BACKEND:-cpu}"
+if [[ "$BENCH_BACKEND" == cuda ]]; then
+    BENCH_TOOLS_SUFFIX=-cuda BENCH_CMAKE_BACKEND=-DGGML_CUDA=ON BENCH_GPU_LAYERS=999
+else
+    BENCH_TOOLS_SUFFIX="" BENCH_CMAKE_BACKEND=-DGGML_CUDA=OFF BENCH_GPU_LAYERS=0
+fi
 
 bench_log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -26,18 +34,19 @@ llama_source_commit() {
 
 # Directory holding llama-bench, llama-batched-bench and llama-finetune built from the bundled source.
 llama_tools_dir() {
-    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)/build/bin"
+    echo "$BENCH_CACHE/llama-tools/$(llama_source_commit)$BENCH_TOOLS_SUFFIX/build/bin"
 }
 
 # Builds llama.cpp targets from the bundled source once per source commit, into $BENCH_CACHE/<tree>/<commit>/build
-# (minutes on 2 cores). A lock keeps helpers that call this at the same time from building twice; a marker file
-# written last tells a finished build from an interrupted one. Prints the bin directory.
+# (<commit>-cuda with BENCH_BACKEND=cuda; minutes on 2 cores). A lock keeps helpers that call this at the same time
+# from building twice; a marker file written last tells a finished build from an interrupted one. Prints the bin
+# directory.
 # Usage: build_llama_tree <tree> "<what, for the log>" "<cmake flags>" <target>...
 build_llama_tree() {
     local tree="$1" what="$2" flags="$3" commit root
     shift 3
     commit="$(llama_source_commit)"
-    root="$BENCH_CACHE/$tree/$commit"
+    root="$BENCH_CACHE/$tree/$commit$BENCH_TOOLS_SUFFIX"
     mkdir -p "$root"
     (
         flock 9
@@ -48,7 +57,7 @@ build_llama_tree() {
             # built without it (ggml's own thread pool): both sides then share one threading model.
             # shellcheck disable=SC2086 # the flags are words
             nice -n 10 cmake -S "$BENCH_LLAMA_SOURCE" -B "$root/build" \
-                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF \
+                -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_OPENMP=OFF "$BENCH_CMAKE_BACKEND" \
                 -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON $flags &&
             nice -n 10 cmake --build "$root/build" --target "$@" -j "${BENCH_BUILD_JOBS:-2}"
         } >"$root/build.log" 2>&1 || { bench_log "$what build failed; see $root/build.log"; exit 1; }
@@ -63,9 +72,10 @@ build_llama_tools() {
         llama-bench llama-batched-bench llama-finetune
 }
 
-# llama-server, an OpenAI-compatible endpoint (e.g. for Judge:Generator:Endpoint), in its own tree.
+# llama-server, an OpenAI-compatible endpoint (e.g. for Judge:Generator:Endpoint, and bench/judge.sh's peer), in its
+# own tree; no web UI (nothing downloaded: it serves an empty one).
 build_llama_server() {
-    build_llama_tree llama-server "llama-server" "-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_EXAMPLES=OFF" llama-server
+    build_llama_tree llama-server "llama-server" "-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF" llama-server
 }
 
 # Directory of the pinned natives our binding loads (node_modules, fetched by the first dotnet build).
@@ -122,12 +132,13 @@ start_bench_service() {
     local log="$1" port
     shift
     bench_log "building the service (Release)"
-    nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet >&2
+    nice -n 10 dotnet build "$BENCH_REPO_ROOT/src/JudgeApi" -c Release -nologo -v quiet -p:LlamaBackend="$BENCH_BACKEND" >&2
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     service_url="http://127.0.0.1:$port"
     bench_log "starting the service on $service_url, $BENCH_THREADS threads: $*"
     dotnet "$BENCH_REPO_ROOT/src/JudgeApi/bin/Release/net10.0/JudgeApi.dll" --urls "$service_url" \
-        --Judge:Threads="$BENCH_THREADS" --Logging:LogLevel:Default=Warning "$@" >"$log" 2>&1 &
+        --Judge:Threads="$BENCH_THREADS" --Judge:Backend="$BENCH_BACKEND" --Judge:GpuLayers="$BENCH_GPU_LAYERS" \
+        --Logging:LogLevel:Default=Warning "$@" >"$log" 2>&1 &
     service_pid=$!
     trap 'kill "$service_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 600); do

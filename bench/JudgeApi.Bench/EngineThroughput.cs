@@ -10,7 +10,7 @@ namespace JudgeApi.Bench;
 /// pp decodes the prompt in batches of n_batch random token ids with logits for the last token only;
 /// tg decodes n_gen single random tokens one after another.
 /// </summary>
-public sealed class EngineThroughput(LlamaModel model, int threads)
+public sealed class EngineThroughput(LlamaModel model, int threads, int poll)
 {
     private const int BatchSize = 2048;
     private const int MicroBatchSize = 512;
@@ -61,6 +61,7 @@ public sealed class EngineThroughput(LlamaModel model, int threads)
         MicroBatchSize = MicroBatchSize,
         Sequences = 1,
         Threads = threads,
+        Poll = poll,
     });
 
     private static ThroughputSample Time(string test, int tokens, int repetitions, LlamaContext context, Action run)

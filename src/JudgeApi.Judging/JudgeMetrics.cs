@@ -33,6 +33,8 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     private readonly Histogram<double> _stageDuration;
     private readonly Histogram<double> _trainingLoss;
     private readonly Histogram<double> _trainingTokensPerSecond;
+    private readonly Counter<long> _prefixCacheHits;
+    private readonly Counter<long> _prefixCacheTokens;
     private int _queueLength;
 
     public JudgeMetrics(IMeterFactory meterFactory)
@@ -54,6 +56,10 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
         _stageDuration = _meter.CreateHistogram<double>("judgeapi.iteration.stage.duration", "s", "Self-taught iteration stages, each run of one", advice: Seconds);
         _trainingLoss = _meter.CreateHistogram<double>("judgeapi.training.loss", description: "LoRA training loss per optimizer step", advice: Losses);
         _trainingTokensPerSecond = _meter.CreateHistogram<double>("judgeapi.training.tokens_per_second", "{token}/s", "LoRA training throughput, per optimizer step", advice: Rates);
+        _prefixCacheHits = _meter.CreateCounter<long>("judgeapi.prefix_cache.hits",
+            description: "Sequences whose prompt started with a prefix cached from earlier requests");
+        _prefixCacheTokens = _meter.CreateCounter<long>("judgeapi.prefix_cache.tokens_saved",
+            description: "Prompt tokens copied from the prefix cache instead of decoded");
         _meter.CreateObservableGauge("judgeapi.queue.length", () => Volatile.Read(ref _queueLength), description: "Judge requests admitted and not yet answered");
     }
 
@@ -64,6 +70,13 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     public void CacheSkipped() => _cacheSkipped.Add(1);
     public void TokensGenerated(int count) => _tokens.Add(count);
     public void PromptTokensCopied(int count) => _promptTokensReused.Add(count);
+
+    public void PrefixCacheHit(int tokens)
+    {
+        _prefixCacheHits.Add(1);
+        _prefixCacheTokens.Add(tokens);
+    }
+
     public void Rejected() => _rejected.Add(1);
     public void JobStarted(TimeSpan queued) => _queueWait.Record(queued.TotalSeconds);
     public void FirstToken(TimeSpan sinceQueued) => _timeToFirstToken.Record(sinceQueued.TotalSeconds);

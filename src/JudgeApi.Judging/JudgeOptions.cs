@@ -50,12 +50,48 @@ public sealed class JudgeOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int Sequences { get; set; } = 16;
 
+    /// <summary>
+    /// KV cells that every running judgment and the prefix cache share (one unified KV cache): memory is sized by
+    /// tokens, so many short judgments or a few long ones fit the same cells. A judgment waits for a sequence until
+    /// its prompt, reasoning budget and verdict fit. Not used with <see cref="ReproducibleBackground"/>.
+    /// </summary>
+    [Range(64, int.MaxValue, ErrorMessage = "must be at least 64")]
+    public int KvCacheTokens { get; set; } = 16384;
+
+    /// <summary>
+    /// One KV cache for all sequences, sized by <see cref="KvCacheTokens"/> (needed by the prefix cache); false: one KV
+    /// stream of <see cref="ContextSize"/> cells per sequence and no prefix cache. llama.cpp's CPU attention walks every
+    /// cell of a unified cache for every token (masked cells too): with 32 sequences llama-batched-bench measured prompt
+    /// processing 2-6x and generation about 1.5x slower unified than split on this machine.
+    /// </summary>
+    public bool KvUnified { get; set; } = true;
+
+    /// <summary>Of <see cref="KvCacheTokens"/>, how many may hold prompt prefixes kept after their requests end (the rubric, an instruction, a pair); 0 turns the prefix cache off.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "must not be negative (0 turns the prefix cache off)")]
+    public int PrefixCacheTokens { get; set; } = 4096;
+
+    /// <summary>Sequences background (self-taught) work leaves free for live requests, so these never wait for a background judgment to end (at most Sequences - 1).</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "must not be negative")]
+    public int ReservedInteractiveSequences { get; set; } = 2;
+
+    /// <summary>
+    /// Decode background work one sequence at a time, so that a resumed self-taught iteration repeats an
+    /// uninterrupted one byte for byte. Costs background batching (on a 2-core CPU the pipeline took 1.3-1.5x as long
+    /// to synthesise; on a GPU far more), per-sequence KV memory (<see cref="Sequences"/> x <see cref="ContextSize"/>
+    /// cells) and the prefix cache.
+    /// </summary>
+    public bool ReproducibleBackground { get; set; }
+
+    /// <summary>Polling level of the decode threads between decodes, 0 (sleep at once) to 100 (spin longest), as llama.cpp's --poll.</summary>
+    [Range(0, 100, ErrorMessage = "must be between 0 and 100")]
+    public int Poll { get; set; }
+
     /// <summary>Most tokens in one decode call.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int BatchSize { get; set; } = 512;
 
-    /// <summary>CPU threads for decoding; 0 uses every core.</summary>
-    [Range(0, int.MaxValue, ErrorMessage = "must not be negative (0 uses every core)")]
+    /// <summary>CPU threads for decoding; 0: every core but one (see <see cref="DecodeThreads"/>).</summary>
+    [Range(0, 512, ErrorMessage = "must be between 0 (every core but one) and 512")]
     public int Threads { get; set; }
 
     /// <summary>Most judge requests admitted at once (running or waiting); more are answered 503 with Retry-After.</summary>
@@ -92,8 +128,13 @@ public sealed class JudgeOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int BatchParallelism { get; set; } = 8;
 
-    /// <summary>The threads decoding uses: <see cref="Threads"/>, or every core when it is 0.</summary>
-    public int DecodeThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+    /// <summary>
+    /// The threads decoding uses: <see cref="Threads"/>, or when it is 0 every core but one (at least one). ggml's
+    /// workers meet at a spinning barrier after every operation, so when the scheduler thread, the HTTP host or anything
+    /// else takes one of their cores the others spin: on the 2-core machine a live /judge during an iteration took 474 s
+    /// with both cores given to ggml and 25-34 s with one.
+    /// </summary>
+    public int DecodeThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>True when no model is configured and the generated demo model is served.</summary>
     public bool IsDemo => string.IsNullOrWhiteSpace(ModelPath);

@@ -17,6 +17,12 @@ public sealed record ContextOptions
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// How long the context's decode threads spin for the next decode before they sleep: 0 (at once) to 100 (longest),
+    /// as llama.cpp's --poll. Spinning saves a wake-up per decode on idle cores and steals time from other work on busy ones.
+    /// </summary>
+    public int Poll { get; init; } = 50;
+
     /// <summary>One KV buffer for all sequences (any sequence may use any free position).</summary>
     public bool KvUnified { get; init; } = true;
 }

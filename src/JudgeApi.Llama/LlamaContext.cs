@@ -27,7 +27,9 @@ public sealed unsafe class LlamaContext : IDisposable
         @params.n_batch = (uint)options.BatchSize;
         @params.n_ubatch = (uint)options.MicroBatchSize;
         @params.n_seq_max = (uint)options.Sequences;
-        @params.n_outputs_max = 0; // = n_batch: any token of a batch may ask for logits
+        // Any token of a batch may ask for logits; llama.cpp also sizes its output buffer for a row per sequence and
+        // aborts (GGML_ASSERT) if that is more than n_outputs_max, as with more sequences than BatchSize.
+        @params.n_outputs_max = (uint)Math.Max(options.BatchSize, options.Sequences);
         @params.n_threads = options.Threads;
         @params.n_threads_batch = options.Threads;
         @params.kv_unified = options.KvUnified;
@@ -37,6 +39,13 @@ public sealed unsafe class LlamaContext : IDisposable
         _handle = SafeLlamaContextHandle.Create(model.Handle, @params)
             ?? throw new LlamaContextException(
                 $"llama.cpp could not create a context ({options}): {LlamaLog.TakeErrors("no reason given")}. Try a smaller ContextSize or BatchSize.");
+        using (var threadpool = SafeGgmlThreadpoolHandle.TryCreate(options.Threads, options.Poll))
+        {
+            // The context keeps its own reference; without a pool ggml starts one for every decode.
+            if (threadpool is not null)
+                _handle.AttachThreadpool(threadpool);
+            HasThreadpool = threadpool is not null;
+        }
         Model = model;
         ContextSize = (int)NativeApi.llama_n_ctx(_handle);
         SequenceContextSize = (int)NativeApi.llama_n_ctx_seq(_handle);
@@ -56,7 +65,16 @@ public sealed unsafe class LlamaContext : IDisposable
     public int BatchSize { get; }
     public int SequenceCount { get; }
 
+    /// <summary>One KV buffer of <see cref="ContextSize"/> cells for all sequences (see <see cref="ContextOptions.KvUnified"/>).</summary>
+    public bool KvUnified => _kvUnified;
+
     internal SafeLlamaContextHandle Handle => _handle;
+
+    /// <summary>Decodes run on a ggml thread pool of this context's own (the CPU backend offers one).</summary>
+    internal bool HasThreadpool { get; }
+
+    /// <summary>Most sequences one context can hold (llama.cpp's LLAMA_MAX_SEQ).</summary>
+    public static int MaxSequences => (int)NativeApi.llama_max_parallel_sequences();
 
     /// <summary>Runs the model over a batch, adding its tokens to the KV cache and computing the requested logits.</summary>
     public void Decode(LlamaBatch batch)
@@ -259,10 +277,12 @@ public sealed unsafe class LlamaContext : IDisposable
             throw new LlamaContextException($"BatchSize must be positive, not {o.BatchSize}.");
         if (o.MicroBatchSize < 1 || o.MicroBatchSize > o.BatchSize)
             throw new LlamaContextException($"MicroBatchSize must be between 1 and BatchSize ({o.BatchSize}), not {o.MicroBatchSize}.");
-        var maxSequences = (int)NativeApi.llama_max_parallel_sequences();
+        var maxSequences = MaxSequences;
         if (o.Sequences < 1 || o.Sequences > maxSequences)
             throw new LlamaContextException($"Sequences must be between 1 and {maxSequences}, not {o.Sequences}.");
-        if (o.Threads < 1)
-            throw new LlamaContextException($"Threads must be at least 1, not {o.Threads}.");
+        if (o.Threads < 1 || o.Threads > ggml_threadpool_params.GGML_MAX_N_THREADS)
+            throw new LlamaContextException($"Threads must be between 1 and {ggml_threadpool_params.GGML_MAX_N_THREADS}, not {o.Threads}.");
+        if (o.Poll is < 0 or > 100)
+            throw new LlamaContextException($"Poll must be between 0 and 100, not {o.Poll}.");
     }
 }

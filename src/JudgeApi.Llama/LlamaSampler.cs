@@ -4,13 +4,17 @@ namespace JudgeApi.Llama;
 
 /// <summary>
 /// A llama_sampler chain built from <see cref="SamplingOptions"/>: grammar (if any), then greedy, or
-/// top-k / top-p / min-p / temperature and a seeded random draw. Not thread-safe.
+/// top-k / top-p / min-p / temperature and a seeded random draw. Greedy without a grammar reads the argmax straight
+/// from the logits, as llama.cpp's greedy sampler picks it (the first largest), without building the vocabulary-wide
+/// candidate array each token; the other chains need every candidate (top-p normalises over the whole vocabulary).
+/// Not thread-safe.
 /// </summary>
 public sealed unsafe class LlamaSampler : IDisposable
 {
     private readonly SafeLlamaSamplerHandle _chain;
     private readonly LlamaModel _model;
     private readonly bool _hasGrammar;
+    private readonly bool _plainGreedy;
 
     public LlamaSampler(LlamaModel model, SamplingOptions options)
     {
@@ -35,6 +39,7 @@ public sealed unsafe class LlamaSampler : IDisposable
             if (options.Temperature == 0)
             {
                 _chain.Add(NativeApi.llama_sampler_init_greedy(), "greedy");
+                _plainGreedy = !_hasGrammar;
                 return;
             }
             if (options.TopK > 0)
@@ -59,8 +64,21 @@ public sealed unsafe class LlamaSampler : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         if (context.Model.VocabSize != _model.VocabSize)
             throw new LlamaArgumentException(nameof(context), "The context's model has another vocabulary than the sampler's model; create the sampler for the context's model.");
+        if (_plainGreedy)
+            return FirstLargest(context.GetLogits(batchIndex));
         context.EnsureLogits(batchIndex);
         return NativeApi.llama_sampler_sample(_chain, context.Handle, batchIndex);
+    }
+
+    private static int FirstLargest(ReadOnlySpan<float> logits)
+    {
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++)
+        {
+            if (logits[i] > logits[best])
+                best = i;
+        }
+        return best;
     }
 
     /// <summary>Tells the sampler a token was chosen outside <see cref="Sample"/> (advances the grammar).</summary>

@@ -23,6 +23,43 @@ public class DecodeTests(TinyModelFixture fixture)
         Assert.Equal(tokens.Length - 1, first.MaxPosition(0));
     }
 
+    /// <summary>Every context decodes on a ggml thread pool of its own, found through the CPU backend's registry; the polling level only changes how its workers wait.</summary>
+    [Fact]
+    public void Decoding_on_the_contexts_thread_pool_gives_the_same_logits_at_any_polling_level()
+    {
+        var tokens = Prompt("The quick brown fox jumps");
+        using var sleeping = new LlamaContext(Model, new ContextOptions { ContextSize = 256, Threads = 2, Poll = 0 });
+        using var spinning = new LlamaContext(Model, new ContextOptions { ContextSize = 256, Threads = 2, Poll = 100 });
+
+        Assert.True(sleeping.HasThreadpool && spinning.HasThreadpool);
+        Assert.Equal(TinyModelFixture.DecodeLast(sleeping, tokens), TinyModelFixture.DecodeLast(spinning, tokens));
+        Assert.Throws<LlamaContextException>(() => new LlamaContext(Model, new ContextOptions { ContextSize = 256, Poll = 101 }));
+        Assert.Throws<LlamaContextException>(() => new LlamaContext(Model, new ContextOptions { ContextSize = 256, Threads = 513 }));
+    }
+
+    /// <summary>llama.cpp reserves an output row per sequence; with its default output count (BatchSize) this aborted the process.</summary>
+    [Fact]
+    public void A_context_with_more_sequences_than_its_batch_size_decodes()
+    {
+        var tokens = Prompt("The quick brown fox jumps");
+        using var narrow = new LlamaContext(Model, new ContextOptions { ContextSize = 256, BatchSize = 1, MicroBatchSize = 1, Sequences = 2, Threads = 1 });
+        float[] OneByOne(int sequence)
+        {
+            using var batch = new LlamaBatch(1);
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                batch.Clear();
+                batch.Add(tokens[i], i, sequence, logits: true);
+                narrow.Decode(batch);
+            }
+            return narrow.GetLogits(0).ToArray();
+        }
+
+        var first = OneByOne(0);
+        Assert.All(first, x => Assert.True(float.IsFinite(x)));
+        Assert.Equal(first, OneByOne(1));
+    }
+
     [Fact]
     public void Logits_of_an_index_without_output_are_refused()
     {

@@ -26,6 +26,9 @@ internal sealed class CompletionProgram(LlamaModel model, int choice, IReadOnlyL
     /// <summary>Nothing is decoded after the choice: its job ends with its generation.</summary>
     public (int Keep, int[]? Input) End(Generation generation, int keep) => (keep, null);
 
+    /// <summary>Nothing is forced after the generation: the token cap is all the job adds to its prompt's cells.</summary>
+    public int Room => 0;
+
     /// <summary>When the first token was sampled (<see cref="System.Diagnostics.Stopwatch"/> ticks); 0 before.</summary>
     public long FirstTokenAt { get; private set; }
 

@@ -82,6 +82,8 @@ internal sealed partial class JudgmentProgram : ISequenceProgram
     /// <summary>When the first token was sampled (<see cref="System.Diagnostics.Stopwatch"/> ticks); 0 before, and in direct mode.</summary>
     public long FirstTokenAt { get; private set; }
 
+    public int Room => _room;
+
     public int? StopAfter(Generation generation)
     {
         if (FirstTokenAt == 0)

@@ -71,18 +71,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             model.Dispose();
             throw;
         }
-        var perSequence = Math.Min(_options.ContextSize, model.TrainContextLength);
-        var context = new LlamaContext(model, new ContextOptions
-        {
-            ContextSize = perSequence * _options.Sequences,
-            BatchSize = _options.BatchSize,
-            MicroBatchSize = _options.BatchSize,
-            Sequences = _options.Sequences,
-            // One KV stream per sequence: each judgment attends over its own tokens only, not over every
-            // sequence's cells as a unified cache would (which grows the attention cost with the parallelism).
-            KvUnified = false,
-            Threads = _options.DecodeThreads,
-        });
+        var (context, perJudgment, scheduling) = CreateContext(model);
 
         adapterPath ??= string.IsNullOrWhiteSpace(_options.AdapterPath) ? null : _options.AdapterPath;
         var adapters = new AdapterCache(model);
@@ -102,14 +91,16 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var behavior = new JudgeBehavior($"{template.Description}, thinking {template.Thinking.ToString().ToLowerInvariant()}", thinking);
 
         var info = new JudgeModelInfo(path, FileHash.Sha256(path), model.Architecture, model.Description, model.ParameterCount,
-            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo, ChatTemplateName, behavior.Version);
+            model.SizeBytes, perJudgment, _options.Sequences, backend.ToString(), null, null, isDemo, ChatTemplateName, behavior.Version);
         // Room for what follows the reasoning: the end of a thought, a blank line and the verdict lead, with slack for a retokenized end.
         var verdictRoom = model.Tokenize("\n</think>\n\n" + JudgePrompt.VerdictLead + JudgePrompt.LabelA, addSpecial: false).Length + VerdictSlack;
-        var scheduler = new SequenceScheduler(context, metrics, adapter);
+        var scheduler = new SequenceScheduler(context, metrics, scheduling, adapter);
         Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, thinking, verdictRoom, info));
         logger.LogInformation(
-            "Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}, {Template} chat template, thinking {Thinking}) is ready.",
-            path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend, template.Description, template.Thinking);
+            "Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Cells} KV cells, " +
+            "{Threads} threads, {Backend}, {Template} chat template, thinking {Thinking}) is ready.",
+            path, info.Architecture, info.ParameterCount, perJudgment, info.Sequences, context.ContextSize, _options.DecodeThreads, info.Backend,
+            template.Description, template.Thinking);
     }
 
     private string? ChatTemplateName => string.IsNullOrWhiteSpace(_options.ChatTemplate) ? null : _options.ChatTemplate.Trim();
@@ -130,6 +121,33 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         {
             throw new LlamaChatTemplateException($"Judge:ChatTemplate is '{ChatTemplateName}': {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// One unified KV cache of <see cref="JudgeOptions.KvCacheTokens"/> cells for every sequence, with spare
+    /// sequence ids for the prefix cache; or (Judge:KvUnified off, or reproducible background work) one KV stream of
+    /// ContextSize cells per sequence: a sequence's cells then depend on nothing else, and whole-prompt sharing is the
+    /// only reuse.
+    /// </summary>
+    private (LlamaContext Context, int PerJudgment, SchedulerOptions Scheduling) CreateContext(LlamaModel model)
+    {
+        var perJudgment = Math.Min(_options.ContextSize, model.TrainContextLength);
+        var sequences = _options.Sequences;
+        var unified = _options.KvUnified && !_options.ReproducibleBackground;
+        var prefixSequences = !unified || _options.PrefixCacheTokens == 0 ? 0 : Math.Min(sequences, LlamaContext.MaxSequences - sequences);
+        var context = new LlamaContext(model, new ContextOptions
+        {
+            ContextSize = unified ? _options.KvCacheTokens : perJudgment * sequences,
+            BatchSize = _options.BatchSize,
+            MicroBatchSize = _options.BatchSize,
+            Sequences = sequences + prefixSequences,
+            KvUnified = unified,
+            Threads = _options.DecodeThreads,
+            Poll = _options.Poll,
+        });
+        var scheduling = new SchedulerOptions(sequences, Math.Min(_options.ReservedInteractiveSequences, sequences - 1),
+            prefixSequences > 0 ? _options.PrefixCacheTokens : 0, _options.ReproducibleBackground);
+        return (context, Math.Min(perJudgment, context.SequenceContextSize), scheduling);
     }
 
     public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>

@@ -4,14 +4,18 @@ namespace JudgeApi.Judging.Scheduling;
 
 /// <summary>
 /// Admission: jobs wait here for a free sequence, interactive before background and in arrival order within each.
-/// A job for other weights than the context holds waits at the head of its queue until every sequence is idle (see
-/// <see cref="AdapterSwitch"/>); a cancelled one is dropped as it reaches the head.
+/// The head of a queue waits while its KV cells do not fit (cached prefixes are evicted first to make room), while a
+/// background job would take a sequence kept for live work, and, for other weights than the context holds, until
+/// every sequence is idle (see <see cref="AdapterSwitch"/>); a cancelled job is dropped as it reaches the head.
 /// </summary>
-internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing sharing)
+/// <param name="kvCells">KV cells the sequences share (a unified KV cache); null: each sequence has its own.</param>
+internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing sharing, SchedulerOptions options, PrefixCache? cache = null,
+    int? kvCells = null)
 {
     private readonly Lock _gate = new();
     private readonly Queue<SequenceJob> _interactive = new();
     private readonly Queue<SequenceJob> _background = new();
+    private long _arrivals;
 
     public int Count
     {
@@ -27,14 +31,17 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
         lock (_gate)
         {
             foreach (var job in jobs)
+            {
+                job.Arrival = _arrivals++;
                 (job.Priority == SequencePriority.Interactive ? _interactive : _background).Enqueue(job);
+            }
         }
     }
 
     /// <summary>
-    /// Starts queued jobs in the idle slots, in slot order, while the next job may start. The queues stay locked for the
-    /// whole pass, so jobs added together (one request's samples, both orders) start in the same step when enough
-    /// sequences are free, and a repeated request decodes identically.
+    /// Starts queued jobs in the idle slots, in slot order, while the next job may start: each copies its longest
+    /// cached prefix, or waits for a slot decoding its exact prompt. The queues stay locked for the whole pass, so jobs
+    /// added together (one request's samples, both orders) start in the same step when enough sequences are free.
     /// </summary>
     public void AdmitInto(IReadOnlyList<Slot> slots)
     {
@@ -44,7 +51,10 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
             {
                 if (NextAdmissible(slots) is not { } job)
                     return;
-                slot.Start(job, sharing.LeaderFor(job, slots));
+                var leader = sharing.LeaderFor(job, slots);
+                // At least the prompt's last token is decoded: its logits start the job.
+                var prefix = leader is null ? cache?.CopyLongestPrefix(job.Adapter, job.Prompt, job.Prompt.Length - 1, slot.Sequence) : null;
+                slot.Start(job, leader, prefix);
             }
         }
     }
@@ -74,6 +84,11 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
                 next.Cancel(next.CancellationToken);
                 continue;
             }
+            if (next.Priority == SequencePriority.Background
+                && slots.Count(s => s.Job?.Priority == SequencePriority.Background) >= options.Sequences - options.ReservedForInteractive)
+                return null;
+            if (!CellsFit(next, slots))
+                return null;
             try
             {
                 if (!adapters.TryUse(next.Adapter, sequencesIdle: slots.All(s => s.State == SlotState.Idle)))
@@ -88,5 +103,14 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
             return queue.Dequeue();
         }
         return null;
+    }
+
+    /// <summary>Whether the job's cells fit beside every running job's and the cached prefixes, evicting prefixes if that makes room.</summary>
+    private bool CellsFit(SequenceJob job, IReadOnlyList<Slot> slots)
+    {
+        if (kvCells is not { } total)
+            return true;
+        var free = total - slots.Sum(s => s.ReservedCells) - job.Cells;
+        return cache is null ? free >= 0 : free >= cache.Tokens || cache.TryShrinkTo(free);
     }
 }

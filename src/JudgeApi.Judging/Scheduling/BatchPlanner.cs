@@ -3,14 +3,16 @@ using JudgeApi.Llama;
 namespace JudgeApi.Judging.Scheduling;
 
 /// <summary>
-/// What each decode takes. Interactive sequences share one batch, for throughput (continuous batching): pending single
-/// tokens first, then prompt chunks as room allows. A background sequence is decoded alone, in chunks that depend only
-/// on its own tokens: llama.cpp's CPU kernels pick their matmul path and accumulation order by batch shape, so this is
-/// what makes background results bit-identical whatever else runs, and lets a resumed self-taught iteration repeat an
-/// uninterrupted one. Background sequences take turns (round robin), and take every other step while interactive work
-/// runs, so neither side starves.
+/// What each decode takes (continuous batching): interactive sequences first, then background ones fill the rest of
+/// the batch; within a priority the pending single tokens of generating sequences first, then prompt chunks and
+/// forced input oldest job first, so nobody waits behind a job that arrived after it.
+/// With <see cref="SchedulerOptions.ReproducibleBackground"/> a background sequence is decoded alone instead, in chunks
+/// that depend only on its own tokens: llama.cpp's CPU kernels pick their matmul path and accumulation order by batch
+/// shape, so this makes background results bit-identical whatever else runs (a resumed self-taught iteration then
+/// repeats an uninterrupted one). Background sequences then take turns (round robin), and every other step while
+/// interactive work runs, so neither side starves.
 /// </summary>
-internal sealed class BatchPlanner
+internal sealed class BatchPlanner(bool reproducibleBackground)
 {
     private bool _lastStepWasBackground;
     private int _lastBackgroundSequence = -1;
@@ -29,14 +31,20 @@ internal sealed class BatchPlanner
 
     private IEnumerable<Slot> NextStep(IReadOnlyList<Slot> slots)
     {
+        if (!reproducibleBackground)
+            return InTurn(slots.Where(s => s.PendingCount > 0));
+
         var interactive = slots.Where(s => s.Job?.Priority == SequencePriority.Interactive && s.PendingCount > 0).ToList();
         var background = slots.Where(s => s.Job?.Priority == SequencePriority.Background && s.PendingCount > 0).ToList();
         var backgroundStep = background.Count > 0 && (interactive.Count == 0 || !_lastStepWasBackground);
         _lastStepWasBackground = backgroundStep;
         if (!backgroundStep)
-            return interactive.OrderBy(s => s.PendingCount > 1);
+            return InTurn(interactive);
         var next = background.FirstOrDefault(s => s.Sequence > _lastBackgroundSequence) ?? background[0];
         _lastBackgroundSequence = next.Sequence;
         return [next];
     }
+
+    private static IEnumerable<Slot> InTurn(IEnumerable<Slot> pending) =>
+        pending.OrderBy(s => s.Job!.Priority).ThenBy(s => s.State != SlotState.Generating).ThenBy(s => s.Job!.Arrival);
 }

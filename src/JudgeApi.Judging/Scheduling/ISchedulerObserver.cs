@@ -13,4 +13,7 @@ internal interface ISchedulerObserver
     void JobStarted(TimeSpan queued)
     {
     }
+
+    /// <summary>A job's prompt started with a cached prefix of <paramref name="tokens"/> tokens, copied instead of decoded.</summary>
+    void PrefixCacheHit(int tokens);
 }

@@ -19,6 +19,12 @@ internal interface ISequenceProgram
     /// </summary>
     (int Keep, int[]? Input) End(Generation generation, int keep);
 
+    /// <summary>
+    /// Positions after the prompt that generation and <see cref="End"/>'s input can fill together (at least the job's
+    /// token cap): the KV cells a generating job reserves beyond its prompt.
+    /// </summary>
+    int Room { get; }
+
     /// <summary>The logits after <see cref="End"/>'s input (a job without a sampler: after its prompt); the job ends.</summary>
     void ReadLogits(ReadOnlySpan<float> logits);
 

@@ -2,7 +2,7 @@ using JudgeApi.Llama;
 
 namespace JudgeApi.Judging.Scheduling;
 
-/// <summary>Interactive sequences are admitted first and share batches; background ones are decoded alone, reproducibly.</summary>
+/// <summary>Interactive sequences are admitted and decoded first; background ones fill the rest of each batch (or, reproducibly, are decoded alone).</summary>
 internal enum SequencePriority
 {
     Interactive,
@@ -30,6 +30,12 @@ internal sealed class SequenceJob(int[] prompt, SequencePriority priority, LoraA
     public ISequenceProgram? Program { get; } = sampler is null && program is null
         ? throw new ArgumentException("A job that does not generate needs a program to read its logits.", nameof(program))
         : program;
+
+    /// <summary>KV cells the job can fill: its prompt, and with a sampler its generation and the program's input after it.</summary>
+    public int Cells { get; } = prompt.Length + (sampler is null ? 0 : Math.Max(maxTokens, program?.Room ?? 0));
+
+    /// <summary>Order of arrival, set when queued: within a priority the oldest job's input is decoded first.</summary>
+    public long Arrival { get; set; }
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 

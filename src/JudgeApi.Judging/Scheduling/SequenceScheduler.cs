@@ -15,8 +15,9 @@ internal sealed class SequenceScheduler : IDisposable
     private readonly ISchedulerObserver _observer;
     private readonly Slot[] _slots;
     private readonly PromptSharing _sharing;
+    private readonly PrefixCache? _prefixes;
     private readonly AdmissionQueue _admission;
-    private readonly BatchPlanner _planner = new();
+    private readonly BatchPlanner _planner;
     private readonly SlotAdvancer _advancer;
     private readonly LlamaBatch _batch;
     private readonly SemaphoreSlim _wake = new(0);
@@ -24,13 +25,19 @@ internal sealed class SequenceScheduler : IDisposable
     private volatile bool _stopping;
 
     /// <param name="appliedAdapter">The adapter already set on <paramref name="context"/>, if any.</param>
-    public SequenceScheduler(LlamaContext context, ISchedulerObserver observer, LoraAdapter? appliedAdapter = null)
+    public SequenceScheduler(LlamaContext context, ISchedulerObserver observer, SchedulerOptions options, LoraAdapter? appliedAdapter = null)
     {
+        if (options.Sequences < 1 || options.Sequences > context.SequenceCount || options.ReservedForInteractive >= options.Sequences)
+            throw new ArgumentOutOfRangeException(nameof(options), options, $"The context holds {context.SequenceCount} sequences.");
         _context = context;
         _observer = observer;
-        _slots = Enumerable.Range(0, context.SequenceCount).Select(i => new Slot(i)).ToArray();
+        _slots = Enumerable.Range(0, options.Sequences).Select(i => new Slot(i)).ToArray();
         _sharing = new PromptSharing(context, observer);
-        _admission = new AdmissionQueue(new AdapterSwitch(context, appliedAdapter), _sharing);
+        if (options.PrefixCacheTokens > 0 && context.KvUnified && context.SequenceCount > options.Sequences)
+            _prefixes = new PrefixCache(context, Enumerable.Range(options.Sequences, context.SequenceCount - options.Sequences), options.PrefixCacheTokens);
+        _admission = new AdmissionQueue(new AdapterSwitch(context, appliedAdapter), _sharing, options, _prefixes,
+            context.KvUnified ? context.ContextSize : null);
+        _planner = new BatchPlanner(options.ReproducibleBackground);
         _advancer = new SlotAdvancer(context, observer);
         _batch = new LlamaBatch(context.BatchSize);
         _thread = new Thread(Run) { IsBackground = true, Name = "judge-scheduler" };
@@ -129,11 +136,23 @@ internal sealed class SequenceScheduler : IDisposable
         foreach (var slot in _slots.Where(s => s.LogitsIndex >= 0))
         {
             var index = slot.TakeLogitsIndex();
+            if (slot.State == SlotState.Prefilling)
+                PromptDecoded(slot);
             // Followers first: the leader may finish (and drop its tokens) in its own advance.
             foreach (var follower in slot.TakeFollowers())
                 AdvanceOrFail(follower, index, () => _sharing.Copy(slot, follower));
             AdvanceOrFail(slot, index);
         }
+    }
+
+    /// <summary>The slot's whole prompt is in its sequence: it goes into the prefix cache, and a copied prefix counts as a hit.</summary>
+    private void PromptDecoded(Slot slot)
+    {
+        if (_prefixes is null)
+            return;
+        if (slot.Prefix is { } copied)
+            _observer.PrefixCacheHit(copied.End);
+        _prefixes.Add(slot.Job!.Adapter, slot.Job.Prompt, slot.Sequence);
     }
 
     /// <summary>A llama.cpp error fails only this slot's job.</summary>
@@ -156,6 +175,8 @@ internal sealed class SequenceScheduler : IDisposable
     {
         var job = slot.Job!;
         _sharing.Leave(slot);
+        if (slot.Prefix is { } prefix)
+            _prefixes!.Unpin(prefix);
         _context.RemoveTokens(slot.Sequence);
         slot.Reset();
         end(job);

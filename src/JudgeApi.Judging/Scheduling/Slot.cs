@@ -37,14 +37,23 @@ internal sealed class Slot(int sequence)
     /// <summary>How generation ended, from <see cref="SlotState.ReadingLogits"/> on; <see cref="SequenceResult.None"/> before.</summary>
     public SequenceResult Generated { get; private set; } = SequenceResult.None;
 
+    /// <summary>While a job runs: the cached prefix it copied (pinned until it leaves), if any.</summary>
+    public PrefixCache.Node? Prefix { get; private set; }
+
+    /// <summary>KV cells this job may still add to the cache: its prompt beyond a copied prefix, its generation and forced input.</summary>
+    public int ReservedCells { get; private set; }
+
     /// <param name="leader">Decoding the same prompt: wait and copy it rather than decode it again.</param>
-    public void Start(SequenceJob job, Slot? leader)
+    /// <param name="prefix">A cached prefix of the prompt already copied into this sequence: decoding starts after it.</param>
+    public void Start(SequenceJob job, Slot? leader, PrefixCache.Node? prefix = null)
     {
         Expect(SlotState.Idle);
         Job = job;
+        Prefix = prefix;
+        ReservedCells = job.Cells - (prefix?.End ?? 0);
         if (leader is null)
         {
-            Prefill();
+            Prefill(prefix?.End ?? 0);
             return;
         }
         Leader = leader;
@@ -67,7 +76,7 @@ internal sealed class Slot(int sequence)
     public void DecodeOwnPrompt()
     {
         Expect(SlotState.WaitingForLeader);
-        Prefill();
+        Prefill(0);
     }
 
     /// <summary>
@@ -131,6 +140,8 @@ internal sealed class Slot(int sequence)
         State = SlotState.Idle;
         Job = null;
         Leader = null;
+        Prefix = null;
+        ReservedCells = 0;
         SetPending([]);
         Position = 0;
         LogitsIndex = -1;
@@ -138,16 +149,17 @@ internal sealed class Slot(int sequence)
         Generated = SequenceResult.None;
     }
 
-    private void Prefill()
+    private void Prefill(int from)
     {
-        SetPending(Job!.Prompt);
+        SetPending(Job!.Prompt, from);
+        Position = from;
         State = SlotState.Prefilling;
     }
 
-    private void SetPending(int[] tokens)
+    private void SetPending(int[] tokens, int from = 0)
     {
         _pending = tokens;
-        _pendingOffset = 0;
+        _pendingOffset = from;
     }
 
     private void Expect(SlotState expected, SlotState? orElse = null, [CallerMemberName] string transition = "")

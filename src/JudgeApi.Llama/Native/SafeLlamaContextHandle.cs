@@ -1,13 +1,14 @@
 namespace JudgeApi.Llama.Native;
 
 /// <summary>
-/// Owns a struct llama_context *. Holds a reference on its model and on every LoRA adapter currently set
-/// on it, because llama.cpp keeps raw pointers to both; they are released only after llama_free.
+/// Owns a struct llama_context *. Holds a reference on its model, on every LoRA adapter currently set on it and
+/// on its attached thread pool, because llama.cpp keeps raw pointers to them; they are released only after llama_free.
 /// </summary>
 internal sealed class SafeLlamaContextHandle : SafeNativeHandle
 {
     private readonly SafeLlamaModelHandle _model;
     private SafeLlamaAdapterLoraHandle[] _adapters = [];
+    private SafeGgmlThreadpoolHandle? _threadpool;
 
     private SafeLlamaContextHandle(SafeLlamaModelHandle model, IntPtr native) : base(native)
     {
@@ -67,9 +68,22 @@ internal sealed class SafeLlamaContextHandle : SafeNativeHandle
             adapter.DangerousRelease();
     }
 
+    /// <summary>Decodes run on <paramref name="threadpool"/> from now on (once per context), kept alive until llama_free.</summary>
+    internal void AttachThreadpool(SafeGgmlThreadpoolHandle threadpool)
+    {
+        if (_threadpool is not null)
+            throw new InvalidOperationException("The context already has a thread pool.");
+        var added = false;
+        threadpool.DangerousAddRef(ref added);
+        _threadpool = threadpool;
+        var raw = threadpool.DangerousGetHandle();
+        NativeApi.llama_attach_threadpool(this, raw, raw);
+    }
+
     protected override void Free(IntPtr native)
     {
         NativeApi.llama_free(native);
+        _threadpool?.DangerousRelease();
         foreach (var adapter in _adapters)
             adapter.DangerousRelease();
         _adapters = [];

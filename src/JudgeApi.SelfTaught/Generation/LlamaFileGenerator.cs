@@ -27,6 +27,12 @@ public sealed class LlamaFileGenerator : IGeneratorModel, IDisposable
             GpuLayers = options.GpuLayers,
             ContextSize = options.ContextSize,
             Sequences = options.Sequences,
+            // The generator's memory as configured (ContextSize x Sequences cells); all of its work is background
+            // work, so no sequence waits for live requests, and Judge:ReproducibleBackground makes its texts repeat too.
+            KvCacheTokens = (int)Math.Min(int.MaxValue, (long)options.ContextSize * options.Sequences),
+            ReservedInteractiveSequences = 0,
+            ReproducibleBackground = judge.ReproducibleBackground,
+            Poll = judge.Poll,
             BatchSize = judge.BatchSize,
             Threads = options.Threads > 0 ? options.Threads : judge.DecodeThreads,
         }), metrics, loggers.CreateLogger<LlamaJudgeEngine>());

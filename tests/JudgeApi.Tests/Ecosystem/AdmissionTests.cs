@@ -9,12 +9,12 @@ public sealed class AdmissionTests
     [Fact]
     public async Task A_key_over_its_share_gets_429_with_retry_after_while_another_key_is_served()
     {
-        await using var server = await JudgeServer.StartAsync(("Judge:MaxQueue", "4"), ("Judge:MaxQueuePerKey", "1"), ("Judge:Sequences", "2"),
+        await using var server = await JudgeServer.StartAsync(("Judge:MaxQueue", "4"), ("Judge:MaxQueuePerKey", "1"), ("Judge:Sequences", "3"),
             ("Judge:ContextSize", "8192"), ("Auth:ClientKeys:0", "noisy-key"), ("Auth:ClientKeys:1", "quiet-key"));
         using var noisy = Client(server, "noisy-key");
         using var quiet = Client(server, "quiet-key");
 
-        // A long judgment holds the noisy key's only place until it is cancelled.
+        // A long judgment (both orders: two of the three sequences) holds the noisy key's only place until it is cancelled.
         using var cancel = new CancellationTokenSource();
         var longRequest = noisy.PostJudgeAsync(JudgeRequests.Valid(("maxReasoningTokens", 3500), ("temperature", 0)), cancel.Token);
         using var meter = new JudgeMeter(server.Services);

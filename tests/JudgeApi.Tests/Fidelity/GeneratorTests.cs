@@ -63,7 +63,8 @@ public sealed class GeneratorTests
     {
         var generatorPath = TestModels.Tiny("qwen2");
         using var data = new TempDirectory();
-        await using var server = await JudgeServer.StartAsync(Settings(data.Path,
+        // Texts and judgments are compared with fresh ones: background work decoded reproducibly.
+        await using var server = await JudgeServer.StartAsync(Settings(data.Path, ("Judge:ReproducibleBackground", "true"),
             ("Judge:Generator:ModelPath", generatorPath), ("Judge:Generator:Threads", GeneratorEngines.Threads.ToString()),
             ("Judge:Generator:Sequences", GeneratorEngines.Sequences.ToString()), ("Judge:Generator:ContextSize", GeneratorEngines.ContextSize.ToString())));
         await ImportAsync(server.Client);

@@ -99,7 +99,16 @@ internal static class GeneratorEngines
     public static LlamaJudgeEngine Load(string modelPath)
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var engine = new LlamaJudgeEngine(Options.Create(new JudgeOptions { ModelPath = modelPath, ContextSize = ContextSize, Sequences = Sequences, Threads = Threads }),
+        var engine = new LlamaJudgeEngine(Options.Create(new JudgeOptions
+        {
+            ModelPath = modelPath,
+            ContextSize = ContextSize,
+            Sequences = Sequences,
+            Threads = Threads,
+            KvCacheTokens = ContextSize * Sequences,
+            ReservedInteractiveSequences = 0,
+            ReproducibleBackground = true,
+        }),
             new JudgeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<LlamaJudgeEngine>.Instance);
         engine.Load();
         return engine;

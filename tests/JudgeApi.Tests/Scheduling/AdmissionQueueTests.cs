@@ -20,7 +20,7 @@ public sealed class AdmissionQueueTests : IDisposable
         _context = new LlamaContext(_model, new ContextOptions { ContextSize = 256, Sequences = 4, KvUnified = false, Threads = 1 });
     }
 
-    private AdmissionQueue Queue() => new(new AdapterSwitch(_context, null), new PromptSharing(_context, new NoObserver()));
+    private AdmissionQueue Queue() => new(new AdapterSwitch(_context, null), new PromptSharing(_context, new NoObserver()), new SchedulerOptions(4));
 
     [Fact]
     public void Interactive_jobs_start_first_then_background_ones_in_arrival_order()
@@ -90,6 +90,38 @@ public sealed class AdmissionQueueTests : IDisposable
         Assert.Equal(1, queue.Count);
     }
 
+    [Fact]
+    public void A_job_waits_until_its_kv_cells_fit_beside_the_running_ones_and_those_behind_it_wait_too()
+    {
+        var queue = new AdmissionQueue(new AdapterSwitch(_context, null), new PromptSharing(_context, new NoObserver()), new SchedulerOptions(4), kvCells: 10);
+        queue.Add([Job([1, 2, 3, 4, 5, 6]), Job([1, 2, 3, 4, 5]), Job([9])]);
+
+        queue.AdmitInto(_slots);
+        Assert.Equal([SlotState.Prefilling, SlotState.Idle, SlotState.Idle, SlotState.Idle], _slots.Select(s => s.State));
+        Assert.Equal(2, queue.Count);
+
+        _slots[0].Reset();
+        queue.AdmitInto(_slots);
+        Assert.Equal([5, 1, 0, 0], _slots.Select(s => s.ReservedCells));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public void Background_jobs_leave_the_reserved_sequences_to_live_ones()
+    {
+        var queue = new AdmissionQueue(new AdapterSwitch(_context, null), new PromptSharing(_context, new NoObserver()),
+            new SchedulerOptions(4, ReservedForInteractive: 2));
+        queue.Add([Job([1]), Job([2]), Job([3])]);
+        queue.AdmitInto(_slots);
+        Assert.Equal((2, 1), (_slots.Count(s => s.State != SlotState.Idle), queue.Count));
+
+        queue.Add([Job([4], SequencePriority.Interactive), Job([5], SequencePriority.Interactive)]);
+        queue.AdmitInto(_slots);
+        Assert.Equal([SequencePriority.Background, SequencePriority.Background, SequencePriority.Interactive, SequencePriority.Interactive],
+            _slots.Select(s => s.Job!.Priority));
+        Assert.Equal(1, queue.Count);
+    }
+
     public void Dispose()
     {
         _context.Dispose();
@@ -103,6 +135,10 @@ public sealed class AdmissionQueueTests : IDisposable
         }
 
         public void PromptTokensCopied(int count)
+        {
+        }
+
+        public void PrefixCacheHit(int tokens)
         {
         }
     }

@@ -14,6 +14,8 @@ internal static class SchedulingJobs
     {
         public (int Keep, int[] Input) End(Generation generation, int keep) => (keep, []);
 
+        public int Room => 0;
+
         public int? StopAfter(Generation generation) => null;
 
         public void ReadLogits(ReadOnlySpan<float> logits)

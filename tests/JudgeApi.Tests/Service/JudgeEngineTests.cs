@@ -60,29 +60,31 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
     }
 
     /// <summary>
-    /// What lets a resumed self-taught iteration repeat an uninterrupted one: background work gives bit-identical
-    /// results whatever else the scheduler is decoding (llama.cpp's CPU kernels do not when sequences share a batch),
-    /// and whether or not it copied its prompt's KV cache from another job with the same prompt.
+    /// What lets a resumed self-taught iteration repeat an uninterrupted one with Judge:ReproducibleBackground: background
+    /// work gives bit-identical results whatever else the scheduler is decoding (llama.cpp's CPU kernels do not when
+    /// sequences share a batch), and whether or not it copied its prompt's KV cache from another job with the same prompt.
     /// </summary>
     [Fact]
-    public async Task Background_work_is_bit_identical_whatever_shares_the_scheduler()
+    public async Task Reproducible_background_work_is_bit_identical_whatever_shares_the_scheduler()
     {
-        using var meter = new JudgeMeter(fixture.Server.Services);
+        await using var server = await JudgeServer.StartAsync(("Judge:ReproducibleBackground", "true"));
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        using var meter = new JudgeMeter(server.Services);
         var probe = new JudgeOnceRequest("Which answer is kinder?", "You can do it.", "Whatever.", MaxReasoningTokens: 12, Temperature: 0.9f, Seed: 11);
         JudgeOnceRequest[] probes = [probe, probe with { Seed = 12 }, probe with { Mode = JudgeMode.Direct }];
         var alone = new List<JudgeOnceResult>();
         foreach (var request in probes)
-            alone.Add(await Engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None));
+            alone.Add(await engine.JudgeOnceAsync(request, WorkPriority.Background, CancellationToken.None));
 
         var others = Enumerable.Range(0, 6).Select(i => new JudgeOnceRequest(
             string.Concat(Enumerable.Repeat($"Question {i} asks for a long comparison. ", 4 + 3 * i)), $"first {i}", $"second {i}",
             Mode: i % 2 == 0 ? JudgeMode.Reasoning : JudgeMode.Direct, MaxReasoningTokens: 10, Temperature: 0.7f, Seed: (uint)i)).ToArray();
-        var interactive = Engine.JudgeManyAsync(others, WorkPriority.Interactive, CancellationToken.None);
-        var crowded = await Engine.JudgeManyAsync([others[0], probes[0], probes[1], others[1], probes[2], others[2]], WorkPriority.Background, CancellationToken.None);
+        var interactive = engine.JudgeManyAsync(others, WorkPriority.Interactive, CancellationToken.None);
+        var crowded = await engine.JudgeManyAsync([others[0], probes[0], probes[1], others[1], probes[2], others[2]], WorkPriority.Background, CancellationToken.None);
         await interactive;
         // Admitted together on an idle scheduler, the second probe waits for the first one's prompt and copies it.
         var reusedBefore = meter.Total("judgeapi.tokens.prompt_reused");
-        var shared = await Engine.JudgeManyAsync(probes, WorkPriority.Background, CancellationToken.None);
+        var shared = await engine.JudgeManyAsync(probes, WorkPriority.Background, CancellationToken.None);
 
         Assert.Equal(alone, [crowded[1], crowded[2], crowded[4]]);
         Assert.Equal(alone, shared);
@@ -97,7 +99,7 @@ public sealed class JudgeEngineTests(JudgeServerFixture fixture) : IClassFixture
     [Fact]
     public async Task A_job_waiting_on_a_cancelled_jobs_prompt_decodes_it_itself()
     {
-        await using var server = await JudgeServer.StartAsync(("Judge:BatchSize", "8"));
+        await using var server = await JudgeServer.StartAsync(("Judge:BatchSize", "8"), ("Judge:ReproducibleBackground", "true"));
         var engine = server.Services.GetRequiredService<IJudgeEngine>();
         using var meter = new JudgeMeter(server.Services);
         var request = new JudgeOnceRequest(string.Concat(Enumerable.Repeat("Is this polite enough for a formal letter? ", 50)),

@@ -52,7 +52,8 @@ public sealed class RedisCacheTests
         var afterCached = await JudgeOkAsync(server, body);
         var afterFresh = await JudgeOkAsync(server, JudgeRequests.Valid(("mode", "direct")));
         Assert.False(afterCached.GetProperty("cached").GetBoolean());
-        Assert.Equal(first.GetProperty("probabilityA").GetDouble(), afterCached.GetProperty("probabilityA").GetDouble());
+        // Judged again, its prompt mostly copied from the prefix cache: the same answer up to the rounding of another batch shape.
+        Assert.Equal(first.GetProperty("probabilityA").GetDouble(), afterCached.GetProperty("probabilityA").GetDouble(), 0.005);
         Assert.False(afterFresh.GetProperty("cached").GetBoolean());
     }
 }

@@ -1,0 +1,107 @@
+using System.Net;
+using JudgeApi.Judging;
+using JudgeApi.Llama;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JudgeApi.Tests.Service;
+
+/// <summary>The prefix cache and the token-sized KV cache through the engine: what hits, what it saves, what it changes.</summary>
+public sealed class PrefixCacheTests
+{
+    private static readonly JudgeOnceRequest Pair = new("Which reply is more polite?", "Please take a seat.", "Sit.", Mode: JudgeMode.Direct);
+    private static readonly JudgeOnceRequest Other = new("Name a prime number below ten.", "Seven.", "Eight.", Mode: JudgeMode.Direct);
+    private static readonly JudgeOnceRequest Swapped = Pair with { First = Pair.Second, Second = Pair.First };
+
+    private static int SharedTokens(JudgeOnceRequest a, JudgeOnceRequest b)
+    {
+        using var model = LlamaModel.Load(TestModels.Tiny(), new ModelOptions { VocabOnly = true });
+        var tokenizer = new PromptTokenizer(new ChatTokenizer(model, ChatTemplate.For(model)));
+        return tokenizer.Judge(a.Texts).Tokens.AsSpan()
+            .CommonPrefixLength(tokenizer.Judge(b.Texts).Tokens);
+    }
+
+    [Fact]
+    public async Task The_rubric_the_instruction_and_a_pairs_other_order_are_copied_from_the_prefix_cache()
+    {
+        await using var server = await JudgeServer.StartAsync();
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        using var meter = new JudgeMeter(server.Services);
+        (long Hits, long Saved) Counted() => (meter.Total("judgeapi.prefix_cache.hits"), meter.Total("judgeapi.prefix_cache.tokens_saved"));
+
+        await engine.JudgeOnceAsync(Pair, WorkPriority.Interactive, CancellationToken.None);
+        Assert.Equal((0, 0), Counted());
+
+        await engine.JudgeOnceAsync(Other, WorkPriority.Interactive, CancellationToken.None);
+        var rubric = SharedTokens(Pair, Other);
+        Assert.True(rubric > 100, $"the two prompts share {rubric} tokens");
+        Assert.Equal((1, rubric), Counted());
+
+        await engine.JudgeOnceAsync(Swapped, WorkPriority.Background, CancellationToken.None);
+        var instruction = SharedTokens(Pair, Swapped);
+        Assert.True(instruction > rubric);
+        Assert.Equal((2, rubric + instruction), Counted());
+    }
+
+    [Fact]
+    public async Task With_a_kv_stream_per_sequence_nothing_is_cached_across_requests()
+    {
+        await using var server = await JudgeServer.StartAsync(("Judge:KvUnified", "false"));
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        using var meter = new JudgeMeter(server.Services);
+
+        await engine.JudgeOnceAsync(Pair, WorkPriority.Interactive, CancellationToken.None);
+        var swapped = await engine.JudgeOnceAsync(Swapped, WorkPriority.Interactive, CancellationToken.None);
+
+        Assert.InRange(swapped.ProbabilityA, 0, 1);
+        Assert.Equal(0, meter.Total("judgeapi.prefix_cache.hits"));
+        Assert.Equal(1024, engine.Model.ContextSize);
+    }
+
+    /// <remarks>
+    /// One token per decode and one sequence: every step has the same shape whether a prefix was copied or decoded. The
+    /// cells still sit elsewhere in the unified cache (a copied prefix where the earlier prompt was decoded), and ggml's
+    /// CPU attention rounds by cell layout, so P(A) agrees to rounding (seen: 6e-5) and everything sampled exactly.
+    /// </remarks>
+    [Fact]
+    public async Task Judgments_from_cached_prefixes_equal_uncached_ones_when_decoding_is_batch_invariant()
+    {
+        (string, string)[] invariant = [("Judge:BatchSize", "1"), ("Judge:Sequences", "1")];
+        JudgeOnceRequest[] pair =
+        [
+            Pair with { Mode = JudgeMode.Reasoning, MaxReasoningTokens = 6, Temperature = 0.9f, Seed = 3 },
+            Swapped with { Mode = JudgeMode.Reasoning, MaxReasoningTokens = 6, Temperature = 0.9f, Seed = 3 },
+            Swapped,
+        ];
+        JudgeOnceResult[] uncached;
+        await using (var plain = await JudgeServer.StartAsync([.. invariant, ("Judge:PrefixCacheTokens", "0")]))
+            uncached = await plain.Services.GetRequiredService<IJudgeEngine>().JudgeManyAsync(pair, WorkPriority.Interactive, CancellationToken.None);
+
+        await using var server = await JudgeServer.StartAsync(invariant);
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        using var meter = new JudgeMeter(server.Services);
+        var first = await engine.JudgeManyAsync(pair, WorkPriority.Interactive, CancellationToken.None);
+        var again = await engine.JudgeManyAsync(pair, WorkPriority.Background, CancellationToken.None);
+
+        foreach (var cached in new[] { first, again })
+        {
+            Assert.Equal(uncached.Select(r => r with { ProbabilityA = 0 }), cached.Select(r => r with { ProbabilityA = 0 }));
+            Assert.All(uncached.Zip(cached), p => Assert.Equal(p.First.ProbabilityA, p.Second.ProbabilityA, 1e-3));
+        }
+        Assert.Equal(5, meter.Total("judgeapi.prefix_cache.hits"));
+    }
+
+    [Fact]
+    public async Task A_judgment_that_cannot_fit_the_kv_cells_gets_400_before_anything_is_decoded()
+    {
+        await using var server = await JudgeServer.StartAsync(("Judge:KvCacheTokens", "512"));
+        using var meter = new JudgeMeter(server.Services);
+        var body = JudgeRequests.Valid(("responseA", string.Join(' ', Enumerable.Repeat("word", 400))), ("mode", "direct"));
+
+        using var response = await server.Client.PostJudgeAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("512", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, meter.Total("judgeapi.prefix_cache.hits") + meter.Total("judgeapi.tokens.prompt_reused"));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostJudgeAsync(JudgeRequests.Valid(("mode", "direct")))).StatusCode);
+    }
+}
