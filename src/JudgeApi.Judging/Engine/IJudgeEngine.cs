@@ -107,7 +107,11 @@ public sealed record JudgeModelInfo(
     string Backend,
     string? AdapterPath,
     string? AdapterHash,
-    bool IsDemo);
+    bool IsDemo)
+{
+    /// <summary>When new work started to run on these weights (the load, or the last adapter swap): how long a promotion took to reach this replica.</summary>
+    public DateTimeOffset? WeightsSince { get; init; }
+}
 
 /// <summary>The model is still loading (or failed to load); the service answers 503.</summary>
 public sealed class JudgeEngineNotReadyException(string message) : Exception(message);

@@ -45,10 +45,10 @@ public sealed class HeldOutSet(SelfTaughtDatabase database, IIterationModel mode
     /// <summary>The pairs and the built marker in one transaction: a crash while building rebuilds from scratch.</summary>
     private void Save(IReadOnlyList<(long Id, string Instruction, string Chosen, string Rejected)> pairs) => database.Write(db =>
     {
-        using var insert = db.Command("INSERT INTO heldout_pairs (instruction_id, instruction, chosen, rejected) VALUES ($id, $instruction, $chosen, $rejected)");
+        using var insert = db.Command("INSERT INTO heldout_pairs (instruction_id, instruction, chosen, rejected) VALUES (@id, @instruction, @chosen, @rejected)");
         foreach (var pair in pairs)
-            Db.Execute(insert, ("$id", pair.Id), ("$instruction", pair.Instruction), ("$chosen", pair.Chosen), ("$rejected", pair.Rejected));
-        db.Execute("INSERT INTO heldout_built (singleton, built_at) VALUES (1, $now)", ("$now", time.GetUtcNow().ToString("O")));
+            Db.Execute(insert, ("@id", pair.Id), ("@instruction", pair.Instruction), ("@chosen", pair.Chosen), ("@rejected", pair.Rejected));
+        db.Execute("INSERT INTO heldout_built (singleton, built_at) VALUES (1, @now)", ("@now", time.GetUtcNow().ToString("O")));
     });
 
     private List<LabeledPair> ReadPairs() => database.Read(db => db.Query("SELECT instruction, chosen, rejected FROM heldout_pairs ORDER BY instruction_id",

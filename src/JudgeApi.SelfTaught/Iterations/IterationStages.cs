@@ -25,6 +25,9 @@ public sealed class IterationStages
         this.events = events;
     }
 
+    /// <summary>The stages whose items any replica works on, by name.</summary>
+    public IReadOnlyDictionary<string, IItemStage> ItemStages => stages.OfType<IItemStage>().ToDictionary(s => s.Name, StringComparer.Ordinal);
+
     /// <summary>The stages an iteration passes: all of them, or up to its dataset when it does not train.</summary>
     public IReadOnlyList<IIterationStage> For(IterationParameters parameters) =>
         parameters.Train ? stages : [.. stages.TakeWhile(s => s.Name != IterationStage.Train)];
@@ -48,7 +51,7 @@ public sealed class IterationStages
         for (var i = start; i < list.Count; i++)
         {
             var next = i + 1 < list.Count ? list[i + 1].Name : IterationStage.Done;
-            await list[i].RunAsync(new IterationContext(iteration, next, database, store, events), cancellationToken);
+            await list[i].RunAsync(new IterationContext(iteration, list[i].Name, next, database, store, events), cancellationToken);
             events.Changed(iteration.Id);
         }
     }

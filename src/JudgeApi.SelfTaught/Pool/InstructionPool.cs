@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace JudgeApi.SelfTaught;
 
@@ -30,6 +30,14 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         CREATE INDEX IF NOT EXISTS instructions_category ON instructions(category);
         """;
 
+    /// <summary>Migration 4: the lease of a replica classifying an instruction, and which replica recorded its category.</summary>
+    internal const string LeaseColumns = """
+        ALTER TABLE instructions ADD COLUMN lease_owner TEXT NULL;
+        ALTER TABLE instructions ADD COLUMN lease_until INTEGER NULL;
+        ALTER TABLE instructions ADD COLUMN classified_by TEXT NULL;
+        CREATE INDEX IF NOT EXISTS instructions_lease ON instructions(lease_owner) WHERE lease_owner IS NOT NULL;
+        """;
+
     /// <summary>The <c>category_source</c> of a category that came with the import rather than from a classification.</summary>
     private const string ImportSource = "import";
 
@@ -40,9 +48,9 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         int added = 0, duplicates = 0;
         using var insert = db.Command("""
             INSERT INTO instructions (text, hash, category, category_source, created_at)
-            VALUES ($text, $hash, $category, CASE WHEN $category IS NULL THEN NULL ELSE $source END, $now)
+            VALUES (@text, @hash, @category, CASE WHEN CAST(@category AS TEXT) IS NULL THEN NULL ELSE @source END, @now)
             ON CONFLICT(hash) DO NOTHING
-            """, ("$source", ImportSource), ("$now", time.GetUtcNow().ToString("O")));
+            """, ("@source", ImportSource), ("@now", time.GetUtcNow().ToString("O")));
         foreach (var entry in parsed.Entries)
         {
             if (InstructionText.RejectionReason(entry.Instruction, maxLength) is { } reason)
@@ -50,7 +58,7 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
                 rejected.Add(new(entry.Index, reason));
                 continue;
             }
-            if (Db.Execute(insert, ("$text", entry.Instruction.Trim()), ("$hash", InstructionText.Hash(entry.Instruction)), ("$category", entry.Category)) == 1)
+            if (Db.Execute(insert, ("@text", entry.Instruction.Trim()), ("@hash", InstructionText.Hash(entry.Instruction)), ("@category", entry.Category)) == 1)
                 added++;
             else
                 duplicates++;
@@ -76,28 +84,46 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
     public IReadOnlyList<PoolInstruction> Unclassified() =>
         database.Read(db => db.Query("SELECT id, text, category FROM instructions WHERE category IS NULL ORDER BY id", Read));
 
-    public void SetCategory(long instructionId, string category, string source) => database.Write(db =>
-        db.Execute("UPDATE instructions SET category = $category, category_source = $source WHERE id = $id",
-            ("$category", category), ("$source", source), ("$id", instructionId)));
+    /// <summary>
+    /// Takes the next unclassified instruction no live lease holds, for <paramref name="iterationId"/> while it runs
+    /// (nothing once it is canceled or over); null when there is none to take now.
+    /// </summary>
+    public PoolInstruction? ClaimUnclassified(string iterationId, ItemLease lease) => database.Claim(db => db.Query($"""
+        UPDATE instructions SET lease_owner = @owner, lease_until = {db.Dialect.NowMilliseconds} + @ms
+        WHERE id = (SELECT id FROM instructions
+                    WHERE category IS NULL AND (lease_until IS NULL OR lease_until < {db.Dialect.NowMilliseconds})
+                      AND EXISTS (SELECT 1 FROM iterations WHERE id = @iteration AND status = @running AND cancel_requested = 0)
+                    ORDER BY id LIMIT 1{db.Dialect.SkipLocked})
+        RETURNING id, text, category
+        """, Read, ("@owner", lease.Owner), ("@ms", lease.Milliseconds), ("@iteration", iterationId), ("@running", IterationStatus.Running)).SingleOrDefault());
+
+    public bool AnyUnclassified() => database.Read(db => db.Scalar("SELECT 1 FROM instructions WHERE category IS NULL LIMIT 1") is not null);
+
+    /// <summary>Records an instruction's category unless another replica already did; false then.</summary>
+    public bool SetCategory(long instructionId, string category, string source, string? replica = null) => database.Write(db => db.Execute("""
+        UPDATE instructions SET category = @category, category_source = @source, classified_by = @replica, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND category IS NULL
+        """, ("@category", category), ("@source", source), ("@replica", replica), ("@id", instructionId)) == 1);
 
     /// <summary>Instructions in <paramref name="categories"/>, leaving out those used by other iterations unless asked.</summary>
-    public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed) => database.Read(db => db.Query("""
+    public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed) => database.Read(db => db.Query($"""
         SELECT id, text, category FROM instructions
-        WHERE category IN (SELECT value FROM json_each($categories))
+        WHERE category IN {db.Dialect.JsonTextValues("@categories")}
         AND id NOT IN (SELECT instruction_id FROM heldout_pairs)
-        AND ($includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
+        AND (@includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> @iteration))
         ORDER BY id
-        """, Read, ("$categories", Db.Json(categories)), ("$includeUsed", includeUsed), ("$iteration", iterationId)));
+        """, Read, ("@categories", Db.Json(categories)), ("@includeUsed", includeUsed), ("@iteration", iterationId)));
 
     /// <summary>How many instructions of <paramref name="categories"/> exist and why they are not selectable: the explanation of an empty selection.</summary>
-    public PoolAvailability Availability(IReadOnlyList<string> categories, string iterationId) => database.Read(db => db.Query("""
+    public PoolAvailability Availability(IReadOnlyList<string> categories, string iterationId) => database.Read(db => db.Query($"""
         SELECT (SELECT COUNT(*) FROM instructions),
                COUNT(*),
-               SUM(id IN (SELECT instruction_id FROM heldout_pairs)),
-               SUM(id NOT IN (SELECT instruction_id FROM heldout_pairs) AND id IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
-        FROM instructions WHERE category IN (SELECT value FROM json_each($categories))
+               SUM(CASE WHEN id IN (SELECT instruction_id FROM heldout_pairs) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN id NOT IN (SELECT instruction_id FROM heldout_pairs)
+                         AND id IN (SELECT instruction_id FROM pairs WHERE iteration_id <> @iteration) THEN 1 ELSE 0 END)
+        FROM instructions WHERE category IN {db.Dialect.JsonTextValues("@categories")}
         """, r => new PoolAvailability(r.GetInt32(0), r.GetInt32(1), r.GetNullableInt32(2) ?? 0, r.GetNullableInt32(3) ?? 0),
-        ("$categories", Db.Json(categories)), ("$iteration", iterationId)).Single());
+        ("@categories", Db.Json(categories)), ("@iteration", iterationId)).Single());
 
-    private static PoolInstruction Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2));
+    private static PoolInstruction Read(DbDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2));
 }

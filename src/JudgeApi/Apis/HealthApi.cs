@@ -15,7 +15,7 @@ public static class HealthApi
         group.MapGet("/live", () => TypedResults.Ok(new HealthResponse("Healthy", "The process is running.")))
             .WithName("Live").WithSummary("Liveness: the process answers.");
         group.MapGet("/ready", ReadyAsync)
-            .WithName("Ready").WithSummary("Readiness: 200 once the judge model is loaded, 503 before.");
+            .WithName("Ready").WithSummary("Readiness: 200 once the judge model is loaded and the state store answers, 503 otherwise.");
         return group;
     }
 

@@ -4,6 +4,7 @@ namespace JudgeApi.Contracts;
 /// <param name="ContextSize">Tokens one judgment may use.</param>
 /// <param name="Sequences">Judgments decoded together.</param>
 /// <param name="IsDemo">True for the generated random-weight demo model (random verdicts).</param>
+/// <param name="WeightsSince">When this replica started judging with these weights (its start, or the last adapter change reaching it).</param>
 public sealed record ModelResponse(
     string Path,
     string FileName,
@@ -17,6 +18,7 @@ public sealed record ModelResponse(
     string Backend,
     ModelAdapter? Adapter,
     string PromptVersion,
-    bool IsDemo);
+    bool IsDemo,
+    DateTimeOffset? WeightsSince);
 
 public sealed record ModelAdapter(string Path, string FileName, string Sha256);

@@ -47,7 +47,9 @@ public static class JudgeServiceCollectionExtensions
             .AddPolicy(AuthRoles.JudgePolicy, p => p.RequireRole(AuthRoles.Client, AuthRoles.Operator))
             .AddPolicy(AuthRoles.OperatorPolicy, p => p.RequireRole(AuthRoles.Operator));
 
-        services.AddHealthChecks().AddCheck<JudgeReadyHealthCheck>("judge-model", tags: [HealthApi.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<JudgeReadyHealthCheck>("judge-model", tags: [HealthApi.ReadyTag])
+            .AddCheck<StateStoreHealthCheck>("state-store", tags: [HealthApi.ReadyTag]);
         AddSwagger(services);
         return builder;
     }

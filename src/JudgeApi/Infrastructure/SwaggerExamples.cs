@@ -38,7 +38,7 @@ internal sealed class SwaggerExamples : ISchemaFilter
         ]),
         [typeof(ModelResponse)] = new ModelResponse("/models/qwen2.5-0.5b-instruct-q8_0.gguf", "qwen2.5-0.5b-instruct-q8_0.gguf",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "qwen2", "qwen2 1B Q8_0", 494032768, 531068928,
-            4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false),
+            4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false, new DateTimeOffset(2025, 1, 6, 9, 30, 0, TimeSpan.Zero)),
         [typeof(HealthResponse)] = new HealthResponse("Healthy", "The judge model is loaded."),
     };
 

@@ -99,9 +99,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// (SIGSTOP) for each look and runs short slices in between, on a thread of this test's own, so nothing the server
     /// records can fall between a look and the kill, however late the test gets to run on a loaded machine.
     /// </summary>
-    public async Task<IterationView> KillWhenAsync(string dataDir, string iterationId, Func<IterationView, bool> condition)
+    public Task<IterationView> KillWhenAsync(string dataDir, string iterationId, Func<IterationView, bool> condition) =>
+        KillWhenAsync(new SelfTaughtDatabase(dataDir, TimeProvider.System), iterationId, condition);
+
+    /// <inheritdoc cref="KillWhenAsync(string, string, Func{IterationView, bool})"/>
+    public async Task<IterationView> KillWhenAsync(SelfTaughtDatabase database, string iterationId, Func<IterationView, bool> condition)
     {
-        var views = new IterationViews(new SelfTaughtDatabase(dataDir, TimeProvider.System));
+        var views = new IterationViews(database);
         var deadline = DateTime.UtcNow.AddMinutes(5);
         try
         {
