@@ -98,17 +98,26 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     /// </summary>
     public string? AdapterPathAtStartup()
     {
-        RemoveStrayFiles();
-        StoreLegacyFiles();
-        var id = ActiveId();
-        var path = id is null ? null : Fetch(id);
-        if (id is not null && path is null)
+        try
         {
-            logger.LogError("The active adapter {Id} has no file, here or in the database; serving the base model.", id);
-            SetActive(null, AdapterAuditAction.Deactivate, new AdapterChange("service", AdapterChangeCause.Startup, Note: $"The file {PathOf(id)} is missing."));
+            RemoveStrayFiles();
+            StoreLegacyFiles();
+            var id = ActiveId();
+            var path = id is null ? null : Fetch(id);
+            if (id is not null && path is null)
+            {
+                logger.LogError("The active adapter {Id} has no file, here or in the database; serving the base model.", id);
+                SetActive(null, AdapterAuditAction.Deactivate, new AdapterChange("service", AdapterChangeCause.Startup, Note: $"The file {PathOf(id)} is missing."));
+            }
+            Volatile.Write(ref serving, path is null ? null : id);
+            return path;
         }
-        Volatile.Write(ref serving, path is null ? null : id);
-        return path;
+        catch (Exception e) when (SelfTaughtDatabase.IsUnavailable(e))
+        {
+            // PostgreSQL is not up yet: start on the base model; the sync after the database answers swaps to the active adapter.
+            logger.LogWarning("The active adapter cannot be read ({Error}); starting on the base model until {Location} answers.", e.Message, database.Path);
+            return null;
+        }
     }
 
     /// <summary>

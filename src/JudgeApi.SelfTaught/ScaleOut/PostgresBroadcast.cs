@@ -43,7 +43,6 @@ internal sealed class PostgresBroadcast(SelfTaughtDatabase database, IOptions<Sc
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
-        var missed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,12 +51,9 @@ internal sealed class PostgresBroadcast(SelfTaughtDatabase database, IOptions<Sc
                 connection.Notification += (_, e) => Deliver(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
-                if (missed)
-                {
-                    logger.LogInformation("Listening to the other replicas again; reading the shared state anew.");
-                    Dispatch(ReplicaTopic.Resync, "");
-                }
-                missed = true;
+                // Whatever was sent before this connection listened (at start, or during an outage) is read from the store.
+                logger.LogInformation("Listening to the other replicas; reading the shared state anew.");
+                Dispatch(ReplicaTopic.Resync, "");
                 // WaitAsync with a timeout doubles as the check that the connection is still alive.
                 while (!stoppingToken.IsCancellationRequested)
                     if (!await connection.WaitAsync(poll * 5, stoppingToken))

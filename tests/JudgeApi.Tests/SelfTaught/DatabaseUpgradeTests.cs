@@ -101,7 +101,7 @@ public sealed class DatabaseUpgradeTests : IDisposable
 
         var refused = Assert.Throws<InvalidOperationException>(() => new SelfTaughtDatabase(Path.GetDirectoryName(fixture.Database.Path)!, TimeProvider.System));
         Assert.Contains("schema version 99", refused.Message);
-        Assert.Contains("versions up to 3", refused.Message);
+        Assert.Contains("versions up to 4", refused.Message);
     }
 
     private static List<long> SchemaVersions(string path)
