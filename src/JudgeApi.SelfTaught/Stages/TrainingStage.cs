@@ -62,7 +62,8 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Tr
             iteration.Number, adapterId, examples.Count, data, trainerOptions.Rank, trainerOptions.Epochs);
         try
         {
-            var result = await new LoraTrainer(trainerOptions).TrainAsync(model.Path, examples, temp, progress, cancellationToken);
+            // Rendered with the template the service serves with, so the adapter trains on the served tokens.
+            var result = await new LoraTrainer(trainerOptions, model.ChatTemplate).TrainAsync(model.Path, examples, temp, progress, cancellationToken);
             var report = new TrainingReport(data, result.Examples, result.Steps, result.Steps, result.FinalLoss, result.InitialLoss,
                 result.TokensProcessed / Math.Max(result.Elapsed.TotalSeconds, 1e-9), result.Elapsed.TotalSeconds, 0, adapterId);
             // The manifest has no row of its own: without the adapter's row, a restart deletes it with the adapter file.

@@ -19,7 +19,8 @@ internal static class Migrations
         new(2, "iteration_loop is renamed candidate_results", CandidateStore.RenameTable),
         new(3, "the console's tables: adapter_audit, training_steps, manual_cases, manual_case_runs",
             string.Join('\n', AdapterAudit.Tables, TrainingHistory.Tables, ManualCaseStore.Tables)),
-        new(4, "scale-out: item leases and who recorded each item, adapter files in the database, leader terms, the shared data-protection keys",
+        new(4, "judgments and examples record the judge behaviour version", PairStore.BehaviorVersionColumns),
+        new(6, "scale-out: item leases and who recorded each item, adapter files in the database, leader terms, the shared data-protection keys",
             string.Join('\n', InstructionPool.LeaseColumns, PairStore.LeaseColumns, AdapterFiles.Tables, LeaderTerms.Tables, SharedKeys.Tables)),
     ];
 

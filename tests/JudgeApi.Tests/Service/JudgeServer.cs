@@ -26,6 +26,14 @@ public sealed class JudgeServer : IAsyncDisposable
     /// <param name="settings">Configuration overrides, e.g. ("Judge:MaxQueue", "1").</param>
     public static async Task<JudgeServer> StartAsync(params (string Key, string Value)[] settings)
     {
+        var server = await StartLoadingAsync(settings);
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    /// <summary>Starts the service without waiting for its model (which may never load).</summary>
+    public static async Task<JudgeServer> StartLoadingAsync(params (string Key, string Value)[] settings)
+    {
         var defaults = new Dictionary<string, string>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -40,9 +48,7 @@ public sealed class JudgeServer : IAsyncDisposable
 
         var app = JudgeHost.Build(defaults.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
         await app.StartAsync();
-        var server = new JudgeServer(app, new Uri(app.Urls.First()));
-        await server.WaitUntilReadyAsync();
-        return server;
+        return new JudgeServer(app, new Uri(app.Urls.First()));
     }
 
     private async Task WaitUntilReadyAsync()
