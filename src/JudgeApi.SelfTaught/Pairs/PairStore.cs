@@ -9,6 +9,9 @@ namespace JudgeApi.SelfTaught;
 /// </summary>
 public sealed class PairStore(SelfTaughtDatabase database)
 {
+    /// <summary>The table of the pairs, items of the synthesis and annotation stages.</summary>
+    public const string Table = "pairs";
+
     internal const string Tables = """
         CREATE TABLE IF NOT EXISTS pairs (
             id INTEGER PRIMARY KEY,

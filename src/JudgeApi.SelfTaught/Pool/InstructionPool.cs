@@ -19,6 +19,9 @@ public sealed record PoolAvailability(int Total, int InCategories, int HeldOut, 
 /// </summary>
 public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider time)
 {
+    /// <summary>The table of the pool's instructions, items of the classification stage.</summary>
+    public const string Table = "instructions";
+
     internal const string Tables = """
         CREATE TABLE IF NOT EXISTS instructions (
             id INTEGER PRIMARY KEY,

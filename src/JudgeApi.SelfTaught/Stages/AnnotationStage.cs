@@ -10,6 +10,8 @@ public sealed class AnnotationStage(IIterationModel model, PairStore pairs, Item
 
     public override string Name => IterationStage.Annotate;
 
+    protected override (string Table, long Id) Key(PairRecord item) => (PairStore.Table, item.Id);
+
     protected override PairRecord? Claim(IterationRecord iteration, ItemLease lease) => pairs.Claim(iteration.Id, PairState.Synthesized, lease);
 
     protected override bool AnyLeft(IterationRecord iteration) => pairs.AnyInState(iteration.Id, PairState.Synthesized);

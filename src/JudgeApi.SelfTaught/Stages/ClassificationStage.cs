@@ -11,6 +11,8 @@ public sealed class ClassificationStage(IIterationModel model, InstructionPool p
 
     public override string Name => IterationStage.Classify;
 
+    protected override (string Table, long Id) Key(PoolInstruction item) => (InstructionPool.Table, item.Id);
+
     protected override PoolInstruction? Claim(IterationRecord iteration, ItemLease lease) => pool.ClaimUnclassified(iteration.Id, lease);
 
     protected override bool AnyLeft(IterationRecord iteration) => pool.AnyUnclassified();

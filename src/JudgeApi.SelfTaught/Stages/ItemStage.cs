@@ -21,6 +21,9 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
 
     protected ItemLeases Leases => leases;
 
+    /// <summary>The table that holds the item and its id there: what this replica's lease renewals name.</summary>
+    protected abstract (string Table, long Id) Key(TItem item);
+
     /// <summary>The next item nobody holds, claimed for this replica; null when there is none now.</summary>
     protected abstract TItem? Claim(IterationRecord iteration, ItemLease lease);
 
@@ -48,7 +51,9 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
         () => Claim(iteration, leases.Lease),
         async (item, token) =>
         {
-            await ProcessAsync(iteration, item, token);
+            // Renewed only while worked on here: an item abandoned (an outage, a lost lead) runs out and is claimed again.
+            using (leases.Hold(Key(item)))
+                await ProcessAsync(iteration, item, token);
             itemDone();
         },
         options.Value.ItemParallelism, cancellationToken);

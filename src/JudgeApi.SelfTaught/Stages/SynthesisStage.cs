@@ -10,6 +10,8 @@ public sealed class SynthesisStage(IIterationModel model, PairStore pairs, ItemL
 
     public override string Name => IterationStage.Synthesize;
 
+    protected override (string Table, long Id) Key(PairRecord item) => (PairStore.Table, item.Id);
+
     protected override PairRecord? Claim(IterationRecord iteration, ItemLease lease) => pairs.Claim(iteration.Id, PairState.Selected, lease);
 
     protected override bool AnyLeft(IterationRecord iteration) => pairs.AnyInState(iteration.Id, PairState.Selected);

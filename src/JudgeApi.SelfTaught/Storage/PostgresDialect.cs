@@ -34,6 +34,8 @@ internal sealed partial class PostgresDialect : SqlDialect, IDisposable
 
     public override DbConnection Open() => DataSource.OpenConnection();
 
+    public override void ForgetIdleConnections() => DataSource.Clear();
+
     public override DbTransaction BeginRead(DbConnection connection)
     {
         var transaction = ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);

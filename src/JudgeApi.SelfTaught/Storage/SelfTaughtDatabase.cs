@@ -84,19 +84,19 @@ public sealed class SelfTaughtDatabase
     }
 
     /// <summary>Reads in one transaction, so that every query sees the same committed state (an iteration's stage and its counts agree).</summary>
-    internal T Read<T>(Func<Db, T> read)
+    internal T Read<T>(Func<Db, T> read) => Reaching(() =>
     {
         using var connection = Open();
         using var transaction = Dialect.BeginRead(connection);
         return read(new Db(connection, transaction, Dialect));
-    }
+    });
 
     /// <summary>Writes in one transaction, which waits for other writers at its start, so it never fails halfway on another writer.</summary>
-    internal T Write<T>(Func<Db, T> write)
+    internal T Write<T>(Func<Db, T> write) => Reaching(() =>
     {
         using var connection = Open();
         return Commit(connection, Dialect.BeginWrite(connection), write);
-    }
+    });
 
     /// <inheritdoc cref="Write{T}"/>
     internal void Write(Action<Db> write) => Write(db =>
@@ -106,10 +106,24 @@ public sealed class SelfTaughtDatabase
     });
 
     /// <summary>Claims items in one transaction that runs beside other replicas' claims (<see cref="SqlDialect.SkipLocked"/>).</summary>
-    internal T Claim<T>(Func<Db, T> claim)
+    internal T Claim<T>(Func<Db, T> claim) => Reaching(() =>
     {
         using var connection = Open();
         return Commit(connection, Dialect.BeginClaim(connection), claim);
+    });
+
+    /// <summary>Runs one transaction; when the store cannot be reached, its idle connections are dropped before the error goes on.</summary>
+    private T Reaching<T>(Func<T> transaction)
+    {
+        try
+        {
+            return transaction();
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            Dialect.ForgetIdleConnections();
+            throw;
+        }
     }
 
     private T Commit<T>(DbConnection connection, DbTransaction transaction, Func<Db, T> work)

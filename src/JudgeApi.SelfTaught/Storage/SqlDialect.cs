@@ -21,6 +21,14 @@ internal abstract class SqlDialect
 
     public abstract DbConnection Open();
 
+    /// <summary>
+    /// Called when the store could not be reached: drops idle pooled connections, which a restarted server has closed,
+    /// so the next statement opens a fresh one instead of failing on each dead one in turn.
+    /// </summary>
+    public virtual void ForgetIdleConnections()
+    {
+    }
+
     /// <summary>A read-only transaction over one snapshot, so every query in it sees the same committed state.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);
 

@@ -165,6 +165,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
 
+    /// <summary>What the server wrote so far (its warnings and errors): what a failing test shows.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return output.ToString();
+        }
+    }
+
     private void Log(string? line)
     {
         if (line is not null)
