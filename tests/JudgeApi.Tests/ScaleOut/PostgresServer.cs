@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using JudgeApi.Tests.SelfTaught;
 using Npgsql;
 
 namespace JudgeApi.Tests.ScaleOut;
@@ -38,7 +38,7 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.CreateDirectory(directory);
         if (Environment.IsPrivilegedProcess)
             Run(new ProcessStartInfo("chown", ["postgres:postgres", directory]));
-        var server = new PostgresServer(directory, bin, FreePort());
+        var server = new PostgresServer(directory, bin, ServerProcess.FreePort());
         Run(AsServerUser(Path.Combine(bin, "initdb"), "-D", server.DataDirectory, "-U", User, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"));
         await server.StartServerAsync();
         return server;
@@ -137,13 +137,6 @@ public sealed class PostgresServer : IAsyncDisposable
         run.WaitForExit();
         if (run.ExitCode != 0)
             throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({run.ExitCode}): {error}{output.Result}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -203,7 +203,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"The server did not become ready. Its output:\n{output}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free now (the test servers' own, never a default one another test run may use).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
