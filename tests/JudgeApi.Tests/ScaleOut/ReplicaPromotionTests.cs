@@ -48,12 +48,12 @@ public sealed class ReplicaPromotionTests(PostgresFixture postgres, ITestOutputH
         }
         Assert.Single(models.Select(m => m["adapter"]!["sha256"]!.GetValue<string>()).Distinct());
         foreach (var (_, server) in replicas.Running)
-            Assert.Equal(adapter + ".gguf", await LoopTestApi.JudgeAdapterAsync(server.Client));
+            Assert.Equal(adapter, await LoopTestApi.JudgeAdapterAsync(server.Client));
 
         // Other weights now: the cached answer of the base model is not served.
         var onAdapter = await JudgeAsync(third.Client);
         Assert.False(onAdapter["cached"]!.GetValue<bool>());
-        Assert.Equal(adapter + ".gguf", onAdapter["model"]!["adapter"]!.GetValue<string>());
+        Assert.Equal(adapter, onAdapter["model"]!["adapter"]!.GetValue<string>());
         Assert.True((await JudgeAsync(first.Client))["cached"]!.GetValue<bool>());
 
         // Killed, and started again from an empty data folder: it fetches the active adapter from the database.
@@ -61,7 +61,7 @@ public sealed class ReplicaPromotionTests(PostgresFixture postgres, ITestOutputH
         var restarted = await replicas.StartAsync("replica-2b");
         var model2 = await WaitForAdapterAsync(restarted.Client, adapter + ".gguf");
         Assert.Equal(models[0]["adapter"]!["sha256"]!.GetValue<string>(), model2["adapter"]!["sha256"]!.GetValue<string>());
-        Assert.Equal(adapter + ".gguf", await LoopTestApi.JudgeAdapterAsync(restarted.Client));
+        Assert.Equal(adapter, await LoopTestApi.JudgeAdapterAsync(restarted.Client));
 
         // A rollback on one replica reaches the others as well.
         using (var rollback = await restarted.Client.PostAsync("/adapters/deactivate", null))
