@@ -14,6 +14,8 @@ missing=()
 for command in "${!packages[@]}"; do
     command -v "$command" >/dev/null 2>&1 || missing+=("${packages[$command]}")
 done
+# The scale-out tests start a private PostgreSQL cluster (initdb, postgres); Debian keeps them off PATH.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
     sudo_cmd=()
     [[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)

@@ -12,10 +12,15 @@ public static class SelfTaughtServiceCollectionExtensions
 {
     private const string TrainerSection = "Judge:Training";
 
+    /// <summary>The connection string that moves the state from SQLite to a PostgreSQL database shared by replicas.</summary>
+    public const string PostgresConnection = "Postgres";
+
     /// <summary>
-    /// Self-taught iterations up to their dataset: the database under <c>Judge:DataDir</c>, the pool, the stores, the
-    /// stages from classify to dataset and the background runner. The model is the service's judge engine unless
-    /// another <see cref="IIterationModel"/> was registered first.
+    /// Self-taught iterations up to their dataset: the state store (SQLite under <c>Judge:DataDir</c>, or PostgreSQL
+    /// shared by several replicas when <c>ConnectionStrings:Postgres</c> is set), the pool, the stores, the stages from
+    /// classify to dataset, the background runner (on the leader) and, with PostgreSQL, the election, the messages
+    /// between replicas and the worker that takes items on every replica. The model is the service's judge engine
+    /// unless another <see cref="IIterationModel"/> was registered first.
     /// </summary>
     public static IServiceCollection AddSelfTaught(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,8 +31,30 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSettingsOf<EvaluationOptions>(configuration, EvaluationOptions.Section);
         services.AddSettingsOf<PromotionOptions>(configuration, PromotionOptions.Section);
         services.AddSettingsOf<AdapterOptions>(configuration, AdapterOptions.Section);
+        services.AddSection<ScaleOutOptions>(configuration, ScaleOutOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
+        var postgres = configuration.GetConnectionString(PostgresConnection);
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IReplicaBroadcast, SingleNodeBroadcast>();
+            services.AddSingleton<IIterationLeadership, SingleNodeLeadership>();
+        }
+        else
+        {
+            services.AddSingleton(sp => SelfTaughtDatabase.Postgres(postgres, sp.GetRequiredService<TimeProvider>(), e =>
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<SelfTaughtDatabase>().LogWarning(
+                    "PostgreSQL cannot be reached yet ({Error}); the service is not ready until it can.", e.Message)));
+            services.AddSingleton<PostgresBroadcast>();
+            services.AddSingleton<IReplicaBroadcast>(sp => sp.GetRequiredService<PostgresBroadcast>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresBroadcast>());
+            services.AddSingleton<IIterationLeadership, PostgresLeadership>();
+            services.AddHostedService<ItemWorker>();
+        }
+        services.AddSingleton<ItemLeases>();
+        services.AddHostedService(sp => sp.GetRequiredService<ItemLeases>());
+        services.AddSingleton<LeaderTerms>();
+        services.AddSingleton<SharedKeys>();
         services.AddSection<GeneratorOptions>(configuration, GeneratorOptions.Section).ResolvePaths((o, resolve) => o.ModelPath = resolve(o.ModelPath));
         services.TryAddSingleton(Generator);
         services.TryAddSingleton<IIterationModel, JudgeEngineIterationModel>();
@@ -67,7 +94,10 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddRenamedKey("Judge:EvalSetPath", "Judge:Evaluation:LabeledSetPath");
         services.AddRenamedKey("Judge:Training:Lr", "Judge:Training:LearningRate");
         services.AddRenamedKey("Judge:Training:MaxSeq", "Judge:Training:MaxSequenceLength");
+        services.AddSingleton<AdapterFiles>();
         services.AddSingleton<AdapterRegistry>();
+        if (services.Any(d => d.ServiceType == typeof(PostgresBroadcast)))
+            services.AddHostedService<ActiveAdapterSync>();
         services.AddSingleton<IStartupAdapter>(sp => sp.GetRequiredService<AdapterRegistry>());
         services.AddSingleton<AdapterUpload>();
         services.AddSingleton<AdapterAudit>();

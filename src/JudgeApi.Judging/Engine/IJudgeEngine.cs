@@ -138,7 +138,11 @@ public sealed record JudgeModelInfo(
     string? AdapterHash,
     bool IsDemo,
     string? ChatTemplate,
-    string BehaviorVersion);
+    string BehaviorVersion)
+{
+    /// <summary>When new work started to run on these weights (the load, or the last adapter swap): how long a promotion took to reach this replica.</summary>
+    public DateTimeOffset? WeightsSince { get; init; }
+}
 
 /// <summary>The model is still loading (or failed to load); the service answers 503.</summary>
 public sealed class JudgeEngineNotReadyException(string message) : Exception(message);

@@ -22,7 +22,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
 
     private readonly JudgeOptions _options = options.Value;
     private Loaded? _loaded;
-    private ActiveWeights _active = new(null, null, null);
+    private ActiveWeights _active = new(null, null, null, DateTimeOffset.UtcNow);
 
     public bool IsReady => Volatile.Read(ref _loaded) is not null;
 
@@ -32,7 +32,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         {
             var info = Current.Info;
             var active = Volatile.Read(ref _active);
-            return info with { AdapterPath = active.Path, AdapterHash = active.Hash };
+            return info with { AdapterPath = active.Path, AdapterHash = active.Hash, WeightsSince = active.Since };
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             adapter = adapters.Get(adapterPath);
             context.SetLoraAdapters([(adapter, 1f)]);
         }
-        Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath)));
+        Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath), DateTimeOffset.UtcNow));
 
         var tokenizer = new PromptTokenizer(new ChatTokenizer(model, template));
         if (template.IsPlain)
@@ -252,13 +252,13 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var loaded = Current;
         if (adapterPath is null)
         {
-            Volatile.Write(ref _active, new ActiveWeights(null, null, null));
+            Volatile.Write(ref _active, new ActiveWeights(null, null, null, DateTimeOffset.UtcNow));
             logger.LogInformation("Judging with the base model alone from now on.");
             return;
         }
         var fullPath = Path.GetFullPath(adapterPath);
         var adapter = AdapterFor(loaded, fullPath);
-        Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, FileHash.Sha256(fullPath)));
+        Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, FileHash.Sha256(fullPath), DateTimeOffset.UtcNow));
         logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
     }
 
@@ -293,8 +293,8 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         loaded.Model.Dispose();
     }
 
-    /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
-    private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
+    /// <summary>What new work runs on, and since when; swapped as one reference so path, hash and adapter always agree.</summary>
+    private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash, DateTimeOffset Since);
 
     /// <param name="ThinkingTokens">The thought's budget of a model that always thinks; 0 for others.</param>
     /// <param name="VerdictRoom">Positions a reasoning judgment needs after its generated tokens for the verdict.</param>

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace JudgeApi.SelfTaught;
 
@@ -73,17 +73,17 @@ public sealed class AdapterAudit(SelfTaughtDatabase database)
             FROM adapter_audit a
             LEFT JOIN adapters ad ON ad.id = a.adapter_id
             LEFT JOIN iterations i ON i.id = COALESCE(a.iteration_id, ad.iteration_id)
-            ORDER BY a.id DESC LIMIT $limit OFFSET $offset
-            """, Read, ("$limit", pageSize), ("$offset", (page - 1) * pageSize)),
+            ORDER BY a.id DESC LIMIT @limit OFFSET @offset
+            """, Read, ("@limit", pageSize), ("@offset", (page - 1) * pageSize)),
         page, pageSize, Convert.ToInt32(db.Scalar("SELECT COUNT(*) FROM adapter_audit"))));
 
     /// <summary>Records a change in the caller's transaction (the one that makes it).</summary>
     internal static void Record(Db db, string action, string? adapterId, string? previousId, AdapterChange change, TimeProvider time) => db.Execute("""
         INSERT INTO adapter_audit (at, action, adapter_id, previous_adapter_id, actor, cause, iteration_id, note)
-        VALUES ($at, $action, $adapter, $previous, $actor, $cause, $iteration, $note)
-        """, ("$at", time.GetUtcNow().ToString("O")), ("$action", action), ("$adapter", adapterId), ("$previous", previousId),
-        ("$actor", change.Actor), ("$cause", change.Cause), ("$iteration", change.IterationId), ("$note", change.Note));
+        VALUES (@at, @action, @adapter, @previous, @actor, @cause, @iteration, @note)
+        """, ("@at", time.GetUtcNow().ToString("O")), ("@action", action), ("@adapter", adapterId), ("@previous", previousId),
+        ("@actor", change.Actor), ("@cause", change.Cause), ("@iteration", change.IterationId), ("@note", change.Note));
 
-    private static AdapterAuditEntry Read(SqliteDataReader r) => new(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1)), r.GetString(2),
+    private static AdapterAuditEntry Read(DbDataReader r) => new(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1)), r.GetString(2),
         r.GetNullableString(3), r.GetNullableString(4), r.GetString(5), r.GetString(6), r.GetNullableString(7), r.GetNullableInt32(8), r.GetNullableString(9));
 }

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
 using JudgeApi.Judging;
 using JudgeApi.Llama.IO;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,13 +28,16 @@ public enum AdapterDeleteOutcome { Deleted, NotFound, Active }
 public sealed record AdapterRegistration(string Id, string? IterationId, string Source, string BaseModelSha256, int Rank, float Alpha);
 
 /// <summary>
-/// The adapters under <c>{DataDir}/adapters</c> (one immutable <c>&lt;id&gt;.gguf</c> each) with their rows (tables
-/// <c>adapters</c>, <c>active_adapter</c>), and which one the judge serves. A file becomes visible by rename only after it was completely
-/// written and checked, and its row is committed right after; files without a row (a crash in between) and temp
-/// files are deleted at start-up.
+/// The adapters with their rows (tables <c>adapters</c>, <c>active_adapter</c>) and their bytes in the database
+/// (<see cref="AdapterFiles"/>), and which one the judge serves. Each replica keeps the files it uses under
+/// <c>{DataDir}/adapters</c> (one immutable <c>&lt;id&gt;.gguf</c> each), fetched from the database and checked
+/// against the stored hash (<see cref="Fetch"/>). A file becomes visible by rename only after it was completely
+/// written and checked, and its row and bytes are committed right after; files without a row (a crash in between)
+/// and temp files are deleted at start-up. Every change of the active adapter is told to the other replicas, which
+/// swap to it between decode batches (<see cref="SyncActive"/>).
 /// </summary>
-public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine engine, IOptions<JudgeOptions> options,
-    TimeProvider time, ILogger<AdapterRegistry> logger) : IStartupAdapter
+public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles files, IJudgeEngine engine, IReplicaBroadcast broadcast,
+    IOptions<JudgeOptions> options, TimeProvider time, ILogger<AdapterRegistry> logger) : IStartupAdapter
 {
     internal const string Tables = """
         CREATE TABLE IF NOT EXISTS adapters (
@@ -53,6 +56,7 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
 
     public const string TempSuffix = ".tmp";
     private readonly Lock activation = new();
+    private string? serving;
 
     public string Directory { get; } = System.IO.Path.Combine(options.Value.DataDir, "adapters");
 
@@ -88,28 +92,98 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
         }
     }
 
-    /// <summary>The active adapter's file for start-up, or null (base model). A missing file deactivates it.</summary>
+    /// <summary>
+    /// The active adapter's file for start-up (fetched from the database when this replica has no good copy), or null
+    /// (base model). An adapter whose file is neither here nor in the database is deactivated.
+    /// </summary>
     public string? AdapterPathAtStartup()
     {
-        RemoveStrayFiles();
-        if (ActiveId() is not { } id)
-            return null;
-        var path = PathOf(id);
-        if (File.Exists(path))
+        try
+        {
+            RemoveStrayFiles();
+            StoreLegacyFiles();
+            var id = ActiveId();
+            var path = id is null ? null : Fetch(id);
+            if (id is not null && path is null)
+            {
+                logger.LogError("The active adapter {Id} has no file, here or in the database; serving the base model.", id);
+                SetActive(null, AdapterAuditAction.Deactivate, new AdapterChange("service", AdapterChangeCause.Startup, Note: $"The file {PathOf(id)} is missing."));
+            }
+            Volatile.Write(ref serving, path is null ? null : id);
             return path;
-        logger.LogError("The active adapter {Id} has no file {Path}; serving the base model.", id, path);
-        SetActive(null, AdapterAuditAction.Deactivate, new AdapterChange("service", AdapterChangeCause.Startup, Note: $"The file {path} is missing."));
-        return null;
+        }
+        catch (Exception e) when (SelfTaughtDatabase.IsUnavailable(e))
+        {
+            // PostgreSQL is not up yet: start on the base model; the sync after the database answers swaps to the active adapter.
+            logger.LogWarning("The active adapter cannot be read ({Error}); starting on the base model until {Location} answers.", e.Message, database.Path);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The adapter's file on this replica, fetched from the database (and checked against its hash) when it is missing
+    /// or differs; null when neither has it.
+    /// </summary>
+    public string? Fetch(string id)
+    {
+        var path = PathOf(id);
+        return files.Materialize(id, path) || File.Exists(path) ? path : null;
+    }
+
+    /// <summary>The adapter this replica serves (null: the base model).</summary>
+    public string? ServingId => Volatile.Read(ref serving);
+
+    /// <summary>
+    /// Serves what the database says is active, if this replica serves something else: after another replica's
+    /// activation, deactivation or rollback, and after this one was cut off from the others. Swaps between decode batches.
+    /// </summary>
+    public void SyncActive()
+    {
+        lock (activation)
+        {
+            var id = ActiveId();
+            if (id == ServingId)
+                return;
+            var path = id is null ? null : Fetch(id) ?? throw new FileNotFoundException($"Adapter {id} is active but its file is not in the database.");
+            engine.ActivateAdapter(path);
+            Volatile.Write(ref serving, id);
+        }
+        logger.LogInformation("Serving {Adapter}, as activated on another replica.", ActiveId() ?? "the base model");
+    }
+
+    /// <summary>Tells the other replicas that an adapter was stored, so they fetch its file before anyone activates it.</summary>
+    public void Announce(string id) => broadcast.Publish(ReplicaTopic.AdapterStored, id);
+
+    /// <summary>Drops this replica's copy of a deleted adapter.</summary>
+    public void Forget(string id)
+    {
+        if (id != ServingId)
+            File.Delete(PathOf(id));
+    }
+
+    /// <summary>Puts the files of adapters registered before migration 4 into the database, from this replica's folder.</summary>
+    private void StoreLegacyFiles()
+    {
+        foreach (var id in files.WithoutStoredFile())
+            if (File.Exists(PathOf(id)))
+            {
+                files.Backfill(id, PathOf(id));
+                logger.LogInformation("Adapter {Id}: its file is now kept in the database too.", id);
+            }
     }
 
     public IReadOnlyList<AdapterView> List() => database.Read(db => db.Query($"{Select} ORDER BY a.created_at, a.id", Read));
 
-    public AdapterView? Find(string id) => database.Read(db => db.Query($"{Select} WHERE a.id = $id", Read, ("$id", id)).SingleOrDefault());
+    public AdapterView? Find(string id) => database.Read(db => db.Query($"{Select} WHERE a.id = @id", Read, ("@id", id)).SingleOrDefault());
 
     public string? ActiveId() => database.Read(db => db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string);
 
-    /// <summary>Moves a complete, checked temp file to <c>&lt;id&gt;.gguf</c> and commits its row.</summary>
-    public void Register(string tempPath, AdapterRegistration registration) => database.Write(db => Register(db, tempPath, registration));
+    /// <summary>Moves a complete, checked temp file to <c>&lt;id&gt;.gguf</c> and commits its row and its bytes; the other replicas are told.</summary>
+    public void Register(string tempPath, AdapterRegistration registration)
+    {
+        database.Write(db => Register(db, tempPath, registration));
+        Announce(registration.Id);
+    }
 
     /// <summary>
     /// The same in the caller's transaction (the training stage's commit). The file goes live first: if the
@@ -120,15 +194,16 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
         AtomicFile.Publish(tempPath, PathOf(registration.Id), overwrite: false);
         db.Execute("""
             INSERT INTO adapters (id, iteration_id, source, base_model_sha256, rank, alpha, created_at)
-            VALUES ($id, $iteration, $source, $base, $rank, $alpha, $now)
+            VALUES (@id, @iteration, @source, @base, @rank, @alpha, @now)
             """,
-            ("$id", registration.Id), ("$iteration", registration.IterationId), ("$source", registration.Source), ("$base", registration.BaseModelSha256),
-            ("$rank", registration.Rank), ("$alpha", registration.Alpha), ("$now", time.GetUtcNow().ToString("O")));
+            ("@id", registration.Id), ("@iteration", registration.IterationId), ("@source", registration.Source), ("@base", registration.BaseModelSha256),
+            ("@rank", registration.Rank), ("@alpha", registration.Alpha), ("@now", time.GetUtcNow().ToString("O")));
+        AdapterFiles.Save(db, registration.Id, PathOf(registration.Id));
     }
 
     /// <summary>Replaces an adapter's metrics (serialised with the web defaults), in the caller's transaction.</summary>
     internal static void SetMetrics(Db db, string id, object metrics) =>
-        db.Execute("UPDATE adapters SET metrics = $metrics WHERE id = $id", ("$metrics", Db.Json(metrics)), ("$id", id));
+        db.Execute("UPDATE adapters SET metrics = @metrics WHERE id = @id", ("@metrics", Db.Json(metrics)), ("@id", id));
 
     /// <summary>
     /// Serves the adapter from the next decode batch on (running work finishes on its weights) and remembers it across
@@ -138,9 +213,11 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
     {
         lock (activation)
         {
-            engine.ActivateAdapter(PathOf(id));
+            engine.ActivateAdapter(Fetch(id) ?? throw new FileNotFoundException($"Adapter {id} has no file, here or in the database."));
             SetActive(id, AdapterAuditAction.Activate, change);
+            Volatile.Write(ref serving, id);
         }
+        broadcast.Publish(ReplicaTopic.ActiveAdapter);
         logger.LogInformation("Adapter {Id} is active ({Cause}, by {Actor}).", id, change.Cause, change.Actor);
     }
 
@@ -151,7 +228,9 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
         {
             engine.ActivateAdapter(null);
             SetActive(null, AdapterAuditAction.Deactivate, change);
+            Volatile.Write(ref serving, null);
         }
+        broadcast.Publish(ReplicaTopic.ActiveAdapter);
         logger.LogInformation("No adapter is active; serving the base model ({Cause}, by {Actor}).", change.Cause, change.Actor);
     }
 
@@ -165,11 +244,12 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
         {
             var outcome = database.Write(db =>
             {
-                if (db.Scalar("SELECT id FROM adapters WHERE id = $id", ("$id", id)) is null)
+                if (db.Scalar("SELECT id FROM adapters WHERE id = @id", ("@id", id)) is null)
                     return AdapterDeleteOutcome.NotFound;
                 if (db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string == id)
                     return AdapterDeleteOutcome.Active;
-                db.Execute("DELETE FROM adapters WHERE id = $id", ("$id", id));
+                AdapterFiles.Delete(db, id);
+                db.Execute("DELETE FROM adapters WHERE id = @id", ("@id", id));
                 AdapterAudit.Record(db, AdapterAuditAction.Delete, id, null, change, time);
                 return AdapterDeleteOutcome.Deleted;
             });
@@ -177,6 +257,7 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
             {
                 File.Delete(PathOf(id));
                 File.Delete(Training.AdapterManifest.PathFor(PathOf(id)));
+                broadcast.Publish(ReplicaTopic.AdapterDeleted, id);
                 logger.LogInformation("Adapter {Id} deleted by {Actor}.", id, change.Actor);
             }
             return outcome;
@@ -187,9 +268,9 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
     {
         var previous = db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string;
         db.Execute("""
-            INSERT INTO active_adapter (singleton, adapter_id) VALUES (1, $id)
+            INSERT INTO active_adapter (singleton, adapter_id) VALUES (1, @id)
             ON CONFLICT (singleton) DO UPDATE SET adapter_id = excluded.adapter_id
-            """, ("$id", id));
+            """, ("@id", id));
         AdapterAudit.Record(db, action, id ?? previous, previous, change, time);
     });
 
@@ -199,7 +280,7 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
         FROM adapters a LEFT JOIN iterations i ON i.id = a.iteration_id
         """;
 
-    private static AdapterView Read(SqliteDataReader reader) => new(
+    private static AdapterView Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetNullableString(1),
         reader.GetNullableInt32(2),

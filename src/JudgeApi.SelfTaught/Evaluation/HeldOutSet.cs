@@ -58,13 +58,13 @@ public sealed class HeldOutSet(SelfTaughtDatabase database, IIterationModel mode
     {
         using var insert = db.Command("""
             INSERT INTO heldout_pairs (instruction_id, instruction, chosen, rejected, history, synthesis)
-            VALUES ($id, $instruction, $chosen, $rejected, $history, $synthesis)
+            VALUES (@id, @instruction, @chosen, @rejected, @history, @synthesis)
             """);
         foreach (var (instruction, synthesis) in pairs)
-            Db.Execute(insert, ("$id", instruction.Id), ("$instruction", instruction.JudgedInstruction), ("$chosen", synthesis.Chosen),
-                ("$rejected", synthesis.Rejected), ("$history", synthesis.History is null ? null : Db.Json(synthesis.History)),
-                ("$synthesis", Db.Json(synthesis.Provenance)));
-        db.Execute("INSERT INTO heldout_built (singleton, built_at) VALUES (1, $now)", ("$now", time.GetUtcNow().ToString("O")));
+            Db.Execute(insert, ("@id", instruction.Id), ("@instruction", instruction.JudgedInstruction), ("@chosen", synthesis.Chosen),
+                ("@rejected", synthesis.Rejected), ("@history", synthesis.History is null ? null : Db.Json(synthesis.History)),
+                ("@synthesis", Db.Json(synthesis.Provenance)));
+        db.Execute("INSERT INTO heldout_built (singleton, built_at) VALUES (1, @now)", ("@now", time.GetUtcNow().ToString("O")));
     });
 
     private List<LabeledPair> ReadPairs() => database.Read(db => db.Query(

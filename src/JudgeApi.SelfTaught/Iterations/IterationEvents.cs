@@ -5,16 +5,54 @@ namespace JudgeApi.SelfTaught;
 /// <summary>
 /// Hands watchers (the SSE endpoint) the state of an iteration at each change, read from the store when it happens.
 /// Progress coalesces, so a slow watcher gets the latest progress rather than a backlog; a change of status or stage
-/// is never coalesced away, so a dashboard sees every stage even when one lasts less than its polling takes.
+/// is never coalesced away, so a dashboard sees every stage even when one lasts less than its polling takes. A change
+/// on another replica sharing the store arrives through <see cref="IReplicaBroadcast"/>, so a watcher on any replica
+/// follows an iteration whichever replica records its items.
 /// </summary>
-public sealed class IterationEvents(IterationViews views)
+public sealed class IterationEvents
 {
     // One gate for reading and handing out states, so every watcher queues them in the order they were read.
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<Subscription>> watchers = [];
+    private readonly IterationViews views;
+    private readonly IReplicaBroadcast broadcast;
+    private TaskCompletionSource nextChange = NewChange();
 
+    public IterationEvents(IterationViews views, IReplicaBroadcast? broadcast = null)
+    {
+        this.views = views;
+        this.broadcast = broadcast ?? new SingleNodeBroadcast();
+        this.broadcast.Subscribe((topic, argument) =>
+        {
+            if (topic == ReplicaTopic.Iteration)
+                Offer(argument);
+            else if (topic == ReplicaTopic.Resync)
+                Pulse();
+        });
+    }
+
+    /// <summary>An iteration changed here: its watchers here and on every other replica read it again.</summary>
     public void Changed(string iterationId)
     {
+        Offer(iterationId);
+        broadcast.Publish(ReplicaTopic.Iteration, iterationId);
+    }
+
+    /// <summary>Waits for the next change of any iteration (here or on another replica), or <paramref name="timeout"/>, whichever comes first.</summary>
+    public async Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var change = Volatile.Read(ref nextChange).Task;
+        await Task.WhenAny(change, Task.Delay(timeout, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static TaskCompletionSource NewChange() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Pulse() => Interlocked.Exchange(ref nextChange, NewChange()).TrySetResult();
+
+    private void Offer(string iterationId)
+    {
+        Pulse();
         lock (gate)
         {
             if (!watchers.TryGetValue(iterationId, out var subscriptions) || views.View(iterationId) is not { } view)

@@ -30,6 +30,9 @@ public sealed class IterationStages
         this.events = events;
     }
 
+    /// <summary>The stages whose items any replica works on, by name.</summary>
+    public IReadOnlyDictionary<string, IItemStage> ItemStages => stages.OfType<IItemStage>().ToDictionary(s => s.Name, StringComparer.Ordinal);
+
     /// <summary>The stages an iteration passes: all of them, or up to its dataset when it does not train.</summary>
     public IReadOnlyList<IIterationStage> For(IterationParameters parameters) =>
         parameters.Train ? stages : [.. stages.TakeWhile(s => s.Name != IterationStage.Train)];
@@ -58,7 +61,7 @@ public sealed class IterationStages
                 activity?.SetTag("judgeapi.iteration.id", iteration.Id);
                 activity?.SetTag("judgeapi.iteration.number", iteration.Number);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await list[i].RunAsync(new IterationContext(iteration, next, database, store, events), cancellationToken);
+                await list[i].RunAsync(new IterationContext(iteration, list[i].Name, next, database, store, events), cancellationToken);
                 metrics?.StageCompleted(list[i].Name, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             events.Changed(iteration.Id);

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace JudgeApi.SelfTaught;
 
@@ -54,17 +54,17 @@ public sealed class PairBrowser(SelfTaughtDatabase database)
         """;
 
     private const string PairWhere = """
-        WHERE p.iteration_id = $iteration
-          AND ($category IS NULL OR i.category = $category)
-          AND ($state IS NULL OR p.state = $state)
-          AND ($reason IS NULL OR p.discard_reason = $reason)
+        WHERE p.iteration_id = @iteration
+          AND (CAST(@category AS TEXT) IS NULL OR i.category = @category)
+          AND (CAST(@state AS TEXT) IS NULL OR p.state = @state)
+          AND (CAST(@reason AS TEXT) IS NULL OR p.discard_reason = @reason)
         """;
 
     public PagedList<PairSummary> Pairs(string iterationId, PairFilter filter, int page, int pageSize) => database.Read(db =>
     {
-        (string, object?)[] where = [("$iteration", iterationId), ("$category", filter.Category), ("$state", filter.State), ("$reason", filter.Reason)];
-        var items = db.Query($"{PairColumns} {PairWhere} ORDER BY p.ordinal LIMIT $limit OFFSET $offset", ReadPair,
-            [.. where, ("$limit", pageSize), ("$offset", (page - 1) * pageSize)]);
+        (string, object?)[] where = [("@iteration", iterationId), ("@category", filter.Category), ("@state", filter.State), ("@reason", filter.Reason)];
+        var items = db.Query($"{PairColumns} {PairWhere} ORDER BY p.ordinal LIMIT @limit OFFSET @offset", ReadPair,
+            [.. where, ("@limit", pageSize), ("@offset", (page - 1) * pageSize)]);
         var total = Convert.ToInt32(db.Scalar($"SELECT COUNT(*) FROM pairs p LEFT JOIN instructions i ON i.id = p.instruction_id {PairWhere}", where));
         return new PagedList<PairSummary>(items, page, pageSize, total);
     });
@@ -72,20 +72,20 @@ public sealed class PairBrowser(SelfTaughtDatabase database)
     /// <summary>A pair of this iteration with every judgment; null when there is none with that id.</summary>
     public PairDetail? Pair(string iterationId, long pairId) => database.Read(db =>
     {
-        if (db.Query($"{PairColumns} WHERE p.iteration_id = $iteration AND p.id = $pair", ReadPair, ("$iteration", iterationId), ("$pair", pairId))
+        if (db.Query($"{PairColumns} WHERE p.iteration_id = @iteration AND p.id = @pair", ReadPair, ("@iteration", iterationId), ("@pair", pairId))
             .SingleOrDefault() is not { } pair)
             return null;
-        var judgments = db.Query($"{JudgmentColumns} WHERE j.pair_id = $pair ORDER BY j.sample", ReadJudgment, ("$pair", pairId));
+        var judgments = db.Query($"{JudgmentColumns} WHERE j.pair_id = @pair ORDER BY j.sample", ReadJudgment, ("@pair", pairId));
         return new PairDetail(pair, judgments);
     });
 
     /// <summary>Every judgment of the iteration in pair order; <paramref name="correct"/> keeps only right (or only wrong) ones.</summary>
     public PagedList<PairJudgment> Judgments(string iterationId, bool? correct, int page, int pageSize) => database.Read(db =>
     {
-        (string, object?)[] where = [("$iteration", iterationId), ("$correct", correct is null ? null : correct.Value ? 1 : 0)];
-        const string filter = "WHERE p.iteration_id = $iteration AND ($correct IS NULL OR j.correct = $correct)";
-        var items = db.Query($"{JudgmentColumns} {filter} ORDER BY p.ordinal, j.sample LIMIT $limit OFFSET $offset", ReadJudgment,
-            [.. where, ("$limit", pageSize), ("$offset", (page - 1) * pageSize)]);
+        (string, object?)[] where = [("@iteration", iterationId), ("@correct", correct is null ? null : correct.Value ? 1 : 0)];
+        const string filter = "WHERE p.iteration_id = @iteration AND (CAST(@correct AS BIGINT) IS NULL OR j.correct = @correct)";
+        var items = db.Query($"{JudgmentColumns} {filter} ORDER BY p.ordinal, j.sample LIMIT @limit OFFSET @offset", ReadJudgment,
+            [.. where, ("@limit", pageSize), ("@offset", (page - 1) * pageSize)]);
         var total = Convert.ToInt32(db.Scalar($"SELECT COUNT(*) FROM judgments j JOIN pairs p ON p.id = j.pair_id {filter}", where));
         return new PagedList<PairJudgment>(items, page, pageSize, total);
     });
@@ -95,11 +95,11 @@ public sealed class PairBrowser(SelfTaughtDatabase database)
         FROM judgments j JOIN pairs p ON p.id = j.pair_id
         """;
 
-    private static PairSummary ReadPair(SqliteDataReader r) => new(r.GetInt64(0), r.GetInt32(1), r.GetNullableString(2), r.GetString(3), r.GetString(4),
+    private static PairSummary ReadPair(DbDataReader r) => new(r.GetInt64(0), r.GetInt32(1), r.GetNullableString(2), r.GetString(3), r.GetString(4),
         r.GetNullableString(5), r.GetNullableString(6), r.GetNullableString(7), r.GetNullableInt32(8), r.GetNullableInt32(9), r.GetNullableInt32(10),
         r.GetNullableString(11), r.GetNullableString(12));
 
-    private static PairJudgment ReadJudgment(SqliteDataReader r)
+    private static PairJudgment ReadJudgment(DbDataReader r)
     {
         var correct = r.GetInt64(4) != 0;
         var (state, keptSample, sample) = (r.GetString(8), r.GetNullableInt32(9), r.GetInt32(1));

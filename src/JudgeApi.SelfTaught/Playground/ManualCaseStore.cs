@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace JudgeApi.SelfTaught;
 
@@ -88,9 +88,9 @@ public sealed class ManualCaseStore(SelfTaughtDatabase database, TimeProvider ti
     {
         var id = (long)db.Scalar("""
             INSERT INTO manual_cases (name, instruction, response_a, response_b, criteria, expected, created_at, created_by)
-            VALUES ($name, $instruction, $a, $b, $criteria, $expected, $now, $by) RETURNING id
-            """, ("$name", entry.Name), ("$instruction", entry.Instruction), ("$a", entry.ResponseA), ("$b", entry.ResponseB),
-            ("$criteria", entry.Criteria), ("$expected", entry.Expected), ("$now", Now()), ("$by", createdBy))!;
+            VALUES (@name, @instruction, @a, @b, @criteria, @expected, @now, @by) RETURNING id
+            """, ("@name", entry.Name), ("@instruction", entry.Instruction), ("@a", entry.ResponseA), ("@b", entry.ResponseB),
+            ("@criteria", entry.Criteria), ("@expected", entry.Expected), ("@now", Now()), ("@by", createdBy))!;
         return Find(db, id)!;
     });
 
@@ -104,13 +104,13 @@ public sealed class ManualCaseStore(SelfTaughtDatabase database, TimeProvider ti
     public ManualCase? Find(long id) => database.Read(db => Find(db, id));
 
     /// <summary>Every run of a case, newest first.</summary>
-    public IReadOnlyList<ManualCaseRun> Runs(long caseId) => database.Read(db => db.Query($"{RunColumns} WHERE case_id = $id ORDER BY id DESC", ReadRun, ("$id", caseId)));
+    public IReadOnlyList<ManualCaseRun> Runs(long caseId) => database.Read(db => db.Query($"{RunColumns} WHERE case_id = @id ORDER BY id DESC", ReadRun, ("@id", caseId)));
 
     /// <summary>Deletes a case and its runs; false when there was none.</summary>
     public bool Delete(long id) => database.Write(db =>
     {
-        db.Execute("DELETE FROM manual_case_runs WHERE case_id = $id", ("$id", id));
-        return db.Execute("DELETE FROM manual_cases WHERE id = $id", ("$id", id)) == 1;
+        db.Execute("DELETE FROM manual_case_runs WHERE case_id = @id", ("@id", id));
+        return db.Execute("DELETE FROM manual_cases WHERE id = @id", ("@id", id)) == 1;
     });
 
     public ManualCaseRun SaveRun(ManualCase manualCase, string weights, string runBy, Judging.JudgeResponse response) => database.Write(db =>
@@ -119,26 +119,26 @@ public sealed class ManualCaseStore(SelfTaughtDatabase database, TimeProvider ti
         var id = (long)db.Scalar("""
             INSERT INTO manual_case_runs (case_id, weights, at, run_by, mode, winner, probability_a, votes_a, votes_b, reasoning, reasoning_tokens,
                                           prompt_tokens, elapsed_ms, matches)
-            VALUES ($case, $weights, $now, $by, $mode, $winner, $p, $va, $vb, $reasoning, $rt, $pt, $ms, $matches) RETURNING id
-            """, ("$case", manualCase.Id), ("$weights", weights), ("$now", Now()), ("$by", runBy), ("$mode", response.Mode), ("$winner", response.Winner),
-            ("$p", response.ProbabilityA), ("$va", response.Votes.A), ("$vb", response.Votes.B), ("$reasoning", response.Reasoning),
-            ("$rt", response.ReasoningTokens), ("$pt", response.PromptTokens), ("$ms", response.ElapsedMs), ("$matches", matches is null ? null : matches.Value ? 1 : 0))!;
-        return db.Query($"{RunColumns} WHERE id = $id", ReadRun, ("$id", id)).Single();
+            VALUES (@case, @weights, @now, @by, @mode, @winner, @p, @va, @vb, @reasoning, @rt, @pt, @ms, @matches) RETURNING id
+            """, ("@case", manualCase.Id), ("@weights", weights), ("@now", Now()), ("@by", runBy), ("@mode", response.Mode), ("@winner", response.Winner),
+            ("@p", response.ProbabilityA), ("@va", response.Votes.A), ("@vb", response.Votes.B), ("@reasoning", response.Reasoning),
+            ("@rt", response.ReasoningTokens), ("@pt", response.PromptTokens), ("@ms", response.ElapsedMs), ("@matches", matches is null ? null : matches.Value ? 1 : 0))!;
+        return db.Query($"{RunColumns} WHERE id = @id", ReadRun, ("@id", id)).Single();
     });
 
-    private static ManualCase? Find(Db db, long id) => db.Query($"{CaseColumns} WHERE id = $id", r => ReadCase(r, []), ("$id", id)).SingleOrDefault() is { } found
+    private static ManualCase? Find(Db db, long id) => db.Query($"{CaseColumns} WHERE id = @id", r => ReadCase(r, []), ("@id", id)).SingleOrDefault() is { } found
         ? found with { LatestRuns = LatestRuns(db, id) }
         : null;
 
     /// <summary>The newest run per case and weights, of one case or (null) of all.</summary>
     private static List<ManualCaseRun> LatestRuns(Db db, long? caseId) => db.Query($"""
-        {RunColumns} WHERE id IN (SELECT MAX(id) FROM manual_case_runs WHERE $case IS NULL OR case_id = $case GROUP BY case_id, weights) ORDER BY id
-        """, ReadRun, ("$case", caseId));
+        {RunColumns} WHERE id IN (SELECT MAX(id) FROM manual_case_runs WHERE CAST(@case AS BIGINT) IS NULL OR case_id = @case GROUP BY case_id, weights) ORDER BY id
+        """, ReadRun, ("@case", caseId));
 
-    private static ManualCase ReadCase(SqliteDataReader r, IReadOnlyList<ManualCaseRun> runs) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3),
+    private static ManualCase ReadCase(DbDataReader r, IReadOnlyList<ManualCaseRun> runs) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3),
         r.GetString(4), r.GetNullableString(5), r.GetNullableString(6), DateTimeOffset.Parse(r.GetString(7)), r.GetString(8), runs);
 
-    private static ManualCaseRun ReadRun(SqliteDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)),
+    private static ManualCaseRun ReadRun(DbDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)),
         r.GetString(4), r.GetString(5), r.GetString(6), r.GetDouble(7), r.GetInt32(8), r.GetInt32(9), r.GetString(10), r.GetInt32(11), r.GetInt32(12),
         r.GetDouble(13), r.IsDBNull(14) ? null : r.GetInt64(14) != 0);
 

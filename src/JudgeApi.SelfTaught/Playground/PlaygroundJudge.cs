@@ -20,7 +20,7 @@ public sealed class PlaygroundJudge(JudgeService judge, AdapterRegistry registry
         if (name == Base)
             return new(Base, JudgeWeights.Base);
         var id = name == Active ? registry.ActiveId() : name;
-        return id is not null && registry.Find(id) is not null ? new(id, new JudgeWeights(registry.PathOf(id))) : null;
+        return id is not null && registry.Find(id) is not null && registry.Fetch(id) is { } path ? new(id, new JudgeWeights(path)) : null;
     }
 
     /// <summary>One judgment per weights, all at once (the scheduler decodes them side by side); results in the order given.</summary>

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace JudgeApi.SelfTaught;
 
@@ -26,6 +26,9 @@ public sealed record PoolAvailability(int Total, int InCategories, int HeldOut, 
 /// </summary>
 public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider time)
 {
+    /// <summary>The table of the pool's instructions, items of the classification stage.</summary>
+    public const string Table = "instructions";
+
     internal const string Tables = """
         CREATE TABLE IF NOT EXISTS instructions (
             id INTEGER PRIMARY KEY,
@@ -46,6 +49,14 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         ALTER TABLE instructions ADD COLUMN category_model TEXT NULL;
         """;
 
+    /// <summary>Migration 6: the lease of a replica classifying an instruction, and which replica recorded its category.</summary>
+    internal const string LeaseColumns = """
+        ALTER TABLE instructions ADD COLUMN lease_owner TEXT NULL;
+        ALTER TABLE instructions ADD COLUMN lease_until INTEGER NULL;
+        ALTER TABLE instructions ADD COLUMN classified_by TEXT NULL;
+        CREATE INDEX IF NOT EXISTS instructions_lease ON instructions(lease_owner) WHERE lease_owner IS NOT NULL;
+        """;
+
     /// <summary>The <c>category_source</c> of a category that came with the import rather than from a classification.</summary>
     private const string ImportSource = "import";
 
@@ -56,9 +67,9 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         int added = 0, duplicates = 0;
         using var insert = db.Command("""
             INSERT INTO instructions (text, hash, category, category_source, created_at, follow_ups)
-            VALUES ($text, $hash, $category, CASE WHEN $category IS NULL THEN NULL ELSE $source END, $now, $followUps)
+            VALUES (@text, @hash, @category, CASE WHEN CAST(@category AS TEXT) IS NULL THEN NULL ELSE @source END, @now, @followUps)
             ON CONFLICT(hash) DO NOTHING
-            """, ("$source", ImportSource), ("$now", time.GetUtcNow().ToString("O")));
+            """, ("@source", ImportSource), ("@now", time.GetUtcNow().ToString("O")));
         foreach (var entry in parsed.Entries)
         {
             var followUps = entry.FollowUps is { Count: > 0 } turns ? turns.Select(t => t.Trim()).ToList() : null;
@@ -70,8 +81,8 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
                 rejected.Add(new(entry.Index, reason));
                 continue;
             }
-            if (Db.Execute(insert, ("$text", entry.Instruction.Trim()), ("$hash", InstructionText.Hash(entry.Instruction, followUps)), ("$category", entry.Category),
-                    ("$followUps", followUps is null ? null : Db.Json(followUps))) == 1)
+            if (Db.Execute(insert, ("@text", entry.Instruction.Trim()), ("@hash", InstructionText.Hash(entry.Instruction, followUps)), ("@category", entry.Category),
+                    ("@followUps", followUps is null ? null : Db.Json(followUps))) == 1)
                 added++;
             else
                 duplicates++;
@@ -97,35 +108,54 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
     public IReadOnlyList<PoolInstruction> Unclassified() =>
         database.Read(db => db.Query("SELECT id, text, category, follow_ups FROM instructions WHERE category IS NULL ORDER BY id", Read));
 
+    /// <summary>
+    /// Takes the next unclassified instruction no live lease holds, for <paramref name="iterationId"/> while it runs
+    /// (nothing once it is canceled or over); null when there is none to take now.
+    /// </summary>
+    public PoolInstruction? ClaimUnclassified(string iterationId, ItemLease lease) => database.Claim(db => db.Query($"""
+        UPDATE instructions SET lease_owner = @owner, lease_until = {db.Dialect.NowMilliseconds} + @ms
+        WHERE id = (SELECT id FROM instructions
+                    WHERE category IS NULL AND (lease_until IS NULL OR lease_until < {db.Dialect.NowMilliseconds})
+                      AND EXISTS (SELECT 1 FROM iterations WHERE id = @iteration AND status = @running AND cancel_requested = 0)
+                    ORDER BY id LIMIT 1{db.Dialect.SkipLocked})
+        RETURNING id, text, category, follow_ups
+        """, Read, ("@owner", lease.Owner), ("@ms", lease.Milliseconds), ("@iteration", iterationId), ("@running", IterationStatus.Running)).SingleOrDefault());
+
+    public bool AnyUnclassified() => database.Read(db => db.Scalar("SELECT 1 FROM instructions WHERE category IS NULL LIMIT 1") is not null);
+
+    /// <summary>Records an instruction's category unless another replica already did; false then.</summary>
     /// <param name="source">The classification prompt's version.</param>
     /// <param name="by">The model that classified it.</param>
-    public void SetCategory(long instructionId, string category, string source, GeneratorIdentity by) => database.Write(db =>
-        db.Execute("UPDATE instructions SET category = $category, category_source = $source, category_model = $model WHERE id = $id",
-            ("$category", category), ("$source", source), ("$model", Db.Json(by)), ("$id", instructionId)));
+    /// <param name="replica">The replica that recorded it (null on a single instance).</param>
+    public bool SetCategory(long instructionId, string category, string source, GeneratorIdentity by, string? replica = null) => database.Write(db => db.Execute("""
+        UPDATE instructions SET category = @category, category_source = @source, category_model = @model, classified_by = @replica, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND category IS NULL
+        """, ("@category", category), ("@source", source), ("@model", Db.Json(by)), ("@replica", replica), ("@id", instructionId)) == 1);
 
     /// <summary>Which model classified an instruction; null when its category came with the import (or before this was recorded).</summary>
     public GeneratorIdentity? ClassifiedBy(long instructionId) => database.Read(db =>
-        db.Scalar("SELECT category_model FROM instructions WHERE id = $id", ("$id", instructionId)) is string json ? Db.FromJson<GeneratorIdentity>(json) : null);
+        db.Scalar("SELECT category_model FROM instructions WHERE id = @id", ("@id", instructionId)) is string json ? Db.FromJson<GeneratorIdentity>(json) : null);
 
     /// <summary>Instructions in <paramref name="categories"/>, leaving out those used by other iterations unless asked.</summary>
-    public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed) => database.Read(db => db.Query("""
+    public IReadOnlyList<PoolInstruction> Candidates(IReadOnlyList<string> categories, string iterationId, bool includeUsed) => database.Read(db => db.Query($"""
         SELECT id, text, category, follow_ups FROM instructions
-        WHERE category IN (SELECT value FROM json_each($categories))
+        WHERE category IN {db.Dialect.JsonTextValues("@categories")}
         AND id NOT IN (SELECT instruction_id FROM heldout_pairs)
-        AND ($includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
+        AND (@includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> @iteration))
         ORDER BY id
-        """, Read, ("$categories", Db.Json(categories)), ("$includeUsed", includeUsed), ("$iteration", iterationId)));
+        """, Read, ("@categories", Db.Json(categories)), ("@includeUsed", includeUsed), ("@iteration", iterationId)));
 
     /// <summary>How many instructions of <paramref name="categories"/> exist and why they are not selectable: the explanation of an empty selection.</summary>
-    public PoolAvailability Availability(IReadOnlyList<string> categories, string iterationId) => database.Read(db => db.Query("""
+    public PoolAvailability Availability(IReadOnlyList<string> categories, string iterationId) => database.Read(db => db.Query($"""
         SELECT (SELECT COUNT(*) FROM instructions),
                COUNT(*),
-               SUM(id IN (SELECT instruction_id FROM heldout_pairs)),
-               SUM(id NOT IN (SELECT instruction_id FROM heldout_pairs) AND id IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
-        FROM instructions WHERE category IN (SELECT value FROM json_each($categories))
+               SUM(CASE WHEN id IN (SELECT instruction_id FROM heldout_pairs) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN id NOT IN (SELECT instruction_id FROM heldout_pairs)
+                         AND id IN (SELECT instruction_id FROM pairs WHERE iteration_id <> @iteration) THEN 1 ELSE 0 END)
+        FROM instructions WHERE category IN {db.Dialect.JsonTextValues("@categories")}
         """, r => new PoolAvailability(r.GetInt32(0), r.GetInt32(1), r.GetNullableInt32(2) ?? 0, r.GetNullableInt32(3) ?? 0),
-        ("$categories", Db.Json(categories)), ("$iteration", iterationId)).Single());
+        ("@categories", Db.Json(categories)), ("@iteration", iterationId)).Single());
 
-    private static PoolInstruction Read(SqliteDataReader reader) =>
+    private static PoolInstruction Read(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetJson<List<string>>(3));
 }

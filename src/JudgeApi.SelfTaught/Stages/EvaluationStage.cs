@@ -25,8 +25,9 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
         var labeled = LabeledSet();
 
         var activeId = registry.ActiveId();
-        var candidate = new JudgeWeights(registry.PathOf(candidateId));
-        var active = activeId is null ? null : new JudgeWeights(registry.PathOf(activeId));
+        // Fetched from the database when another replica trained the candidate (a leader that died after training).
+        var candidate = new JudgeWeights(Fetch(candidateId));
+        var active = activeId is null ? null : new JudgeWeights(Fetch(activeId));
 
         async Task<EvaluationSetResult> ScoreAsync(IReadOnlyList<LabeledPair> pairs)
         {
@@ -50,6 +51,8 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
         logger.LogInformation("Iteration {Number}: held-out accuracy base {Base}, active {Active}, candidate {Candidate} on {Pairs} pairs.",
             iteration.Number, report.HeldOut.Base.Accuracy, report.HeldOut.Active?.Accuracy, report.HeldOut.Candidate.Accuracy, report.HeldOut.Pairs);
     }
+
+    private string Fetch(string adapterId) => registry.Fetch(adapterId) ?? throw new FileNotFoundException($"Adapter {adapterId} has no file, here or in the database.");
 
     private IReadOnlyList<LabeledPair>? LabeledSet()
     {

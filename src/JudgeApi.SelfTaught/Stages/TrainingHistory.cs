@@ -27,11 +27,11 @@ public sealed class TrainingHistory(SelfTaughtDatabase database)
 
     public IReadOnlyList<TrainingStep> Steps(string iterationId) => database.Read(db => db.Query("""
         SELECT step, epoch, loss, learning_rate, tokens_per_second, elapsed_seconds FROM training_steps
-        WHERE iteration_id = $id ORDER BY step
-        """, r => new TrainingStep(r.GetInt32(0), r.GetInt32(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5)), ("$id", iterationId)));
+        WHERE iteration_id = @id ORDER BY step
+        """, r => new TrainingStep(r.GetInt32(0), r.GetInt32(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5)), ("@id", iterationId)));
 
     /// <summary>Drops a run that did not finish, before training starts again.</summary>
-    public void Forget(string iterationId) => database.Write(db => db.Execute("DELETE FROM training_steps WHERE iteration_id = $id", ("$id", iterationId)));
+    public void Forget(string iterationId) => database.Write(db => db.Execute("DELETE FROM training_steps WHERE iteration_id = @id", ("@id", iterationId)));
 
     /// <summary>The training progress after a step and the steps since the last report, in one transaction.</summary>
     public void Record(string iterationId, TrainingReport report, IReadOnlyList<TrainingStep> steps) => database.Write(db =>
@@ -46,11 +46,13 @@ public sealed class TrainingHistory(SelfTaughtDatabase database)
         if (steps.Count == 0)
             return;
         using var insert = db.Command("""
-            INSERT OR REPLACE INTO training_steps (iteration_id, step, epoch, loss, learning_rate, tokens_per_second, elapsed_seconds)
-            VALUES ($id, $step, $epoch, $loss, $rate, $speed, $elapsed)
-            """, ("$id", iterationId));
+            INSERT INTO training_steps (iteration_id, step, epoch, loss, learning_rate, tokens_per_second, elapsed_seconds)
+            VALUES (@id, @step, @epoch, @loss, @rate, @speed, @elapsed)
+            ON CONFLICT (iteration_id, step) DO UPDATE SET epoch = excluded.epoch, loss = excluded.loss, learning_rate = excluded.learning_rate,
+                tokens_per_second = excluded.tokens_per_second, elapsed_seconds = excluded.elapsed_seconds
+            """, ("@id", iterationId));
         foreach (var s in steps)
-            Db.Execute(insert, ("$step", s.Step), ("$epoch", s.Epoch), ("$loss", s.Loss), ("$rate", s.LearningRate), ("$speed", s.TokensPerSecond),
-                ("$elapsed", s.ElapsedSeconds));
+            Db.Execute(insert, ("@step", s.Step), ("@epoch", s.Epoch), ("@loss", s.Loss), ("@rate", s.LearningRate), ("@speed", s.TokensPerSecond),
+                ("@elapsed", s.ElapsedSeconds));
     }
 }

@@ -76,6 +76,7 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Tr
                 CandidateStore.SaveTraining(db, iteration.Id, report);
                 TrainingHistory.Append(db, iteration.Id, unsaved);
             });
+            registry.Announce(adapterId);
         }
         finally
         {

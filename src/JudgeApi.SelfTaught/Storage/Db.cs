@@ -1,17 +1,21 @@
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
 /// The module's one way to run SQL: a connection and, inside <see cref="SelfTaughtDatabase.Read{T}"/> or
-/// <see cref="SelfTaughtDatabase.Write"/>, its transaction. Every value is a parameter, states and reasons included,
-/// so no statement is built from data.
+/// <see cref="SelfTaughtDatabase.Write"/>, its transaction, on SQLite or PostgreSQL (<see cref="Dialect"/> holds what
+/// differs). Every value is a parameter (<c>@name</c>, which both read), states and reasons included, so no statement
+/// is built from data.
 /// </summary>
-internal readonly struct Db(SqliteConnection connection, SqliteTransaction? transaction)
+internal readonly struct Db(DbConnection connection, DbTransaction? transaction, SqlDialect dialect)
 {
+    /// <summary>The SQL that differs between the stores (locking clauses, JSON lists, the clock).</summary>
+    public SqlDialect Dialect => dialect;
+
     /// <summary>A command for a statement run once per row: run it with the static <c>Execute(command, values)</c>.</summary>
-    public SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    public DbCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -28,7 +32,7 @@ internal readonly struct Db(SqliteConnection connection, SqliteTransaction? tran
     }
 
     /// <summary>Runs a prepared command again with these values (the others keep theirs).</summary>
-    public static int Execute(SqliteCommand command, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    public static int Execute(DbCommand command, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         Set(command, parameters);
         return command.ExecuteNonQuery();
@@ -42,7 +46,7 @@ internal readonly struct Db(SqliteConnection connection, SqliteTransaction? tran
         return value is DBNull ? null : value;
     }
 
-    public List<T> Query<T>(string sql, Func<SqliteDataReader, T> row, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> row, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         using var command = Command(sql, parameters);
         using var reader = command.ExecuteReader();
@@ -55,17 +59,20 @@ internal readonly struct Db(SqliteConnection connection, SqliteTransaction? tran
     /// <summary>A value for a JSON column: the web defaults, as every JSON column is read (<see cref="DbReaderExtensions.GetJson{T}"/>).</summary>
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
 
-    /// <summary>A JSON value read from a column or taken apart by SQLite's JSON functions, with the same defaults.</summary>
+    /// <summary>A JSON value read from a column, with the same defaults.</summary>
     public static T FromJson<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web)!;
 
-    private static void Set(SqliteCommand command, ReadOnlySpan<(string Name, object? Value)> parameters)
+    private static void Set(DbCommand command, ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         foreach (var (name, value) in parameters)
         {
-            if (command.Parameters.Contains(name))
-                command.Parameters[name].Value = value ?? DBNull.Value;
-            else
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            if (!command.Parameters.Contains(name))
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+            command.Parameters[name].Value = value ?? DBNull.Value;
         }
     }
 }
@@ -73,13 +80,13 @@ internal readonly struct Db(SqliteConnection connection, SqliteTransaction? tran
 /// <summary>Reads of columns that may be NULL.</summary>
 internal static class DbReaderExtensions
 {
-    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    public static string? GetNullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static double? GetNullableDouble(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+    public static double? GetNullableDouble(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
-    public static int? GetNullableInt32(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+    public static int? GetNullableInt32(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
     /// <summary>A column holding a JSON document written with the web defaults, or null.</summary>
-    public static T? GetJson<T>(this SqliteDataReader reader, int ordinal) where T : class =>
+    public static T? GetJson<T>(this DbDataReader reader, int ordinal) where T : class =>
         reader.IsDBNull(ordinal) ? null : Db.FromJson<T>(reader.GetString(ordinal));
 }

@@ -22,6 +22,8 @@ internal static class Migrations
         new(4, "judgments and examples record the judge behaviour version", PairStore.BehaviorVersionColumns),
         new(5, "multi-turn instructions and pairs (follow-ups, the generated earlier turns) and which model wrote each text",
             string.Join('\n', InstructionPool.MultiTurnColumns, PairStore.MultiTurnColumns, HeldOutSet.MultiTurnColumns)),
+        new(6, "scale-out: item leases and who recorded each item, adapter files in the database, leader terms, the shared data-protection keys",
+            string.Join('\n', InstructionPool.LeaseColumns, PairStore.LeaseColumns, AdapterFiles.Tables, LeaderTerms.Tables, SharedKeys.Tables)),
     ];
 
     /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>
@@ -30,22 +32,22 @@ internal static class Migrations
 
     public static int Latest => All[^1].Version;
 
-    /// <summary>Applies, in the caller's transaction, every migration the database has not had yet.</summary>
+    /// <summary>Applies, in the caller's transaction, every migration the database has not had yet, in the store's types (<see cref="SqlDialect.Schema"/>).</summary>
     public static void Apply(Db db, string path, TimeProvider time)
     {
-        db.Execute("""
+        db.Execute(db.Dialect.Schema("""
             CREATE TABLE IF NOT EXISTS schema_version (
                 version INTEGER PRIMARY KEY,
                 description TEXT NOT NULL,
                 applied_at TEXT NOT NULL)
-            """);
+            """));
         var current = db.Scalar("SELECT MAX(version) FROM schema_version") is long version ? (int)version : Unversioned(db, path, time);
         if (current > Latest)
             throw new InvalidOperationException(
                 $"{path} is at schema version {current}, written by a newer release; this one reads versions up to {Latest}. Run that release or a later one.");
         foreach (var migration in All.Where(m => m.Version > current))
         {
-            db.Execute(migration.Sql);
+            db.Execute(db.Dialect.Schema(migration.Sql));
             Record(db, migration.Version, migration.Description, time);
         }
     }
@@ -56,7 +58,7 @@ internal static class Migrations
     /// </summary>
     private static int Unversioned(Db db, string path, TimeProvider time)
     {
-        var tables = db.Query("SELECT name FROM sqlite_master WHERE type = $table", r => r.GetString(0), ("$table", "table")).ToHashSet(StringComparer.Ordinal);
+        var tables = db.Dialect.Tables(db);
         var found = FirstReleaseTableNames.Where(tables.Contains).ToList();
         if (found.Count == 0)
             return 0;
@@ -68,6 +70,6 @@ internal static class Migrations
     }
 
     private static void Record(Db db, int version, string description, TimeProvider time) =>
-        db.Execute("INSERT INTO schema_version (version, description, applied_at) VALUES ($version, $description, $now)",
-            ("$version", version), ("$description", description), ("$now", time.GetUtcNow().ToString("O")));
+        db.Execute("INSERT INTO schema_version (version, description, applied_at) VALUES (@version, @description, @now)",
+            ("@version", version), ("@description", description), ("@now", time.GetUtcNow().ToString("O")));
 }

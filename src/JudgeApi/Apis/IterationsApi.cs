@@ -31,7 +31,7 @@ public static class IterationsApi
     private static Accepted<IterationQueued> Create(IterationRequest request, IterationStore store, IterationRunner runner, IOptions<SelfTaughtOptions> options)
     {
         var iteration = store.Create(request.ToParameters(options.Value.CategoryNames));
-        runner.Wake();
+        runner.Wake(iteration.Id);
         return TypedResults.Accepted($"/iterations/{iteration.Id}", new IterationQueued(iteration.Id, iteration.Status));
     }
 

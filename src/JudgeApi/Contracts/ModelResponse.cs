@@ -6,6 +6,7 @@ namespace JudgeApi.Contracts;
 /// <param name="IsDemo">True for the generated random-weight demo model (random verdicts).</param>
 /// <param name="ChatTemplate">The built-in chat template used instead of the model's own (<c>Judge:ChatTemplate</c>); null: the model's.</param>
 /// <param name="BehaviorVersion">The judge behaviour (prompt, sampling, verdict reading, template) every answer carries.</param>
+/// <param name="WeightsSince">When this replica started judging with these weights (its start, or the last adapter change reaching it).</param>
 public sealed record ModelResponse(
     string Path,
     string FileName,
@@ -21,6 +22,7 @@ public sealed record ModelResponse(
     string PromptVersion,
     bool IsDemo,
     string? ChatTemplate,
-    string BehaviorVersion);
+    string BehaviorVersion,
+    DateTimeOffset? WeightsSince);
 
 public sealed record ModelAdapter(string Path, string FileName, string Sha256);

@@ -1,17 +1,16 @@
-using JudgeApi.Judging;
+using JudgeApi.Auth;
+using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Extensions;
 
 /// <summary>
 /// The operator console: static files compiled into the host (<c>Console/</c>, no build step, nothing fetched at
 /// run time) served at <c>/</c> and <c>/console/*</c> under a strict Content-Security-Policy, and the data-protection
-/// keys that encrypt session cookies, kept under Judge:DataDir so sessions survive a restart.
+/// keys that encrypt session cookies, kept in the state store so sessions survive a restart and work on every replica.
 /// </summary>
 public static class ConsoleExtensions
 {
@@ -25,8 +24,7 @@ public static class ConsoleExtensions
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("JudgeApi");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<JudgeOptions>, ILoggerFactory>((o, judge, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(judge.Value.DataDir, "keys")), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<SharedKeys>((o, keys) => o.XmlRepository = new SharedKeyRepository(keys));
         return services;
     }
 

@@ -8,7 +8,7 @@ namespace JudgeApi.Extensions;
 
 /// <summary>
 /// <c>GET /health/live</c> (the process answers; no checks) and <c>GET /health/ready</c> (the model is loaded and the
-/// SQLite store reads; Redis, when configured, only degrades readiness, since requests never need it), through
+/// state store, SQLite or PostgreSQL, reads; Redis, when configured, only degrades readiness, since requests never need it), through
 /// ASP.NET Core's health checks. No key needed.
 /// </summary>
 public static class HealthCheckExtensions
@@ -19,7 +19,7 @@ public static class HealthCheckExtensions
     {
         var checks = services.AddHealthChecks()
             .AddCheck<JudgeReadyHealthCheck>("judge-model", tags: [ReadyTag])
-            .AddCheck<SqliteHealthCheck>("sqlite", tags: [ReadyTag]);
+            .AddCheck<StateStoreHealthCheck>("state-store", tags: [ReadyTag]);
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             checks.AddRedis(redis, "redis", HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(2));
         return services;

@@ -14,18 +14,26 @@ internal sealed class JudgeReadyHealthCheck(IJudgeEngine engine, JudgeEngineLoad
             : HealthCheckResult.Unhealthy("The judge model is loading."));
 }
 
-/// <summary>The iteration store answers: its SQLite file opens and reads its schema version.</summary>
-internal sealed class SqliteHealthCheck(SelfTaughtDatabase database) : IHealthCheck
+/// <summary>
+/// The state store answers: the SQLite file, or PostgreSQL, opens and reads its schema version within a bound, so a
+/// replica that cannot reach PostgreSQL leaves the load balancer's pool (judgments need no database, but iterations,
+/// adapters and the console do).
+/// </summary>
+internal sealed class StateStoreHealthCheck(SelfTaughtDatabase database) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            return Task.FromResult(HealthCheckResult.Healthy($"{database.Path} is at schema version {database.SchemaVersion()}."));
+            var version = await Task.Run(database.SchemaVersion, cancellationToken).WaitAsync(Timeout, cancellationToken);
+            return HealthCheckResult.Healthy($"{database.Path} is at schema version {version}.");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TimeoutException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException
+                                   || SelfTaughtDatabase.IsUnavailable(e))
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"{database.Path} cannot be read: {e.Message}", e));
+            return HealthCheckResult.Unhealthy($"The state store ({database.Path}) cannot be reached: {e.Message}", e);
         }
     }
 }

@@ -81,7 +81,7 @@ internal sealed class OpenApiConventions : IOperationFilter, ISchemaFilter, IDoc
         document.Paths["/health/live"] = HealthPath(document, "GetHealthLive", "Liveness: the process answers.",
             "Liveness: the process answers; no key needed.", new OpenApiResponses { ["200"] = Answer("The process is running.") });
         document.Paths["/health/ready"] = HealthPath(document, "GetHealthReady", "Readiness: the model is loaded and the store reads.",
-            "Readiness: 200 (Healthy, or Degraded while a configured Redis is down) once the judge model is loaded and the SQLite store reads; 503 before. No key needed.",
+            "Readiness: 200 (Healthy, or Degraded while a configured Redis is down) once the judge model is loaded and the state store (SQLite or PostgreSQL) reads; 503 otherwise. No key needed.",
             new OpenApiResponses { ["200"] = Answer("Ready (Healthy or Degraded)."), ["503"] = Answer("Not ready: the model is loading or failed to load, or the store cannot be read.") });
     }
 

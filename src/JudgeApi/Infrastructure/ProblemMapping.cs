@@ -15,6 +15,8 @@ public static class ProblemMapping
             $"{tooLong.Tokens - tooLong.Limit} tokens too many. Shorten the texts or lower maxReasoningTokens."),
         JudgeEngineNotReadyException notReady => new Problem(StatusCodes.Status503ServiceUnavailable, "The judge model is not ready.", notReady.Message, TimeSpan.FromSeconds(5)),
         BadHttpRequestException bad => new Problem(bad.StatusCode, Title(bad.StatusCode), Detail(bad)),
+        _ when SelfTaught.SelfTaughtDatabase.IsUnavailable(exception) => new Problem(StatusCodes.Status503ServiceUnavailable, "The state store cannot be reached.",
+            "The database that holds iterations and adapters does not answer right now (judgments do not need it); try again shortly.", TimeSpan.FromSeconds(5)),
         _ => null,
     };
 

@@ -39,11 +39,12 @@ internal sealed class SwaggerExamples : ISchemaFilter
         ]),
         [typeof(ModelResponse)] = new ModelResponse("/models/qwen2.5-0.5b-instruct-q8_0.gguf", "qwen2.5-0.5b-instruct-q8_0.gguf",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "qwen2", "qwen2 1B Q8_0", 494032768, 531068928,
-            4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false, null, Judging.JudgeBehavior.Default.Version),
-        [typeof(HealthResponse)] = new HealthResponse("Healthy", "The judge model is loaded.", new Dictionary<string, HealthCheckEntry>
+            4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false, null, Judging.JudgeBehavior.Default.Version,
+            new DateTimeOffset(2025, 1, 6, 9, 30, 0, TimeSpan.Zero)),
+        [typeof(HealthResponse)] = new HealthResponse("Healthy", "The judge model is loaded. /data/judgeapi.db is at schema version 6.", new Dictionary<string, HealthCheckEntry>
         {
             ["judge-model"] = new("Healthy", "The judge model is loaded."),
-            ["sqlite"] = new("Healthy", null),
+            ["state-store"] = new("Healthy", "/data/judgeapi.db is at schema version 6."),
         }),
     };
 

@@ -45,7 +45,7 @@ public sealed class AdmissionTests
         var body = System.Text.Json.Nodes.JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
         Assert.Equal("Degraded", body["status"]!.GetValue<string>());
         Assert.Equal("Healthy", body["checks"]!["judge-model"]!["status"]!.GetValue<string>());
-        Assert.Equal("Healthy", body["checks"]!["sqlite"]!["status"]!.GetValue<string>());
+        Assert.Equal("Healthy", body["checks"]!["state-store"]!["status"]!.GetValue<string>());
         Assert.Equal("Degraded", body["checks"]!["redis"]!["status"]!.GetValue<string>());
         using var live = await server.Client.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);

@@ -47,8 +47,8 @@ public sealed class DatabaseUpgradeTests : IDisposable
         Assert.Contains("\"content\":\"Q: Write code that prints 3.", lines[0]);
 
         // The registry reads only the database here; the engine is touched by activation alone.
-        var registry = new AdapterRegistry(fixture.Database, null!, Microsoft.Extensions.Options.Options.Create(new JudgeOptions { DataDir = "unused" }),
-            TimeProvider.System, NullLogger<AdapterRegistry>.Instance);
+        var registry = new AdapterRegistry(fixture.Database, new AdapterFiles(fixture.Database), null!, new SingleNodeBroadcast(),
+            Microsoft.Extensions.Options.Options.Create(new JudgeOptions { DataDir = "unused" }), TimeProvider.System, NullLogger<AdapterRegistry>.Instance);
         var adapters = registry.List();
         Assert.Equal(["iteration-1", "upload-20250101-120000-abcdef"], adapters.Select(a => a.Id));
         Assert.Equal((1, true, "iteration"), (adapters[0].IterationNumber, adapters[0].Active, adapters[0].Source));
@@ -62,7 +62,7 @@ public sealed class DatabaseUpgradeTests : IDisposable
         Assert.Equal(0, model.GenerateCalls);
 
         Assert.Equal((32, 2, 17), (fixture.Pool.Stats().Total, fixture.Pool.Stats().Unclassified, fixture.Pool.Stats().Used));
-        Assert.Equal(Enumerable.Range(1, Migrations.Latest).Select(v => (long)v), SchemaVersions(fixture.Database.Path));
+        Assert.Equal(Migrations.All.Select(m => (long)m.Version), SchemaVersions(fixture.Database.Path));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class DatabaseUpgradeTests : IDisposable
         using var fresh = new PipelineFixture();
 
         Assert.Equal(Schema(fresh.Database.Path), Schema(fixture.Database.Path));
-        Assert.Equal(Enumerable.Range(1, Migrations.Latest).Select(v => (long)v), SchemaVersions(fresh.Database.Path));
+        Assert.Equal(Migrations.All.Select(m => (long)m.Version), SchemaVersions(fresh.Database.Path));
     }
 
     [Fact]

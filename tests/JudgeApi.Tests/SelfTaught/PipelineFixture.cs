@@ -6,16 +6,32 @@ namespace JudgeApi.Tests.SelfTaught;
 /// <summary>A self-taught database in a temp folder with the stores and a way to run iterations on a given model.</summary>
 internal sealed class PipelineFixture : IDisposable
 {
-    private readonly TempDirectory directory = new();
+    private readonly TempDirectory? directory;
     private readonly IterationStore iterations;
     private readonly PairStore pairs;
 
     /// <param name="databaseFile">A database file to work on a copy of; a new database when null.</param>
     public PipelineFixture(string? databaseFile = null)
+        : this(new TempDirectory(), databaseFile)
+    {
+    }
+
+    private PipelineFixture(TempDirectory directory, string? databaseFile)
+        : this(Create(directory, databaseFile)) => this.directory = directory;
+
+    private static SelfTaughtDatabase Create(TempDirectory directory, string? databaseFile)
     {
         if (databaseFile is not null)
             File.Copy(databaseFile, Path.Combine(directory.Path, SelfTaughtDatabase.FileName));
-        Database = new SelfTaughtDatabase(directory.Path, TimeProvider.System);
+        return new SelfTaughtDatabase(directory.Path, TimeProvider.System);
+    }
+
+    /// <summary>The same stores on a given database (PostgreSQL, say).</summary>
+    public PipelineFixture(SelfTaughtDatabase database)
+    {
+        Database = database;
+        Leases = new ItemLeases(Database, Microsoft.Extensions.Options.Options.Create(new ScaleOutOptions { ReplicaName = "fixture" }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ItemLeases>.Instance);
         Pool = new InstructionPool(Database, TimeProvider.System);
         iterations = new IterationStore(Database, TimeProvider.System);
         pairs = new PairStore(Database);
@@ -25,6 +41,8 @@ internal sealed class PipelineFixture : IDisposable
     }
 
     public SelfTaughtDatabase Database { get; }
+
+    public ItemLeases Leases { get; }
 
     public InstructionPool Pool { get; }
 
@@ -48,16 +66,21 @@ internal sealed class PipelineFixture : IDisposable
     /// <summary>The stages up to the dataset on <paramref name="model"/>, as <see cref="SelfTaughtServiceCollectionExtensions.AddSelfTaught"/> wires them.</summary>
     public IterationStages Stages(IIterationModel model) => new(
         [
-            new ClassificationStage(model, Pool, Options),
+            new ClassificationStage(model, Pool, Leases, Events, Options),
             new SelectionStage(Pool),
-            new SynthesisStage(model, pairs, Options),
-            new AnnotationStage(model, pairs, Options),
+            new SynthesisStage(model, pairs, Leases, Events, Options),
+            new AnnotationStage(model, pairs, Leases, Events, Options),
             new DatasetStage(model, pairs),
         ], Database, iterations, Events);
 
-    public Task RunAsync(IIterationModel model, string iterationId) => Stages(model).RunAsync(iterations.Find(iterationId)!, CancellationToken.None);
+    /// <summary>Runs the iteration's stages as the runner does: marked running first (items are claimed only for a running iteration).</summary>
+    public Task RunAsync(IIterationModel model, string iterationId)
+    {
+        iterations.MarkRunning(iterationId);
+        return Stages(model).RunAsync(iterations.Find(iterationId)!, CancellationToken.None);
+    }
 
-    public void Dispose() => directory.Dispose();
+    public void Dispose() => directory?.Dispose();
 }
 
 /// <summary>What the iteration tests read and set, each over the store that owns it.</summary>

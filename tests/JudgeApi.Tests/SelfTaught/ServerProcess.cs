@@ -99,9 +99,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// (SIGSTOP) for each look and runs short slices in between, on a thread of this test's own, so nothing the server
     /// records can fall between a look and the kill, however late the test gets to run on a loaded machine.
     /// </summary>
-    public async Task<IterationView> KillWhenAsync(string dataDir, string iterationId, Func<IterationView, bool> condition)
+    public Task<IterationView> KillWhenAsync(string dataDir, string iterationId, Func<IterationView, bool> condition) =>
+        KillWhenAsync(new SelfTaughtDatabase(dataDir, TimeProvider.System), iterationId, condition);
+
+    /// <inheritdoc cref="KillWhenAsync(string, string, Func{IterationView, bool})"/>
+    public async Task<IterationView> KillWhenAsync(SelfTaughtDatabase database, string iterationId, Func<IterationView, bool> condition)
     {
-        var views = new IterationViews(new SelfTaughtDatabase(dataDir, TimeProvider.System));
+        var views = new IterationViews(database);
         var deadline = DateTime.UtcNow.AddMinutes(5);
         try
         {
@@ -161,6 +165,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
 
+    /// <summary>What the server wrote so far (its warnings and errors): what a failing test shows.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return output.ToString();
+        }
+    }
+
     private void Log(string? line)
     {
         if (line is not null)
@@ -189,6 +203,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"The server did not become ready. Its output:\n{output}");
     }
 
+    /// <summary>A loopback port free now (the test servers' own, never a default one another test run may use).</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

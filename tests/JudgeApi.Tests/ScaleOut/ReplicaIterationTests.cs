@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using JudgeApi.SelfTaught;
+using JudgeApi.Tests.SelfTaught;
+using JudgeApi.Tests.Service;
+using Xunit.Abstractions;
+
+namespace JudgeApi.Tests.ScaleOut;
+
+/// <summary>
+/// Iterations on replicas sharing one PostgreSQL and one Redis (the issue's scale-out tests): items are done by every
+/// replica, the leader's death and a database restart are survived with counts consistent and nothing done twice.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ReplicaIterationTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    private static readonly object Iteration = new { instructions = 12, judgmentsPerPair = 2, train = false, seed = 20261202 };
+
+    [Fact]
+    public async Task Three_replicas_share_an_iteration_and_another_resumes_it_when_the_leader_is_killed_mid_annotation()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await using var replicas = await Replicas.StartAsync(3, await postgres.Server.CreateDatabaseAsync(), redis.ConnectionString);
+        var leader = replicas.Leader;
+        var entry = replicas.Running.First(r => r.Name != leader);
+        var id = await QueueAsync(entry.Server.Client);
+
+        var atKill = await replicas[leader].KillWhenAsync(replicas.Database, id, v => v.Stage == IterationStage.Annotate && v.Progress.Judgments > 0);
+        var killedAt = DateTimeOffset.UtcNow;
+        await replicas.RemoveAsync(leader);
+        Assert.Equal((IterationStatus.Running, IterationStage.Annotate), (atKill.Status, atKill.Stage));
+        var recordedAtKill = RecordedItems(replicas.Database);
+
+        var view = await WaitFinishedAsync(entry.Server.Client, id, replicas);
+
+        Assert.Equal(IterationStatus.Succeeded, view.Status);
+        var successor = new LeaderTerms(replicas.Database, TimeProvider.System).List(1).Single();
+        Assert.NotEqual(leader, successor.Replica);
+        var failover = successor.StartedAt - killedAt;
+        output.WriteLine($"failover: {failover.TotalSeconds:0.00} s from the kill to {successor.Replica} leading");
+        Assert.True(failover < TimeSpan.FromSeconds(15), $"A follower took {failover.TotalSeconds:0.0} s to lead.");
+        AssertConsistent(replicas.Database, view, judgmentsPerPair: 2);
+        // Nothing recorded before the kill was done again: every item then is still there, word for word.
+        Assert.Empty(recordedAtKill.Except(RecordedItems(replicas.Database)));
+        var byReplica = ItemsByReplica(replicas.Database);
+        output.WriteLine("items by replica: " + string.Join(", ", byReplica.Select(r => $"{r.Key} {r.Value}")));
+        Assert.Equal(["replica-0", "replica-1", "replica-2"], byReplica.Keys.Order());
+    }
+
+    [Fact]
+    public async Task PostgreSQL_restarted_mid_run_the_iteration_resumes_and_judgments_keep_being_answered()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await using var replicas = await Replicas.StartAsync(2, await postgres.Server.CreateDatabaseAsync(), redis.ConnectionString);
+        var client = replicas.Running[1].Server.Client;
+        var id = await QueueAsync(client);
+        await WaitForAsync(replicas.Database, id, v => v.Stage is IterationStage.Synthesize or IterationStage.Annotate && v.Progress.Pairs > 0);
+
+        await postgres.Server.KillAsync();
+        foreach (var (_, server) in replicas.Running)
+        {
+            using var judged = await server.Client.PostAsJsonAsync("/judge", new { instruction = "Pick one.", responseA = "One.", responseB = "Two.", mode = "direct" });
+            Assert.Equal(HttpStatusCode.OK, judged.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadyStatusAsync(server.Client, HttpStatusCode.ServiceUnavailable));
+        }
+        await postgres.Server.StartServerAsync();
+
+        var view = await WaitFinishedAsync(client, id, replicas);
+        Assert.Equal(IterationStatus.Succeeded, view.Status);
+        // The test's own idle connections died with the server: the first statement that meets one fails and drops them all.
+        try
+        {
+            replicas.Database.Ping();
+        }
+        catch (Exception e) when (SelfTaughtDatabase.IsUnavailable(e))
+        {
+        }
+        AssertConsistent(replicas.Database, view, judgmentsPerPair: 2);
+        foreach (var (_, server) in replicas.Running)
+            Assert.Equal(HttpStatusCode.OK, await ReadyStatusAsync(server.Client, HttpStatusCode.OK));
+    }
+
+    private static async Task<string> QueueAsync(HttpClient client)
+    {
+        using (var imported = await client.PostAsJsonAsync("/instructions", PipelineFixture.ThirtyInstructions))
+            imported.EnsureSuccessStatusCode();
+        using var queued = await client.PostAsJsonAsync("/iterations", Iteration);
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        return (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>The counts add up, and every annotated pair has exactly its N judgments (none twice, none lost).</summary>
+    private static void AssertConsistent(SelfTaughtDatabase database, IterationView view, int judgmentsPerPair)
+    {
+        Assert.Equal((12, 12), (view.Progress.Selected, view.Progress.Pairs));
+        Assert.Equal(view.Progress.Pairs, view.Progress.Kept + view.Progress.Discarded);
+        Assert.True(Math.Abs(view.Metrics.LabelA - view.Metrics.LabelB) <= 1);
+        var (annotated, wrongCount, judgments) = database.Read(db => db.Query("""
+            SELECT COUNT(*),
+                   SUM(CASE WHEN (SELECT COUNT(*) FROM judgments j WHERE j.pair_id = p.id) <> @n THEN 1 ELSE 0 END),
+                   (SELECT COUNT(*) FROM judgments)
+            FROM pairs p WHERE p.judgments IS NOT NULL
+            """, r => (r.GetInt64(0), r.IsDBNull(1) ? 0 : r.GetInt64(1), r.GetInt64(2)), ("@n", judgmentsPerPair)).Single());
+        Assert.Equal(0, wrongCount);
+        Assert.Equal(annotated * judgmentsPerPair, judgments);
+        Assert.Equal(view.Progress.Judgments, judgments);
+        Assert.Equal(0L, database.Read(db => db.Scalar("SELECT COUNT(*) FROM pairs WHERE lease_owner IS NOT NULL")));
+    }
+
+    /// <summary>Every synthesised pair and every judgment, as text that changes if the item was redone.</summary>
+    internal static List<string> RecordedItems(SelfTaughtDatabase database) => database.Read(db => db.Query("""
+        SELECT 'pair ' || id || ' ' || instruction_id || ' ' || modified_instruction || ' ' || chosen || ' ' || rejected FROM pairs
+        WHERE modified_instruction IS NOT NULL
+        UNION ALL
+        SELECT 'judgment ' || pair_id || ' ' || sample || ' ' || seed || ' ' || COALESCE(CAST(probability_a AS TEXT), '') || ' ' || completion FROM judgments
+        """, r => r.GetString(0)));
+
+    /// <summary>Items (classifications, syntheses, annotations) each replica recorded.</summary>
+    private static SortedDictionary<string, long> ItemsByReplica(SelfTaughtDatabase database) => new(database.Read(db => db.Query("""
+        SELECT replica, COUNT(*) FROM (
+            SELECT classified_by AS replica FROM instructions WHERE classified_by IS NOT NULL
+            UNION ALL SELECT synthesized_by FROM pairs WHERE synthesized_by IS NOT NULL
+            UNION ALL SELECT annotated_by FROM pairs WHERE annotated_by IS NOT NULL) items
+        GROUP BY replica
+        """, r => (r.GetString(0), r.GetInt64(1)))).ToDictionary(r => r.Item1, r => r.Item2), StringComparer.Ordinal);
+
+    private static async Task<IterationView> WaitForAsync(SelfTaughtDatabase database, string id, Func<IterationView, bool> condition)
+    {
+        var views = new IterationViews(database);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var view = views.View(id)!;
+            if (condition(view) || IterationStatus.IsFinished(view.Status))
+                return view;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The iteration is still at {view.Stage}.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls the iteration through a replica's API (retrying while the database is away) until it finishes.</summary>
+    private async Task<IterationView> WaitFinishedAsync(HttpClient client, string id, Replicas replicas)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            using var response = await client.GetAsync($"/iterations/{id}");
+            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<IterationView>(JsonSerializerOptions.Web))! is { } view
+                && IterationStatus.IsFinished(view.Status))
+                return view;
+            if (DateTime.UtcNow > deadline)
+            {
+                foreach (var (name, server) in replicas.Running)
+                    output.WriteLine($"--- {name}:\n{server.Output}");
+                throw new TimeoutException($"The iteration did not finish: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Polls readiness until it answers <paramref name="expected"/> (or 20 s pass); the last status.</summary>
+    private static async Task<HttpStatusCode> ReadyStatusAsync(HttpClient client, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.StatusCode == expected || DateTime.UtcNow > deadline)
+                return response.StatusCode;
+            await Task.Delay(100);
+        }
+    }
+}
