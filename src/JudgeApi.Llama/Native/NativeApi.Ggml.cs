@@ -28,4 +28,7 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial long ggml_blck_size(GgmlType type);
+
+    [LibraryImport(GgmlBase)]
+    internal static partial nuint ggml_type_size(GgmlType type);
 }
