@@ -6,13 +6,14 @@ public sealed class InstructionClassifier(IIterationModel model, InstructionPool
     private const int MaxCategoryTokens = 16;
 
     /// <summary>Stores each instruction's category as soon as it is known, so a restart skips what is done.</summary>
-    public Task ClassifyPoolAsync(IReadOnlyList<string> categories, int parallelism, Action afterEach, CancellationToken cancellationToken) =>
+    public Task ClassifyPoolAsync(IReadOnlyList<string> categories, int parallelism, Action afterEach, CancellationToken cancellationToken,
+        CancellationToken stopStarting) =>
         ItemWork.ForEachAsync(pool.Unclassified(), parallelism, async (instruction, token) =>
         {
             var category = await ClassifyAsync(instruction.Text, categories, token);
             pool.SetCategory(instruction.Id, category, IterationPrompts.ClassifyVersion);
             afterEach();
-        }, cancellationToken);
+        }, cancellationToken, stopStarting);
 
     public async Task<string> ClassifyAsync(string instruction, IReadOnlyList<string> categories, CancellationToken cancellationToken)
     {

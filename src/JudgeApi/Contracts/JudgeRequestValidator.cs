@@ -24,9 +24,11 @@ public sealed class JudgeRequestValidator : AbstractValidator<JudgeRequest>
 
 internal static class TextRules
 {
-    /// <summary>Text reaches the tokenizer as NUL-terminated UTF-8, where a NUL would silently cut it. (Unpaired
-    /// surrogates never get this far: the JSON reader rejects them.)</summary>
-    public static IRuleBuilderOptions<T, string?> MustBeTextForTheModel<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => text is null || !text.Contains('\0'))
-            .WithMessage("'{PropertyName}' must not contain NUL characters.");
+    /// <summary>The model's one text rule (<see cref="ModelText"/>), which instruction imports follow too.</summary>
+    public static IRuleBuilderOptionsConditions<T, string?> MustBeTextForTheModel<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Custom((text, context) =>
+        {
+            if (text is not null && ModelText.Problem(text) is { } problem)
+                context.AddFailure($"'{context.DisplayName}' {problem}.");
+        });
 }
