@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,6 +16,7 @@ public static class JudgingServiceCollectionExtensions
     {
         services.AddJudgeOptions(configuration);
         services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
         AddJudgmentCache(services, configuration.GetConnectionString("Redis"));
         services.AddSingleton<JudgeMetrics>();
         services.AddSingleton<LlamaJudgeEngine>();
@@ -24,6 +26,7 @@ public static class JudgingServiceCollectionExtensions
         services.AddSingleton<JudgeAdmission>();
         services.AddSingleton<JudgmentCache>();
         services.AddSingleton<JudgeService>();
+        services.AddSingleton<ShutdownGrace>();
         return services;
     }
 

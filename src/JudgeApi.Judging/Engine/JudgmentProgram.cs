@@ -33,6 +33,8 @@ internal sealed class JudgmentProgram(VerdictTokens verdict) : ISequenceProgram
     public JudgeOnceResult Result(SequenceResult generated, int promptTokens)
     {
         var p = _probabilityA ?? throw new InvalidOperationException("The judgment ended without reading the verdict's logits.");
+        if (!double.IsFinite(p))
+            throw new JudgeOutputException($"The model's verdict scores are not finite (P(A) is {p}): the weights it judges with produce NaN or infinite logits.");
         return new JudgeOnceResult(generated.Text.Trim(), p >= 0.5 ? JudgePrompt.LabelA : JudgePrompt.LabelB, p,
             generated.GeneratedTokens, generated.StopReason == GenerationStopReason.MaxTokens, promptTokens);
     }

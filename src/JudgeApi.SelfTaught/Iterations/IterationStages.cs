@@ -30,7 +30,8 @@ public sealed class IterationStages
         parameters.Train ? stages : [.. stages.TakeWhile(s => s.Name != IterationStage.Train)];
 
     /// <summary>Runs the iteration from its stored stage to the end; throws <see cref="IterationCanceledException"/> when canceled.</summary>
-    public async Task RunAsync(IterationRecord iteration, CancellationToken cancellationToken)
+    /// <param name="stopStarting">Fires when the service is stopping: stages start no further items (<see cref="IterationContext.StopStarting"/>).</param>
+    public async Task RunAsync(IterationRecord iteration, CancellationToken cancellationToken, CancellationToken stopStarting = default)
     {
         var list = For(iteration.Parameters);
         var stage = iteration.Stage;
@@ -48,7 +49,7 @@ public sealed class IterationStages
         for (var i = start; i < list.Count; i++)
         {
             var next = i + 1 < list.Count ? list[i + 1].Name : IterationStage.Done;
-            await list[i].RunAsync(new IterationContext(iteration, next, database, store, events), cancellationToken);
+            await list[i].RunAsync(new IterationContext(iteration, next, database, store, events, stopStarting), cancellationToken);
             events.Changed(iteration.Id);
         }
     }

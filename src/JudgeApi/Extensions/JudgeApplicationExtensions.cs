@@ -1,5 +1,6 @@
 using JudgeApi.Apis;
 using JudgeApi.Auth;
+using JudgeApi.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace JudgeApi.Extensions;
@@ -10,6 +11,7 @@ public static class JudgeApplicationExtensions
     public static WebApplication UseJudgeApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseRequestDrain();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -7,6 +7,7 @@ using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace JudgeApi.Extensions;
@@ -25,11 +26,19 @@ public static class JudgeServiceCollectionExtensions
 
         // Kestrel's settings are fixed before the container exists, so these two read the configuration directly.
         var judge = configuration.GetSection(JudgeOptions.Section).Get<JudgeOptions>() ?? new JudgeOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = judge.MaxRequestBytes);
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = judge.MaxRequestBytes;
+            if (!auth.Enabled)
+                kestrel.ConfigureEndpointDefaults(LoopbackUrls.RequireLoopback);
+        });
         if (!auth.Enabled)
             builder.WebHost.UseUrls(LoopbackUrls.Restrict(configuration[WebHostDefaults.ServerUrlsKey] ?? LoopbackUrls.Default));
 
+        // The host waits for the grace period (requests, iteration items) and a little more for the last answers.
+        services.AddOptions<HostOptions>().Configure<IOptions<JudgeOptions>>((host, judge) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(judge.Value.ShutdownGraceSeconds) + ShutdownGrace.AfterDeadline);
         services.AddProblemDetails();
         services.AddExceptionHandler<JudgeExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
