@@ -12,6 +12,7 @@ public static class JudgeApplicationExtensions
     {
         app.UseExceptionHandler();
         app.UseRequestDrain();
+        app.UseKnownBodyCharsets();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -41,6 +41,8 @@ public static class JudgeServiceCollectionExtensions
             host.ShutdownTimeout = TimeSpan.FromSeconds(judge.Value.ShutdownGraceSeconds) + ShutdownGrace.AfterDeadline);
         services.AddProblemDetails();
         services.AddExceptionHandler<JudgeExceptionHandler>();
+        // A client's bad request answered 4xx is not a server error: no "unhandled exception" log line for it.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = c => c.HttpContext.Response.StatusCode is >= 400 and < 500);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy(member.Name);

@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.Json;
 using JudgeApi.Tests.Fuzz;
 using JudgeApi.Tests.Loop;
-using JudgeApi.Tests.SelfTaught;
-using JudgeApi.Tests.Service;
 
 namespace JudgeApi.Tests.Hardening;
 

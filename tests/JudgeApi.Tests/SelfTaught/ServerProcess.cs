@@ -94,6 +94,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    public bool HasExited => process.HasExited;
+
     /// <summary>What the server wrote to stdout and stderr so far.</summary>
     public string Output
     {
