@@ -16,7 +16,6 @@ public static class JudgingServiceCollectionExtensions
     {
         services.AddJudgeOptions(configuration);
         services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
         AddJudgmentCache(services, configuration.GetConnectionString("Redis"));
         services.AddSingleton<JudgeMetrics>();
         services.AddSingleton<LlamaJudgeEngine>();
@@ -26,15 +25,19 @@ public static class JudgingServiceCollectionExtensions
         services.AddSingleton<JudgeAdmission>();
         services.AddSingleton<JudgmentCache>();
         services.AddSingleton<JudgeService>();
-        services.AddSingleton<ShutdownGrace>();
         return services;
     }
 
-    /// <summary>The <c>Judge</c> section, bound once however many modules ask for it (the pipeline reads <c>Judge:DataDir</c>).</summary>
+    /// <summary>
+    /// The <c>Judge</c> section, bound once however many modules ask for it (the pipeline reads <c>Judge:DataDir</c>),
+    /// with what every module shares: the clock and the shutdown grace period.
+    /// </summary>
     public static IServiceCollection AddJudgeOptions(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(IValidateOptions<JudgeOptions>)))
             return services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ShutdownGrace>();
         services.AddSection<JudgeOptions>(configuration, JudgeOptions.Section).ResolvePaths((o, resolve) =>
         {
             o.ModelPath = resolve(o.ModelPath);

@@ -18,7 +18,6 @@ public static class SelfTaughtServiceCollectionExtensions
     {
         services.AddJudgeOptions(configuration);
         services.AddSection<SelfTaughtOptions>(configuration, SelfTaughtOptions.Section);
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IIterationModel, JudgeEngineIterationModel>();
         services.AddSingleton<InstructionPool>();

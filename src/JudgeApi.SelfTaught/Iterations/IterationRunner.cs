@@ -83,7 +83,9 @@ public sealed class IterationRunner(IterationStore store, IterationStages stages
             store.SetStatus(iteration.Id, IterationStatus.Succeeded);
             logger.LogInformation("Iteration {Number} succeeded", iteration.Number);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || grace.Stopping.IsCancellationRequested)
+        // Whatever ends a run while the service stops (a cancel, a native call cut short) is the stop, not the iteration's failure:
+        // the iteration stays running and the next start resumes it (and records a real failure then).
+        catch (Exception) when (stoppingToken.IsCancellationRequested || grace.Stopping.IsCancellationRequested)
         {
             logger.LogWarning("Iteration {Number} stops with the service at stage {Stage}; it resumes there at the next start.", iteration.Number,
                 store.Find(iteration.Id)?.Stage ?? iteration.Stage);

@@ -40,7 +40,10 @@ public sealed class IterationContext
     /// <summary>The stage after this one in the iteration's list, or <see cref="IterationStage.Done"/>.</summary>
     public string NextStage { get; }
 
-    /// <summary>Fires when the service is stopping: start no further item (<see cref="ItemWork"/>); the running ones may finish.</summary>
+    /// <summary>
+    /// Fires when the service is stopping: start no further item (<see cref="ItemWork"/>); the running ones may finish.
+    /// Work redone whole after a restart (training, evaluation) stops at once.
+    /// </summary>
     public CancellationToken StopStarting { get; }
 
     /// <summary>Tells watchers that the iteration changed (a training step).</summary>

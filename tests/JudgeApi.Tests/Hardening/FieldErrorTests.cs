@@ -71,23 +71,14 @@ public sealed class FieldErrorTests(JudgeServerFixture fixture) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("{\"items\": \"not a list\"}", "items")]
-    [InlineData("{\"items\": 5}", "items")]
-    public async Task A_batch_whose_items_are_not_an_array_names_items(string json, string field)
+    [InlineData("/judge/batch", "{\"items\": \"not a list\"}", "items")]
+    [InlineData("/judge/batch", "{\"items\": 5}", "items")]
+    [InlineData("/iterations", "{\"instructions\": \"many\"}", "instructions")]
+    [InlineData("/iterations", "{\"categories\": \"math\"}", "categories")]
+    [InlineData("/iterations", "{\"train\": 1}", "train")]
+    public async Task Other_bodies_name_the_field_too(string path, string json, string field)
     {
-        var (status, body) = await PostAsync("/judge/batch", json);
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
-    }
-
-    [Theory]
-    [InlineData("{\"instructions\": \"many\"}", "instructions")]
-    [InlineData("{\"categories\": \"math\"}", "categories")]
-    [InlineData("{\"train\": 1}", "train")]
-    public async Task Iteration_requests_name_the_field_too(string json, string field)
-    {
-        var (status, body) = await PostAsync("/iterations", json);
+        var (status, body) = await PostAsync(path, json);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
