@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 # Debian packages the tests start or drive, by the command that proves each is installed.
 declare -A packages=(
     [redis-server]=redis-server   # the Redis judgment-cache tests run a private redis-server
+    [chromium]=chromium           # the console's browser tests drive it through Playwright (which downloads no browser)
 )
 missing=()
 for command in "${!packages[@]}"; do

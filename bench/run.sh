@@ -3,7 +3,7 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MODES=(engine judge train pipeline)
+MODES=(engine judge train pipeline prompt)
 
 usage() {
     cat >&2 <<USAGE
@@ -13,6 +13,7 @@ modes:
   judge     POST /judge throughput and latency of the service
   train     LoRA training step time of the trainer vs llama-finetune
   pipeline  one Self-Taught Evaluator iteration end to end
+  prompt    judge prompt tokenization per request on every bundled vocabulary, vs llama.cpp's plain one pass
 environment: JUDGEAPI_CACHE (default ~/.cache/judgeapi) holds built tools and generated models;
              BENCH_THREADS (default 2) is the thread count every benchmark uses.
 USAGE

@@ -16,6 +16,16 @@ public sealed class JudgeOptions
     /// <summary>Optional LoRA adapter (GGUF) applied to the model.</summary>
     public string? AdapterPath { get; set; }
 
+    /// <summary>
+    /// One of llama.cpp's built-in chat templates ("chatml", "llama3", "gemma", …) to render prompts with instead of
+    /// the model's own, for a model whose template llama.cpp does not recognise. Empty: the model's own.
+    /// </summary>
+    public string? ChatTemplate { get; set; }
+
+    /// <summary>Tokens a thinking model (its template has think tags and no switch to turn them off) may think before its answer.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
+    public int MaxThinkingTokens { get; set; } = 2048;
+
     /// <summary>Where the demo model is written when <see cref="ModelPath"/> is empty.</summary>
     [Required(ErrorMessage = "must name a file")]
     public string DemoModelPath { get; set; } = "models/demo-tiny.gguf";

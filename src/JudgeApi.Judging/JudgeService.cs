@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JudgeApi.Llama.IO;
 using Microsoft.Extensions.Logging;
 
 namespace JudgeApi.Judging;
@@ -9,14 +10,25 @@ namespace JudgeApi.Judging;
 /// </summary>
 public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, JudgeAdmission admission, JudgeMetrics metrics, ILogger<JudgeService> logger)
 {
-    /// <summary>probabilityA within this distance of 0.5 is a tie.</summary>
-    public const double TieEpsilon = 0.01;
+    /// <summary>Judges with the weights that serve now (the active adapter, or the base model).</summary>
+    public Task<JudgeResponse> JudgeAsync(JudgeParameters request, bool useCache, CancellationToken cancellationToken) =>
+        JudgeAsync(request, engine.Model, useCache, cancellationToken);
 
-    public async Task<JudgeResponse> JudgeAsync(JudgeParameters request, bool useCache, CancellationToken cancellationToken)
+    /// <summary>
+    /// Judges with chosen weights, whatever serves (the console's side-by-side playground: base against an iteration's
+    /// adapter). The cache key names those weights' content, as for the active ones.
+    /// </summary>
+    public Task<JudgeResponse> JudgeWithAsync(JudgeParameters request, JudgeWeights weights, bool useCache, CancellationToken cancellationToken)
+    {
+        var adapter = weights.AdapterPath is null ? null : Path.GetFullPath(weights.AdapterPath);
+        var model = engine.Model with { AdapterPath = adapter, AdapterHash = adapter is null ? null : FileHash.Sha256(adapter) };
+        return JudgeAsync(request, model, useCache, cancellationToken);
+    }
+
+    private async Task<JudgeResponse> JudgeAsync(JudgeParameters request, JudgeModelInfo model, bool useCache, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var id = Guid.NewGuid().ToString("N");
-        var model = engine.Model;
         var key = JudgmentCache.Key(request, model);
         var mode = JudgeModes.Name(request.Mode);
 
@@ -57,11 +69,7 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
 
     private static JudgeOnceRequest OrderRequest(JudgeParameters r, int sample, bool swapped) =>
         new(r.Instruction, swapped ? r.ResponseB : r.ResponseA, swapped ? r.ResponseA : r.ResponseB,
-            r.Criteria, r.Mode, r.MaxReasoningTokens, r.Temperature, SampleSeed(r.Seed, sample, swapped));
-
-    /// <summary>Each sample and order draws from its own deterministic seed.</summary>
-    private static uint SampleSeed(int seed, int sample, bool swapped) =>
-        unchecked((uint)seed * 2654435761u + (uint)(2 * sample + (swapped ? 1 : 0)) * 40503u + 1u);
+            r.Criteria, r.Mode, r.MaxReasoningTokens, r.Temperature, JudgeBehavior.SampleSeed(r.Seed, sample, swapped));
 
     private static JudgeResponse Combine(string id, JudgeParameters request, JudgeModelInfo model, OrderedJudgment[] results, double elapsedMs)
     {
@@ -69,13 +77,13 @@ public sealed class JudgeService(IJudgeEngine engine, JudgmentCache cache, Judge
         var probabilitiesA = results.Select(r => r.Swapped ? 1 - r.Result.ProbabilityA : r.Result.ProbabilityA).ToArray();
         var votesA = results.Count(r => (r.Result.Verdict == JudgePrompt.LabelA) != r.Swapped);
         var probabilityA = probabilitiesA.Average();
-        var winner = Math.Abs(probabilityA - 0.5) <= TieEpsilon ? "tie" : probabilityA > 0.5 ? "A" : "B";
+        var winner = JudgeBehavior.Default.Winner(probabilityA);
         var original = results.Where(r => !r.Swapped).Select(r => r.Result).ToArray();
-        var reasoning = (original.FirstOrDefault(r => r.Verdict == winner) ?? original[0]).Reasoning;
-        return new JudgeResponse(id, winner, Math.Max(probabilityA, 1 - probabilityA), probabilityA, reasoning,
+        var shown = original.FirstOrDefault(r => r.Verdict == winner) ?? original[0];
+        return new JudgeResponse(id, winner, Math.Max(probabilityA, 1 - probabilityA), probabilityA, shown.Reasoning, shown.Thinking,
             new JudgeVotes(votesA, results.Length - votesA),
             new JudgeModelRef(Path.GetFileName(model.Path), model.AdapterPath is null ? null : Path.GetFileName(model.AdapterPath)),
-            Cached: false, elapsedMs, JudgeModes.Name(request.Mode), JudgePrompt.Version,
+            Cached: false, elapsedMs, JudgeModes.Name(request.Mode), JudgePrompt.Version, model.BehaviorVersion,
             results.Sum(r => r.Result.ReasoningTokens), results.Any(r => r.Result.HitTokenLimit), results.Sum(r => r.Result.PromptTokens));
     }
 

@@ -20,14 +20,14 @@ public sealed class JudgmentCache(IDistributedCache cache, IOptions<JudgeOptions
     private readonly TimeSpan timeout = TimeSpan.FromMilliseconds(options.Value.CacheTimeoutMs);
 
     /// <summary>
-    /// Covers everything that decides the answer: model and adapter content, prompt template version, every
-    /// request field after defaults.
+    /// Covers everything that decides the answer: model and adapter content, the judge behaviour (prompt, sampling,
+    /// verdict reading, template), every request field after defaults.
     /// </summary>
     public static string Key(JudgeParameters parameters, JudgeModelInfo model)
     {
         var identity = JsonSerializer.Serialize(new
         {
-            prompt = JudgePrompt.Version,
+            behavior = model.BehaviorVersion,
             model = model.ContentHash,
             adapter = model.AdapterHash,
             request = parameters,

@@ -8,7 +8,7 @@ namespace JudgeApi.Llama;
 /// A loaded GGUF model: weights, vocabulary and metadata. Reading members are safe to call from several
 /// threads; contexts, samplers and adapters made from it keep it alive until they are disposed.
 /// </summary>
-public sealed class LlamaModel : IDisposable
+public sealed partial class LlamaModel : IDisposable
 {
     private readonly SafeLlamaModelHandle _handle;
     private readonly IntPtr _vocab; // owned by the model; used under a lease of Handle
@@ -32,7 +32,11 @@ public sealed class LlamaModel : IDisposable
         BosToken = NativeApi.llama_vocab_bos(_vocab);
         EosToken = NativeApi.llama_vocab_eos(_vocab);
         ChatTemplate = Marshal.PtrToStringUTF8(NativeApi.llama_model_chat_template(handle, null));
+        AddsBos = NativeApi.llama_vocab_get_add_bos(_vocab);
+        _specialTokens = new Lazy<IReadOnlyList<SpecialToken>>(ReadSpecialTokens);
     }
+
+    private readonly Lazy<IReadOnlyList<SpecialToken>> _specialTokens;
 
     /// <summary>
     /// The native model, for calls and for new contexts, samplers and adapters. Throws once the model is disposed,
@@ -75,6 +79,15 @@ public sealed class LlamaModel : IDisposable
     /// <summary>End-of-sequence token, -1 when the vocabulary has none.</summary>
     public int EosToken { get; }
 
+    /// <summary>Whether the vocabulary starts every text with BOS (what <c>addSpecial</c> adds first).</summary>
+    public bool AddsBos { get; }
+
+    /// <summary>
+    /// The control and unknown tokens: what llama.cpp turns text into when it parses special tokens, longest text
+    /// first as it matches them (user-defined tokens are matched in any text, so they are not listed).
+    /// </summary>
+    internal IReadOnlyList<SpecialToken> SpecialTokens => _specialTokens.Value;
+
     /// <summary>Loads a GGUF model, initialising the CPU runtime first if no backend is loaded.</summary>
     public static LlamaModel Load(string path, ModelOptions? options = null)
     {
@@ -103,84 +116,18 @@ public sealed class LlamaModel : IDisposable
         return new LlamaModel(SafeLlamaModelHandle.FromRaw(raw), fullPath, options.VocabOnly);
     }
 
-    /// <summary>Tokenizes UTF-8 text. addSpecial adds BOS/EOS as the model asks; parseSpecial turns "&lt;|...|&gt;" text into special tokens.</summary>
-    public unsafe int[] Tokenize(string text, bool addSpecial, bool parseSpecial = false)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        using var lease = new HandleLease(Handle);
-        var tokens = new int[bytes.Length + 4];
-        while (true)
-        {
-            int n;
-            fixed (byte* t = bytes)
-            fixed (int* o = tokens)
-            {
-                byte empty = 0;
-                n = NativeApi.llama_tokenize(_vocab, bytes.Length == 0 ? &empty : t, bytes.Length, o, tokens.Length, addSpecial, parseSpecial);
-            }
-            if (n >= 0)
-                return tokens.AsSpan(0, n).ToArray();
-            if (n == int.MinValue)
-                throw new LlamaArgumentException(nameof(text), "The text tokenizes to more than int.MaxValue tokens; split it.");
-            tokens = new int[-n];
-        }
-    }
-
-    /// <summary>The text of one token (may be a partial UTF-8 sequence, shown as U+FFFD); special renders control tokens.</summary>
-    public unsafe string TokenToPiece(int token, bool special = false)
-    {
-        CheckToken(token, nameof(token));
-        using var lease = new HandleLease(Handle);
-        Span<byte> small = stackalloc byte[64];
-        fixed (byte* b = small)
-        {
-            var n = NativeApi.llama_token_to_piece(_vocab, token, b, small.Length, 0, special);
-            if (n >= 0)
-                return Encoding.UTF8.GetString(small[..n]);
-            var large = new byte[-n];
-            fixed (byte* l = large)
-                n = NativeApi.llama_token_to_piece(_vocab, token, l, large.Length, 0, special);
-            return Encoding.UTF8.GetString(large, 0, n);
-        }
-    }
-
-    /// <summary>Text of a token sequence; special keeps control tokens' text instead of dropping it.</summary>
-    public unsafe string Detokenize(ReadOnlySpan<int> tokens, bool special = false)
-    {
-        for (var i = 0; i < tokens.Length; i++)
-            CheckToken(tokens[i], nameof(tokens));
-        if (tokens.Length == 0)
-            return "";
-        using var lease = new HandleLease(Handle);
-        var buffer = new byte[tokens.Length * 8 + 16];
-        fixed (int* t = tokens)
-        {
-            while (true)
-            {
-                int n;
-                fixed (byte* b = buffer)
-                    n = NativeApi.llama_detokenize(_vocab, t, tokens.Length, b, buffer.Length, false, special);
-                if (n >= 0)
-                    return Encoding.UTF8.GetString(buffer, 0, n);
-                buffer = new byte[-n];
-            }
-        }
-    }
-
-    /// <summary>True for end-of-generation tokens (EOS, EOT, …).</summary>
-    public bool IsEndOfGeneration(int token)
-    {
-        CheckToken(token, nameof(token));
-        using var lease = new HandleLease(Handle);
-        return NativeApi.llama_vocab_is_eog(_vocab, token);
-    }
-
     /// <summary>
     /// Formats messages with the model's chat template (llama.cpp's built-in formatter recognises the common
     /// templates by their Jinja source); addAssistantPrefix ends with the opening of an assistant turn.
     /// </summary>
-    public unsafe string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addAssistantPrefix)
+    public string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addAssistantPrefix) =>
+        ApplyChatTemplate(messages, addAssistantPrefix, template: null);
+
+    /// <summary>
+    /// Formats messages with <paramref name="template"/>: the name of one of llama.cpp's built-in templates
+    /// (<see cref="LlamaRuntime.BuiltInChatTemplates"/>) or a Jinja source it recognises; null: the model's own.
+    /// </summary>
+    public unsafe string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addAssistantPrefix, string? template)
     {
         ArgumentNullException.ThrowIfNull(messages);
         foreach (var m in messages)
@@ -189,11 +136,12 @@ public sealed class LlamaModel : IDisposable
                 throw new LlamaArgumentException(nameof(messages), "Every chat message needs a non-empty Role and a non-null Content.");
         }
         using var lease = new HandleLease(Handle);
-        var template = NativeApi.llama_model_chat_template(Handle, null);
-        if (template == IntPtr.Zero)
+        var own = NativeApi.llama_model_chat_template(Handle, null);
+        if (template is null && own == IntPtr.Zero)
             throw new LlamaChatTemplateException($"Model '{Path}' has no chat template (tokenizer.chat_template); use a chat/instruct model or format the prompt yourself.");
 
         var native = new llama_chat_message[messages.Count];
+        var named = template is null ? IntPtr.Zero : Marshal.StringToCoTaskMemUTF8(template);
         try
         {
             var chars = 0;
@@ -210,10 +158,11 @@ public sealed class LlamaModel : IDisposable
                 {
                     int n;
                     fixed (byte* b = buffer)
-                        n = NativeApi.llama_chat_apply_template(template, chat, (nuint)native.Length, addAssistantPrefix, b, buffer.Length);
+                        n = NativeApi.llama_chat_apply_template(template is null ? own : named, chat, (nuint)native.Length, addAssistantPrefix, b, buffer.Length);
                     if (n < 0)
-                        throw new LlamaChatTemplateException(
-                            $"llama.cpp does not recognise the chat template of '{Path}'; format the prompt yourself for this model.");
+                        throw new LlamaChatTemplateException(template is null
+                            ? $"llama.cpp does not recognise the chat template of '{Path}'; name one of its built-in templates to use instead ({string.Join(", ", LlamaRuntime.BuiltInChatTemplates)})."
+                            : $"'{template}' is not one of llama.cpp's built-in chat templates ({string.Join(", ", LlamaRuntime.BuiltInChatTemplates)}).");
                     if (n <= buffer.Length)
                         return Encoding.UTF8.GetString(buffer, 0, n);
                     buffer = new byte[n];
@@ -222,6 +171,7 @@ public sealed class LlamaModel : IDisposable
         }
         finally
         {
+            Marshal.FreeCoTaskMem(named);
             foreach (var m in native)
             {
                 Marshal.FreeCoTaskMem(m.role);
@@ -234,12 +184,6 @@ public sealed class LlamaModel : IDisposable
     {
         _disposed = true;
         _handle.Dispose();
-    }
-
-    internal void CheckToken(int token, string paramName)
-    {
-        if ((uint)token >= (uint)VocabSize)
-            throw new LlamaArgumentException(paramName, $"Token id {token} is outside the vocabulary of '{Path}' (0..{VocabSize - 1}); tokens must come from this model's tokenizer.");
     }
 
     private static unsafe Dictionary<string, string> ReadMetadata(SafeLlamaModelHandle handle)

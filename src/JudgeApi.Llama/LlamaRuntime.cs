@@ -27,6 +27,22 @@ public static class LlamaRuntime
         set => _log = value ?? throw new ArgumentNullException(nameof(value), "Set a no-op action to silence llama.cpp.");
     }
 
+    /// <summary>The names of llama.cpp's built-in chat templates ("chatml", "llama3", …), which a template may be given by.</summary>
+    public static IReadOnlyList<string> BuiltInChatTemplates => BuiltInTemplateNames.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> BuiltInTemplateNames = new(() =>
+    {
+        EnsureInitialized();
+        unsafe
+        {
+            var count = NativeApi.llama_chat_builtin_templates(null, 0);
+            var names = new IntPtr[count];
+            fixed (IntPtr* output = names)
+                count = Math.Min(count, NativeApi.llama_chat_builtin_templates(output, (nuint)names.Length));
+            return names.Take(count).Select(n => Marshal.PtrToStringUTF8(n)!).ToArray();
+        }
+    });
+
     /// <summary>Loads the CPU backend unless a backend is already loaded (what model loading needs).</summary>
     internal static void EnsureInitialized()
     {

@@ -24,6 +24,8 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSingleton<IterationStore>();
         services.AddSingleton<PairStore>();
         services.AddSingleton<CandidateStore>();
+        services.AddSingleton<TrainingHistory>();
+        services.AddSingleton<PairBrowser>();
         services.AddSingleton<IterationViews>();
         services.AddSingleton<IterationEvents>();
         services.AddSingleton<IIterationStage, ClassificationStage>();
@@ -53,6 +55,9 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSingleton<AdapterRegistry>();
         services.AddSingleton<IStartupAdapter>(sp => sp.GetRequiredService<AdapterRegistry>());
         services.AddSingleton<AdapterUpload>();
+        services.AddSingleton<AdapterAudit>();
+        services.AddSingleton<ManualCaseStore>();
+        services.AddSingleton<PlaygroundJudge>();
         services.AddSingleton<HeldOutSet>();
         services.AddSingleton<PairwiseEvaluator>();
         services.AddSingleton<IIterationStage, TrainingStage>();

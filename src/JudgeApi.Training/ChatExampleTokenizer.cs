@@ -3,25 +3,22 @@ using JudgeApi.Llama;
 namespace JudgeApi.Training;
 
 /// <summary>
-/// Turns a conversation into a training sequence exactly as the service renders prompts: prompt =
-/// chat template(messages without the last assistant turn, with the assistant prefix), target = the assistant
-/// content followed by the template's end-of-turn token, each tokenized with the model's vocabulary.
+/// Turns a conversation into a training sequence with the model's <see cref="ChatTokenizer"/>, the tokenizer the
+/// service serves prompts with: the prompt is token for token what the service decodes for the same messages, the
+/// target is the assistant content and the template's end of turn as they continue it, and no message content
+/// becomes a special token.
 /// </summary>
 public sealed class ChatExampleTokenizer
 {
-    private readonly LlamaModel _vocab;
+    private readonly ChatTokenizer _chat;
     private readonly int _maxSequenceLength;
 
-    /// <summary>The token that closes an assistant turn in this model's template (EOS when the template has none).</summary>
-    public int EndOfTurnToken { get; }
-
-    /// <param name="vocab">The base model (a vocab-only load is enough).</param>
-    public ChatExampleTokenizer(LlamaModel vocab, int maxSequenceLength)
+    /// <param name="chat">The base model's tokenizer (a vocab-only load is enough) and chat template.</param>
+    public ChatExampleTokenizer(ChatTokenizer chat, int maxSequenceLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSequenceLength, 2);
-        _vocab = vocab;
+        _chat = chat;
         _maxSequenceLength = maxSequenceLength;
-        EndOfTurnToken = FindEndOfTurnToken(vocab);
     }
 
     /// <summary>Validates and tokenizes one example; index names it in errors when it has no line number.</summary>
@@ -37,9 +34,9 @@ public sealed class ChatExampleTokenizer
         if (messages.Count == 1)
             throw new TrainingDataException($"The {where} has only an assistant turn; it needs a prompt (a user message) before it.", example.LineNumber);
 
-        var promptText = _vocab.ApplyChatTemplate(messages.Take(messages.Count - 1).ToList(), addAssistantPrefix: true);
-        var prompt = _vocab.Tokenize(promptText, addSpecial: true, parseSpecial: true);
-        var target = _vocab.Tokenize(messages[^1].Content, addSpecial: false, parseSpecial: false).Append(EndOfTurnToken).ToArray();
+        var conversation = _chat.Conversation(messages);
+        var prompt = conversation.Tokens[..conversation.PromptLength];
+        var target = conversation.Tokens[conversation.PromptLength..];
         if (target.Length >= _maxSequenceLength)
             throw new TrainingDataException(
                 $"The assistant turn of the {where} is {target.Length} tokens, which leaves no room for its prompt within the maximum sequence length {_maxSequenceLength}; raise it.",
@@ -49,27 +46,9 @@ public sealed class ChatExampleTokenizer
         var truncated = Math.Max(0, prompt.Length + target.Length - _maxSequenceLength);
         if (truncated > 0)
         {
-            var keepBos = prompt[0] == _vocab.BosToken ? 1 : 0;
+            var keepBos = prompt[0] == _chat.Model.BosToken ? 1 : 0;
             prompt = [.. prompt.AsSpan(0, keepBos), .. prompt.AsSpan(keepBos + truncated)];
         }
         return new TokenizedExample([.. prompt, .. target], prompt.Length, truncated);
-    }
-
-    /// <summary>Renders a probe conversation and reads which end-of-generation token the template puts after an assistant turn.</summary>
-    private static int FindEndOfTurnToken(LlamaModel vocab)
-    {
-        const string reply = "x";
-        ChatMessage[] question = [new("user", "q")];
-        var prompt = vocab.ApplyChatTemplate(question, addAssistantPrefix: true);
-        var full = vocab.ApplyChatTemplate([.. question, new ChatMessage("assistant", reply)], addAssistantPrefix: false);
-        if (full.StartsWith(prompt + reply, StringComparison.Ordinal))
-        {
-            foreach (var token in vocab.Tokenize(full[(prompt.Length + reply.Length)..], addSpecial: false, parseSpecial: true))
-            {
-                if (vocab.IsEndOfGeneration(token))
-                    return token;
-            }
-        }
-        return vocab.EosToken;
     }
 }

@@ -9,7 +9,9 @@ namespace JudgeApi.Training;
 /// Fine-tunes a LoRA adapter for a GGUF base model on chat examples, with the loss on the assistant turn only,
 /// and writes it as a GGUF adapter llama.cpp loads (plus a JSON manifest next to it). Runs on the CPU backend.
 /// </summary>
-public sealed class LoraTrainer(TrainerOptions? options = null)
+/// <param name="chatTemplate">The built-in chat template the examples are rendered with instead of the model's own (the
+/// one the service serves with, <c>Judge:ChatTemplate</c>); null: the model's.</param>
+public sealed class LoraTrainer(TrainerOptions? options = null, string? chatTemplate = null)
 {
     public TrainerOptions Options { get; } = options ?? new TrainerOptions();
 
@@ -35,7 +37,7 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
 
         var clock = Stopwatch.StartNew();
         using var session = new LoraTrainingSession(modelPath, Options.AdaptedTargets, Options.Rank, Options.Alpha, Options.Seed, Options.ComputeThreads);
-        var sequences = TokenizeAll(modelPath, examples, Math.Min(Options.MaxSequenceLength, session.Hyperparameters.TrainContextLength));
+        var sequences = TokenizeAll(modelPath, chatTemplate, examples, Math.Min(Options.MaxSequenceLength, session.Hyperparameters.TrainContextLength));
 
         var batchesPerEpoch = (sequences.Count + Options.BatchSize - 1) / Options.BatchSize;
         var totalSteps = Math.Min(batchesPerEpoch * Options.Epochs, Options.MaxSteps ?? int.MaxValue);
@@ -113,10 +115,10 @@ public sealed class LoraTrainer(TrainerOptions? options = null)
             Elapsed: clock.Elapsed);
     }
 
-    private static List<TokenizedExample> TokenizeAll(string modelPath, IReadOnlyList<TrainingExample> examples, int maxSequenceLength)
+    private static List<TokenizedExample> TokenizeAll(string modelPath, string? chatTemplate, IReadOnlyList<TrainingExample> examples, int maxSequenceLength)
     {
         using var vocab = LlamaModel.Load(modelPath, new ModelOptions { VocabOnly = true });
-        var tokenizer = new ChatExampleTokenizer(vocab, maxSequenceLength);
+        var tokenizer = new ChatExampleTokenizer(new ChatTokenizer(vocab, ChatTemplate.For(vocab, chatTemplate)), maxSequenceLength);
         return examples.Select(tokenizer.Tokenize).ToList();
     }
 }

@@ -49,7 +49,9 @@ internal static class TestModels
             {
                 lazy = new Lazy<string>(() =>
                 {
-                    var path = Path.Combine(Root, $"{spec.Architecture}-{spec.Preset}-{spec.Type}-{spec.Seed}.gguf".ToLowerInvariant());
+                    // Every field of the spec (null apart from empty), so specs that differ only in a vocab or a template get their own file.
+                    var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec)))[..12];
+                    var path = Path.Combine(Root, $"{spec.Architecture}-{spec.Preset}-{spec.Type}-{spec.Seed}-{id}.gguf".ToLowerInvariant());
                     if (!File.Exists(path))
                         TestModelWriter.Write(spec, path);
                     return path;

@@ -84,13 +84,17 @@ public sealed record JudgeOnceRequest(
     uint Seed = 0,
     JudgeWeights? Weights = null);
 
-/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before the verdict.</param>
+/// <param name="Reasoning">The judge's explanation (empty in direct mode), cut before its verdict lead.</param>
 /// <param name="Verdict"><see cref="JudgePrompt.LabelA"/> (first better) or <see cref="JudgePrompt.LabelB"/>.</param>
 /// <param name="ProbabilityA">P(first is better), from the two labels' next-token probabilities.</param>
-/// <param name="ReasoningTokens">Tokens generated before the verdict.</param>
+/// <param name="ReasoningTokens">Tokens the model generated before the label was read.</param>
 /// <param name="HitTokenLimit">The reasoning was cut at the token cap and the verdict forced.</param>
 /// <param name="PromptTokens">Tokens of the judge prompt (direct mode: with the verdict lead).</param>
-public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens);
+/// <param name="VerdictText">The judge's turn up to the label, exactly as decoded (ends in "[["); with the label and
+/// "]]" it is the judgment's training target (<see cref="JudgePrompt.Completion"/>).</param>
+/// <param name="Thinking">What a thinking model thought before its reasoning (tags stripped); null for other models.</param>
+public sealed record JudgeOnceResult(string Reasoning, string Verdict, double ProbabilityA, int ReasoningTokens, bool HitTokenLimit, int PromptTokens,
+    string VerdictText, string? Thinking = null);
 
 /// <param name="Grammar">Optional GBNF grammar constraining the output.</param>
 public sealed record GenerationRequest(int MaxTokens = 512, float Temperature = 0, uint Seed = 0, string? Grammar = null);
@@ -101,6 +105,8 @@ public sealed record GenerationResult(string Text, int TokenCount, GenerationSto
 /// <param name="ContentHash">SHA-256 of the model file (hex), computed once at load.</param>
 /// <param name="AdapterHash">SHA-256 of the active LoRA adapter file, null without one.</param>
 /// <param name="ContextSize">Tokens available to one judgment (prompt + reasoning + verdict).</param>
+/// <param name="ChatTemplate">The built-in template prompts are rendered with in place of the model's own (<c>Judge:ChatTemplate</c>); null: the model's.</param>
+/// <param name="BehaviorVersion">What, besides model and adapter, decides the answers (<see cref="JudgeBehavior.Version"/>).</param>
 public sealed record JudgeModelInfo(
     string Path,
     string ContentHash,
@@ -113,7 +119,9 @@ public sealed record JudgeModelInfo(
     string Backend,
     string? AdapterPath,
     string? AdapterHash,
-    bool IsDemo);
+    bool IsDemo,
+    string? ChatTemplate,
+    string BehaviorVersion);
 
 /// <summary>A judgment produced no usable verdict: the weights give non-finite scores (a broken model or adapter). Not the caller's fault.</summary>
 public sealed class JudgeOutputException(string message) : Exception(message);

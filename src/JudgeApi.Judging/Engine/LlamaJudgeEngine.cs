@@ -16,6 +16,9 @@ namespace JudgeApi.Judging;
 public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetrics metrics,
     ILogger<LlamaJudgeEngine> logger) : IJudgeEngine, IDisposable
 {
+    // Retokenizing the reasoning with the verdict lead can take a few more tokens than were generated.
+    private const int VerdictSlack = 16;
+
     private readonly JudgeOptions _options = options.Value;
     private Loaded? _loaded;
     private ActiveWeights _active = new(null, null, null);
@@ -76,6 +79,16 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         }
 
         var model = LlamaModel.Load(path, new ModelOptions { GpuLayers = _options.GpuLayers });
+        ChatTemplate template;
+        try
+        {
+            template = TemplateOf(model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         var perSequence = Math.Min(_options.ContextSize, model.TrainContextLength);
         var context = new LlamaContext(model, new ContextOptions
         {
@@ -99,18 +112,42 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         }
         Volatile.Write(ref _active, new ActiveWeights(adapter, adapterPath, adapterPath is null ? null : FileHash.Sha256(adapterPath)));
 
-        var tokenizer = new PromptTokenizer(model);
-        if (!tokenizer.HasChatTemplate)
+        var tokenizer = new PromptTokenizer(new ChatTokenizer(model, template));
+        if (template.IsPlain)
             logger.LogWarning("Model {Path} has no chat template; prompts use a plain '### role:' layout.", path);
+        // A model that always thinks gets its own budget for the thought, before the reasoning's.
+        var thinking = template.Thinking == ChatThinking.Always ? _options.MaxThinkingTokens : 0;
+        var behavior = new JudgeBehavior($"{template.Description}, thinking {template.Thinking.ToString().ToLowerInvariant()}", thinking);
 
         var info = new JudgeModelInfo(path, FileHash.Sha256(path), model.Architecture, model.Description, model.ParameterCount,
-            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo);
-        var reasoningVerdict = VerdictTokens.For(model, "\n\n" + JudgePrompt.VerdictLead);
-        var directVerdict = VerdictTokens.For(model, JudgePrompt.VerdictLead);
+            model.SizeBytes, perSequence, _options.Sequences, backend.ToString(), null, null, isDemo, ChatTemplateName, behavior.Version);
+        // Room for what follows the reasoning: the end of a thought, a blank line and the verdict lead, with slack for a retokenized end.
+        var verdictRoom = model.Tokenize("\n</think>\n\n" + JudgePrompt.VerdictLead + JudgePrompt.LabelA, addSpecial: false).Length + VerdictSlack;
         var scheduler = new SequenceScheduler(context, metrics, adapter);
-        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, reasoningVerdict, directVerdict, info));
-        logger.LogInformation("Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}) is ready.",
-            path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend);
+        Volatile.Write(ref _loaded, new Loaded(model, context, scheduler, adapters, tokenizer, thinking, verdictRoom, info));
+        logger.LogInformation(
+            "Judge model {Path} ({Architecture}, {Parameters} parameters, {Context} tokens per judgment, {Sequences} sequences, {Backend}, {Template} chat template, thinking {Thinking}) is ready.",
+            path, info.Architecture, info.ParameterCount, perSequence, info.Sequences, info.Backend, template.Description, template.Thinking);
+    }
+
+    private string? ChatTemplateName => string.IsNullOrWhiteSpace(_options.ChatTemplate) ? null : _options.ChatTemplate.Trim();
+
+    /// <summary>The template prompts are rendered with, probed now so that a model whose template cannot render never turns ready.</summary>
+    private ChatTemplate TemplateOf(LlamaModel model)
+    {
+        try
+        {
+            return ChatTemplate.For(model, ChatTemplateName);
+        }
+        catch (LlamaChatTemplateException e) when (ChatTemplateName is null)
+        {
+            throw new LlamaChatTemplateException(
+                $"{e.Message} Set Judge:ChatTemplate to the one this model was trained with (env Judge__ChatTemplate); until then no judge prompt can be rendered.", e);
+        }
+        catch (LlamaChatTemplateException e)
+        {
+            throw new LlamaChatTemplateException($"Judge:ChatTemplate is '{ChatTemplateName}': {e.Message}", e);
+        }
     }
 
     public async Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>
@@ -149,8 +186,10 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var loaded = Current;
         using var adapter = loaded.Adapters.LoadUnshared(Path.GetFullPath(adapterPath));
         // A short pair in direct mode: one forward pass through every adapted weight, read like any judgment.
-        int[] prompt = [.. loaded.Tokenizer.Judge("Which answer is correct? 2 + 2 = ?", "4", "5", null), .. loaded.DirectVerdict.Lead];
-        var program = new JudgmentProgram(loaded.DirectVerdict);
+        var judged = loaded.Tokenizer.Judge("Which answer is correct? 2 + 2 = ?", "4", "5", null);
+        var verdict = VerdictTokens.After(judged, JudgePrompt.VerdictLead);
+        int[] prompt = [.. judged.Tokens, .. verdict.Lead];
+        var program = JudgmentProgram.Direct(verdict);
         var job = new SequenceJob(prompt, SequencePriority.Interactive, adapter, null, 0, program, cancellationToken);
         var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         try
@@ -169,24 +208,26 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var prompt = loaded.Tokenizer.Judge(request.Instruction, request.First, request.Second, request.Criteria);
         if (request.Mode == JudgeMode.Direct)
         {
-            prompt = [.. prompt, .. loaded.DirectVerdict.Lead];
-            EnsureFits(prompt.Length + 1, loaded);
-            var direct = new JudgmentProgram(loaded.DirectVerdict);
-            return (new SequenceJob(prompt, Lane(priority), adapter, null, 0, direct, cancellationToken), direct);
+            var verdict = VerdictTokens.After(prompt, JudgePrompt.VerdictLead);
+            int[] tokens = [.. prompt.Tokens, .. verdict.Lead];
+            EnsureFits(tokens.Length + 1, loaded);
+            var direct = JudgmentProgram.Direct(verdict);
+            return (new SequenceJob(tokens, Lane(priority), adapter, null, 0, direct, cancellationToken), direct);
         }
-        EnsureFits(prompt.Length + request.MaxReasoningTokens + loaded.ReasoningVerdict.Lead.Length + 1, loaded);
-        var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, null));
-        var reasoning = new JudgmentProgram(loaded.ReasoningVerdict);
-        return (new SequenceJob(prompt, Lane(priority), adapter, sampler, request.MaxReasoningTokens, reasoning, cancellationToken), reasoning);
+        var generated = loaded.ThinkingTokens + request.MaxReasoningTokens;
+        EnsureFits(prompt.Tokens.Length + generated + loaded.VerdictRoom, loaded);
+        var sampler = new LlamaSampler(loaded.Model, JudgeBehavior.Default.Sampling(request.Temperature, request.Seed, null));
+        var reasoning = JudgmentProgram.Reasoning(loaded.Model, prompt, loaded.ThinkingTokens, request.MaxReasoningTokens, generated + loaded.VerdictRoom);
+        return (new SequenceJob(prompt.Tokens, Lane(priority), adapter, sampler, generated, reasoning, cancellationToken), reasoning);
     }
 
     public async Task<GenerationResult> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationRequest request, WorkPriority priority, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxTokens, 1);
         var loaded = Current;
-        var prompt = loaded.Tokenizer.Chat(messages);
+        var prompt = loaded.Tokenizer.Chat(messages).Tokens;
         EnsureFits(prompt.Length + request.MaxTokens, loaded);
-        var sampler = new LlamaSampler(loaded.Model, Sampling(request.Temperature, request.Seed, request.Grammar));
+        var sampler = new LlamaSampler(loaded.Model, JudgeBehavior.Default.Sampling(request.Temperature, request.Seed, request.Grammar));
         var job = new SequenceJob(prompt, Lane(priority), Volatile.Read(ref _active).Adapter, sampler, request.MaxTokens, null, cancellationToken);
         var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
         return new GenerationResult(outcome.Text, outcome.GeneratedTokens, outcome.StopReason);
@@ -222,11 +263,6 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     private static SequencePriority Lane(WorkPriority priority) =>
         priority == WorkPriority.Interactive ? SequencePriority.Interactive : SequencePriority.Background;
 
-    private static SamplingOptions Sampling(float temperature, uint seed, string? grammar) =>
-        temperature <= 0
-            ? new SamplingOptions { Grammar = grammar }
-            : new SamplingOptions { Temperature = temperature, TopP = 0.95f, MinP = 0.05f, Seed = seed, Grammar = grammar };
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _loaded, null) is not { } loaded)
@@ -240,6 +276,8 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     /// <summary>What new work runs on; swapped as one reference so path, hash and adapter always agree.</summary>
     private sealed record ActiveWeights(LoraAdapter? Adapter, string? Path, string? Hash);
 
+    /// <param name="ThinkingTokens">The thought's budget of a model that always thinks; 0 for others.</param>
+    /// <param name="VerdictRoom">Positions a reasoning judgment needs after its generated tokens for the verdict.</param>
     private sealed record Loaded(LlamaModel Model, LlamaContext Context, SequenceScheduler Scheduler, AdapterCache Adapters,
-        PromptTokenizer Tokenizer, VerdictTokens ReasoningVerdict, VerdictTokens DirectVerdict, JudgeModelInfo Info);
+        PromptTokenizer Tokenizer, int ThinkingTokens, int VerdictRoom, JudgeModelInfo Info);
 }

@@ -37,45 +37,42 @@ public static partial class JudgePrompt
         "providing your explanation, output your final verdict by strictly following this format: \"" + VerdictLead +
         LabelA + "]]\" if assistant A is better, \"" + VerdictLead + LabelB + "]]\" if assistant B is better.";
 
-    /// <summary>Renders one judgment prompt (responses in the order shown) as chat messages.</summary>
-    public static IReadOnlyList<ChatMessage> Render(string instruction, string firstResponse, string secondResponse, string? criteria = null)
-    {
-        var (system, userParts) = Layout(criteria);
-        var values = new[] { instruction, firstResponse, secondResponse };
-        var user = string.Concat(userParts.Select(p => p.Slot is { } slot ? Neutralize(values[slot]) : p.Text));
-        return [new ChatMessage("system", system), new ChatMessage("user", user)];
-    }
-
-    /// <summary>The assistant text of a complete judgment: reasoning, then the verdict line.</summary>
-    public static string FormatJudgment(string reasoning, string label) =>
-        (reasoning.Length == 0 ? "" : reasoning.TrimEnd() + "\n\n") + VerdictLead + label + "]]";
-
     /// <summary>
-    /// The user message as fixed text and slots (0 instruction, 1 first response, 2 second response), so that the
-    /// engine can tokenize the slots without parsing special tokens: text inside a response cannot close the turn.
+    /// Renders one judgment prompt (responses in the order shown) as chat messages: the rubric (and criteria) as the
+    /// system turn, the delimited texts as the user turn. These messages are the prompt of every training example too.
     /// </summary>
-    internal static (string System, IReadOnlyList<PromptPart> UserParts) Layout(string? criteria)
+    public static IReadOnlyList<ChatMessage> Render(string instruction, string firstResponse, string secondResponse, string? criteria = null)
     {
         var system = string.IsNullOrWhiteSpace(criteria)
             ? Rubric
             : Rubric + "\n\nAdditional evaluation criteria:\n" + Neutralize(criteria.Trim());
-        PromptPart[] user =
-        [
-            new("[User Question]\n", null), new("", 0),
-            new("\n\n[The Start of Assistant A's Answer]\n", null), new("", 1),
-            new("\n[The End of Assistant A's Answer]\n\n[The Start of Assistant B's Answer]\n", null), new("", 2),
-            new("\n[The End of Assistant B's Answer]", null),
-        ];
-        return (system, user);
+        var user = "[User Question]\n" + Neutralize(instruction) +
+            "\n\n[The Start of Assistant A's Answer]\n" + Neutralize(firstResponse) +
+            "\n[The End of Assistant A's Answer]\n\n[The Start of Assistant B's Answer]\n" + Neutralize(secondResponse) +
+            "\n[The End of Assistant B's Answer]";
+        return [new ChatMessage("system", system), new ChatMessage("user", user)];
     }
 
+    /// <summary>
+    /// The assistant text a label is read after when the model does not open the verdict itself: what it wrote (kept
+    /// as written, trailing whitespace aside), a blank line, then the verdict lead.
+    /// </summary>
+    public static string VerdictText(string written)
+    {
+        var kept = written.TrimEnd();
+        return kept.Length == 0 ? VerdictLead : kept + "\n\n" + VerdictLead;
+    }
+
+    /// <summary>
+    /// A judgment as a training target: the assistant text its label was read after (<c>JudgeOnceResult.VerdictText</c>),
+    /// the label and the closing brackets, so the adapter learns exactly the sequence the judge decoded.
+    /// </summary>
+    public static string Completion(string verdictText, string label) => verdictText + label + "]]";
+
     /// <summary>Defuses text that could pose as a delimiter or a verdict inside a judged text.</summary>
-    internal static string Neutralize(string text) =>
+    private static string Neutralize(string text) =>
         DelimiterLike().Replace(text.Replace("[[", "[ [").Replace("]]", "] ]"), m => "(" + m.Value[1..]);
 
     [GeneratedRegex(@"\[the (start|end) of", RegexOptions.IgnoreCase)]
     private static partial Regex DelimiterLike();
 }
-
-/// <summary>One piece of a prompt template: fixed text, or (when <see cref="Slot"/> is set) a judged text.</summary>
-internal sealed record PromptPart(string Text, int? Slot);

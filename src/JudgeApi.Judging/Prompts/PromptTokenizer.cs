@@ -1,53 +1,21 @@
-using System.Text.RegularExpressions;
 using JudgeApi.Llama;
 
 namespace JudgeApi.Judging;
 
 /// <summary>
-/// Turns chat messages into prompt tokens through the model's own chat template. Judged texts are put in after
-/// templating and tokenized without parsing special tokens, so a response that contains "&lt;|eot_id|&gt;" or a fake
-/// delimiter stays plain text inside its slot.
+/// The judge's prompts as tokens: <see cref="JudgePrompt"/> rendered and tokenized by the model's
+/// <see cref="ChatTokenizer"/>, the same tokenizer the trainer reads a dataset line with, so an adapter trained on a
+/// judgment's example sees the tokens the judgment was served. Every text a user sends (instruction, responses,
+/// criteria) is message content, which never becomes a special token.
 /// </summary>
-internal sealed partial class PromptTokenizer(LlamaModel model)
+internal sealed class PromptTokenizer(ChatTokenizer chat)
 {
-    private readonly string? _bosText = model.BosToken >= 0 ? model.TokenToPiece(model.BosToken, special: true) : null;
+    public ChatTemplate Template => chat.Template;
 
-    /// <summary>False when the model has no chat template and the plain fallback layout is used.</summary>
-    public bool HasChatTemplate { get; } = !string.IsNullOrEmpty(model.ChatTemplate);
+    /// <summary>The judge prompt for one order (first shown as A), ending where the judge's turn begins.</summary>
+    public ChatPrompt Judge(string instruction, string first, string second, string? criteria) =>
+        chat.Prompt(JudgePrompt.Render(instruction, first, second, criteria));
 
-    /// <summary>The judge prompt for one order, ending with the assistant turn's opening.</summary>
-    public int[] Judge(string instruction, string first, string second, string? criteria)
-    {
-        var (system, parts) = JudgePrompt.Layout(criteria);
-        var user = string.Concat(parts.Select(p => p.Slot is { } slot ? SlotMarker(slot) : p.Text));
-        var rendered = Render([new ChatMessage("system", system), new ChatMessage("user", user)]);
-        string[] values = [instruction, first, second];
-
-        var tokens = new List<int>();
-        var at = 0;
-        foreach (Match m in SlotMarkerPattern().Matches(rendered))
-        {
-            tokens.AddRange(Template(rendered[at..m.Index], first: at == 0));
-            tokens.AddRange(model.Tokenize(JudgePrompt.Neutralize(values[int.Parse(m.Groups[1].ValueSpan)]), addSpecial: false, parseSpecial: false));
-            at = m.Index + m.Length;
-        }
-        tokens.AddRange(Template(rendered[at..], first: at == 0));
-        return [.. tokens];
-    }
-
-    /// <summary>A free chat prompt (trusted text: special tokens are parsed).</summary>
-    public int[] Chat(IReadOnlyList<ChatMessage> messages) => Template(Render(messages), first: true);
-
-    private int[] Template(string text, bool first) =>
-        text.Length == 0 ? [] : model.Tokenize(text, addSpecial: first && (_bosText is null || !text.StartsWith(_bosText, StringComparison.Ordinal)), parseSpecial: true);
-
-    private string Render(IReadOnlyList<ChatMessage> messages) =>
-        HasChatTemplate
-            ? model.ApplyChatTemplate(messages, addAssistantPrefix: true)
-            : string.Concat(messages.Select(m => $"### {m.Role}:\n{m.Content}\n\n")) + "### assistant:\n";
-
-    private static string SlotMarker(int slot) => $"\u27E6judge-slot-{slot}\u27E7";
-
-    [GeneratedRegex("\u27E6judge-slot-(\\d)\u27E7")]
-    private static partial Regex SlotMarkerPattern();
+    /// <summary>A free chat prompt (generation for the self-taught stages).</summary>
+    public ChatPrompt Chat(IReadOnlyList<ChatMessage> messages) => chat.Prompt(messages);
 }

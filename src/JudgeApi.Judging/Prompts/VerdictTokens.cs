@@ -3,20 +3,20 @@ using JudgeApi.Llama;
 namespace JudgeApi.Judging;
 
 /// <summary>
-/// The tokens that force a verdict and the two label tokens that follow them, for one model's vocabulary.
-/// Found by tokenizing lead + "A" and lead + "B": the common prefix is the lead, the first difference the label.
+/// Where a verdict's label is read: the tokens from the end of the prompt to the label (<see cref="Lead"/>) and the
+/// two label tokens, as the assistant text tokenizes after the prompt. Found by tokenizing the text followed by "A" and
+/// by "B": the common part is the lead, the first difference the labels.
 /// </summary>
 internal sealed record VerdictTokens(int[] Lead, int LabelA, int LabelB)
 {
-    public static VerdictTokens For(LlamaModel model, string lead)
+    /// <param name="assistantText">The judge's turn up to the label (ending in "[[").</param>
+    public static VerdictTokens After(ChatPrompt prompt, string assistantText)
     {
-        var a = model.Tokenize(lead + JudgePrompt.LabelA, addSpecial: false);
-        var b = model.Tokenize(lead + JudgePrompt.LabelB, addSpecial: false);
-        var common = 0;
-        while (common < a.Length && common < b.Length && a[common] == b[common])
-            common++;
+        var a = prompt.Continue(assistantText + JudgePrompt.LabelA);
+        var b = prompt.Continue(assistantText + JudgePrompt.LabelB);
+        var common = a.AsSpan().CommonPrefixLength(b);
         if (common >= a.Length || common >= b.Length)
-            throw new InvalidOperationException($"The model's vocabulary cannot tell the verdict labels apart after '{lead}'.");
+            throw new InvalidOperationException($"The model's vocabulary cannot tell the verdict labels apart after '{assistantText}'.");
         return new VerdictTokens(a[..common], a[common], b[common]);
     }
 

@@ -11,9 +11,13 @@ internal interface ISequenceProgram
     /// <returns>null to go on; else generation ends, keeping that many of the tokens generated so far.</returns>
     int? StopAfter(Generation generation);
 
-    /// <summary>Decoded after the kept generation once it ends; the logits after the last of them go to <see cref="ReadLogits"/>.</summary>
-    int[] ForcedInput { get; }
+    /// <summary>
+    /// Asked once generation has ended, with <paramref name="keep"/> of the generated tokens kept (all of them, or what
+    /// <see cref="StopAfter"/> said): how many stay in the sequence (at most <paramref name="keep"/>) and what is decoded
+    /// after them (at least one token); the logits after the last of these go to <see cref="ReadLogits"/>.
+    /// </summary>
+    (int Keep, int[] Input) End(Generation generation, int keep);
 
-    /// <summary>The logits after <see cref="ForcedInput"/> (a job without a sampler: after its prompt); the job ends.</summary>
+    /// <summary>The logits after <see cref="End"/>'s input (a job without a sampler: after its prompt); the job ends.</summary>
     void ReadLogits(ReadOnlySpan<float> logits);
 }

@@ -4,8 +4,8 @@ namespace JudgeApi.Judging.Scheduling;
 
 /// <summary>
 /// Moves a slot on once its pending input is decoded: samples the next token and asks the job's program whether
-/// generation goes on; once it ends, rewinds to the kept tokens and forces the program's input, and hands the program
-/// the logits after it. The end of generation, the token cap and the rewind are generic; what stops early and what the
+/// generation goes on; once it ends, asks the program what to keep and what to decode next, rewinds to the kept
+/// tokens, decodes that input, and hands the program the logits after it. The end of generation, the token cap and the rewind are generic; what stops early and what the
 /// logits mean are the program's.
 /// </summary>
 internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver observer)
@@ -40,8 +40,11 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
     private SequenceResult? Stop(Slot slot, int keep, GenerationStopReason reason)
     {
         var job = slot.Job!;
+        int[] input = [];
+        if (job.Program is { } program)
+            (keep, input) = program.End(slot.Generation, keep);
         var generated = new SequenceResult(context.Model.Detokenize(slot.Generation.Tokens[..keep]), keep, reason);
-        if (job.Program is not { } program)
+        if (job.Program is null)
             return generated;
 
         // Rewind the sequence to the kept tokens, then feed any kept token not yet decoded and the forced input.
@@ -52,7 +55,7 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
             context.RemoveTokens(slot.Sequence, prompt + keep);
             decoded = keep;
         }
-        slot.ReadLogitsAfter([.. slot.Generation.Tokens[decoded..keep], .. program.ForcedInput], prompt + decoded, generated);
+        slot.ReadLogitsAfter([.. slot.Generation.Tokens[decoded..keep], .. input], prompt + decoded, generated);
         return null;
     }
 }

@@ -6,7 +6,11 @@ namespace JudgeApi.Llama.Gguf;
 /// What <see cref="TestModelWriter"/> generates: an architecture (llama, qwen2, qwen3), a preset of dimensions
 /// (<see cref="TestModelPreset"/>), a weight type (F32, F16, Q8_0, Q4_K) and the seed of the random weights.
 /// </summary>
-public sealed record TestModelSpec(string Architecture = "llama", string Preset = "tiny", GgmlType Type = GgmlType.F32, int Seed = 42)
+/// <param name="Vocab">The tokenizer: a vocab file of the llama.cpp bundle (its name next to the binaries, or a path);
+/// null: the preset's.</param>
+/// <param name="ChatTemplate">The <c>tokenizer.chat_template</c> to write (Jinja source); null: ChatML; empty: none.</param>
+public sealed record TestModelSpec(string Architecture = "llama", string Preset = "tiny", GgmlType Type = GgmlType.F32, int Seed = 42,
+    string? Vocab = null, string? ChatTemplate = null)
 {
     public static IReadOnlyList<string> Architectures { get; } = ["llama", "qwen2", "qwen3"];
 

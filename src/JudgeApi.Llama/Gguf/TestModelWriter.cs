@@ -46,7 +46,7 @@ public static class TestModelWriter
         using var writer = new GgufWriter(tensors.Count + 1);
 
         // tokenizer first: its keys come from another file and must not overwrite ours
-        var vocabSize = TestVocab.Apply(writer, preset.VocabFile);
+        var vocabSize = TestVocab.Apply(writer, spec.Vocab ?? preset.VocabFile, spec.ChatTemplate ?? TestVocab.ChatTemplate);
 
         writer.SetString("general.architecture", arch);
         writer.SetString("general.name", $"judgeapi-test-{arch}-{preset.Name}");

@@ -3,7 +3,8 @@ namespace JudgeApi.Llama.Gguf;
 /// <summary>
 /// Puts a tokenizer into a generated model: the tokenizer.* keys of a vocab file from the llama.cpp source
 /// bundle, plus the ChatML control tokens (appended when the vocab lacks them), EOS set to &lt;|im_end|&gt;
-/// and a ChatML chat template that llama_chat_apply_template recognises.
+/// and a chat template (by default ChatML, which llama_chat_apply_template recognises). A template with think tags
+/// gets &lt;think&gt; and &lt;/think&gt; as user-defined tokens when the vocab lacks them, as Qwen3's vocab has them.
 /// </summary>
 internal static class TestVocab
 {
@@ -16,12 +17,13 @@ internal static class TestVocab
 
     // llama_token_type of llama.h
     private const int ControlTokenType = 3;
+    private const int UserDefinedTokenType = 4;
 
     /// <summary>Directory the build copies the vocab files to.</summary>
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "vocab");
 
-    /// <summary>Writes the tokenizer keys; returns the vocabulary size.</summary>
-    public static int Apply(GgufWriter writer, string vocabFile)
+    /// <summary>Writes the tokenizer keys and <paramref name="chatTemplate"/> (none when empty); returns the vocabulary size.</summary>
+    public static int Apply(GgufWriter writer, string vocabFile, string chatTemplate)
     {
         var path = Path.Combine(Directory, vocabFile);
         if (!File.Exists(path))
@@ -39,14 +41,17 @@ internal static class TestVocab
             writer.RemoveKey(key);
 
         var imEnd = 0;
-        foreach (var special in new[] { ImStart, ImEnd })
+        var thinks = chatTemplate.Contains("</think>", StringComparison.Ordinal);
+        foreach (var (special, type) in new[] { (ImStart, ControlTokenType), (ImEnd, ControlTokenType), ("<think>", UserDefinedTokenType), ("</think>", UserDefinedTokenType) })
         {
+            if (type == UserDefinedTokenType && !thinks)
+                continue;
             var id = tokens.IndexOf(special);
             if (id < 0)
             {
                 id = tokens.Count;
                 tokens.Add(special);
-                types.Add(ControlTokenType);
+                types.Add(type);
                 scores?.Add(0f);
             }
             if (special == ImEnd)
@@ -58,7 +63,8 @@ internal static class TestVocab
         if (scores is not null)
             writer.SetFloatArray("tokenizer.ggml.scores", scores.ToArray());
         writer.SetUInt32("tokenizer.ggml.eos_token_id", (uint)imEnd);
-        writer.SetString("tokenizer.chat_template", ChatTemplate);
+        if (chatTemplate.Length > 0)
+            writer.SetString("tokenizer.chat_template", chatTemplate);
         return tokens.Count;
     }
 }

@@ -12,4 +12,8 @@ internal static unsafe partial class NativeApi
     [LibraryImport(Llama)]
     internal static partial int llama_chat_apply_template(IntPtr tmpl, llama_chat_message* chat, nuint n_msg,
         [MarshalAs(UnmanagedType.U1)] bool add_ass, byte* buf, int length);
+
+    /// <summary>Writes up to len names of the built-in templates (owned by the library); returns how many there are.</summary>
+    [LibraryImport(Llama)]
+    internal static partial int llama_chat_builtin_templates(IntPtr* output, nuint len);
 }

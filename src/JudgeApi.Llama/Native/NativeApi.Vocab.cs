@@ -18,6 +18,18 @@ internal static unsafe partial class NativeApi
     [return: MarshalAs(UnmanagedType.U1)]
     internal static partial bool llama_vocab_is_eog(IntPtr vocab, int token);
 
+    [LibraryImport(Llama)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool llama_vocab_get_add_bos(IntPtr vocab);
+
+    /// <summary>The token's text as the vocabulary stores it (NUL-terminated UTF-8, owned by the vocab).</summary>
+    [LibraryImport(Llama)]
+    internal static partial IntPtr llama_vocab_get_text(IntPtr vocab, int token);
+
+    /// <summary>A llama_token_attr bit set (LLAMA_TOKEN_ATTR_*).</summary>
+    [LibraryImport(Llama)]
+    internal static partial int llama_vocab_get_attr(IntPtr vocab, int token);
+
     /// <summary>Returns the token count, or minus the count needed when n_tokens_max is too small.</summary>
     [LibraryImport(Llama)]
     internal static partial int llama_tokenize(IntPtr vocab, byte* text, int text_len, int* tokens, int n_tokens_max,

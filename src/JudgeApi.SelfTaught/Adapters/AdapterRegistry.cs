@@ -22,6 +22,8 @@ public sealed record AdapterView(
     JsonElement? Metrics,
     bool Active);
 
+public enum AdapterDeleteOutcome { Deleted, NotFound, Active }
+
 /// <summary>What is recorded when a file enters the registry.</summary>
 public sealed record AdapterRegistration(string Id, string? IterationId, string Source, string BaseModelSha256, int Rank, float Alpha);
 
@@ -97,7 +99,7 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
         if (File.Exists(path))
             return path;
         logger.LogError("The active adapter {Id} has no file {Path}; serving the base model.", id, path);
-        SetActive(null);
+        SetActive(null, AdapterAuditAction.Deactivate, new AdapterChange("service", AdapterChangeCause.Startup, Note: $"The file {path} is missing."));
         return null;
     }
 
@@ -133,32 +135,68 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, IJudgeEngine en
     internal static void SetMetrics(Db db, string id, object metrics) =>
         db.Execute("UPDATE adapters SET metrics = $metrics WHERE id = $id", ("$metrics", Db.Json(metrics)), ("$id", id));
 
-    /// <summary>Serves the adapter from the next decode batch on (running work finishes on its weights) and remembers it across restarts.</summary>
-    public void Activate(string id)
+    /// <summary>
+    /// Serves the adapter from the next decode batch on (running work finishes on its weights) and remembers it across
+    /// restarts; the change and who asked for it go into the audit log in the same transaction.
+    /// </summary>
+    public void Activate(string id, AdapterChange change)
     {
         lock (activation)
         {
             engine.ActivateAdapter(PathOf(id));
-            SetActive(id);
+            SetActive(id, AdapterAuditAction.Activate, change);
         }
-        logger.LogInformation("Adapter {Id} is active.", id);
+        logger.LogInformation("Adapter {Id} is active ({Cause}, by {Actor}).", id, change.Cause, change.Actor);
     }
 
-    /// <summary>Back to the base model alone.</summary>
-    public void Deactivate()
+    /// <summary>Back to the base model alone (a rollback), recorded in the audit log.</summary>
+    public void Deactivate(AdapterChange change)
     {
         lock (activation)
         {
             engine.ActivateAdapter(null);
-            SetActive(null);
+            SetActive(null, AdapterAuditAction.Deactivate, change);
         }
-        logger.LogInformation("No adapter is active; serving the base model.");
+        logger.LogInformation("No adapter is active; serving the base model ({Cause}, by {Actor}).", change.Cause, change.Actor);
     }
 
-    private void SetActive(string? id) => database.Write(db => db.Execute("""
-        INSERT INTO active_adapter (singleton, adapter_id) VALUES (1, $id)
-        ON CONFLICT (singleton) DO UPDATE SET adapter_id = excluded.adapter_id
-        """, ("$id", id)));
+    /// <summary>
+    /// Deletes a stored adapter that is not serving: its row (with the audit entry) first, then its files, so a crash
+    /// in between leaves only files without a row, which the next start removes.
+    /// </summary>
+    public AdapterDeleteOutcome Delete(string id, AdapterChange change)
+    {
+        lock (activation)
+        {
+            var outcome = database.Write(db =>
+            {
+                if (db.Scalar("SELECT id FROM adapters WHERE id = $id", ("$id", id)) is null)
+                    return AdapterDeleteOutcome.NotFound;
+                if (db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string == id)
+                    return AdapterDeleteOutcome.Active;
+                db.Execute("DELETE FROM adapters WHERE id = $id", ("$id", id));
+                AdapterAudit.Record(db, AdapterAuditAction.Delete, id, null, change, time);
+                return AdapterDeleteOutcome.Deleted;
+            });
+            if (outcome == AdapterDeleteOutcome.Deleted)
+            {
+                File.Delete(PathOf(id));
+                File.Delete(Training.AdapterManifest.PathFor(PathOf(id)));
+                logger.LogInformation("Adapter {Id} deleted by {Actor}.", id, change.Actor);
+            }
+            return outcome;
+        }
+    }
+
+    private void SetActive(string? id, string action, AdapterChange change) => database.Write(db =>
+    {
+        var previous = db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string;
+        db.Execute("""
+            INSERT INTO active_adapter (singleton, adapter_id) VALUES (1, $id)
+            ON CONFLICT (singleton) DO UPDATE SET adapter_id = excluded.adapter_id
+            """, ("$id", id));
+        AdapterAudit.Record(db, action, id ?? previous, previous, change, time);
+    });
 
     private const string Select = """
         SELECT a.id, a.iteration_id, i.number, a.source, a.created_at, a.base_model_sha256, a.rank, a.alpha, a.metrics,

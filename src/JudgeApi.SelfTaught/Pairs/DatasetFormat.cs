@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>One line of <c>GET /iterations/{id}/dataset</c>: the chat trainers (TRL and friends) read, plus provenance.</summary>
-public sealed record DatasetLine(IReadOnlyList<DatasetMessage> Messages, long PairId, string Label);
+/// <param name="BehaviorVersion">The judge behaviour whose judgment the line teaches (null for lines stored before it was recorded).</param>
+public sealed record DatasetLine(IReadOnlyList<DatasetMessage> Messages, long PairId, string Label, string? BehaviorVersion);
 
 /// <summary>
 /// Turns a kept judgment into a training example: the judge prompt exactly as the service renders it (same template and
@@ -24,5 +25,5 @@ public static class DatasetFormat
     /// <summary>The NDJSON line for a stored example (its messages were rendered when the dataset was built).</summary>
     public static string Line(DatasetExample example) =>
         JsonSerializer.Serialize(new DatasetLine(JsonSerializer.Deserialize<List<DatasetMessage>>(example.MessagesJson, JsonSerializerOptions.Web)!,
-            example.PairId, example.Label.ToString()), JsonSerializerOptions.Web);
+            example.PairId, example.Label.ToString(), example.BehaviorVersion), JsonSerializerOptions.Web);
 }

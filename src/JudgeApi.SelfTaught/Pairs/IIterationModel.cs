@@ -18,8 +18,8 @@ public interface IIterationModel
     /// </summary>
     Task<IReadOnlyList<ModelJudgment>> JudgeAsync(IReadOnlyList<JudgeSample> samples, float temperature, CancellationToken cancellationToken);
 
-    /// <summary>Version of the judge prompt template that <see cref="JudgeAsync"/> and <see cref="RenderJudgePrompt"/> use.</summary>
-    string JudgePromptVersion { get; }
+    /// <summary>The judge behaviour (prompt, sampling, verdict reading, template) of <see cref="JudgeAsync"/>'s judgments, stored with each.</summary>
+    string JudgeBehaviorVersion { get; }
 
     /// <summary>The exact messages the judge sees for <paramref name="pair"/> (system and user turns, no assistant turn).</summary>
     IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair);
@@ -35,7 +35,7 @@ public sealed record JudgeSample(PairToJudge Pair, uint Seed);
 public enum PairPosition { A, B }
 
 /// <param name="Winner">The position the judge picked; null for a tie or an unparsable verdict.</param>
-/// <param name="Completion">The judge's output exactly as a training target: reasoning followed by the verdict.</param>
+/// <param name="Completion">The judge's turn exactly as a training target: what it decoded up to the label, the label and "]]".</param>
 public sealed record ModelJudgment(PairPosition? Winner, string Reasoning, string Completion, double? ProbabilityA);
 
 /// <summary>One chat turn of a training example, in the shape trainers read.</summary>

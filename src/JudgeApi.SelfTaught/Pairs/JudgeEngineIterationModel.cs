@@ -13,7 +13,7 @@ public sealed class JudgeEngineIterationModel(IJudgeEngine engine, IOptions<Self
 {
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(250);
 
-    public string JudgePromptVersion => JudgePrompt.Version;
+    public string JudgeBehaviorVersion => engine.Model.BehaviorVersion;
 
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ public sealed class JudgeEngineIterationModel(IJudgeEngine engine, IOptions<Self
             JudgePrompt.LabelB => PairPosition.B,
             _ => null,
         };
-        return new(winner, result.Reasoning, JudgePrompt.FormatJudgment(result.Reasoning, result.Verdict), result.ProbabilityA);
+        return new(winner, result.Reasoning, JudgePrompt.Completion(result.VerdictText, result.Verdict), result.ProbabilityA);
     }
 
     public IReadOnlyList<DatasetMessage> RenderJudgePrompt(PairToJudge pair) =>

@@ -8,7 +8,9 @@ public sealed record SynthesisProvenance(uint ChosenSeed, uint ModifySeed, uint 
 /// <param name="DiscardReason">Set for a degenerate pair, which is recorded but never annotated.</param>
 public sealed record PairSynthesis(string ModifiedInstruction, string Chosen, string Rejected, string? DiscardReason, SynthesisProvenance Provenance);
 
-public sealed record JudgmentRecord(int Sample, PairPosition ChosenPosition, PairPosition? Winner, uint Seed, double? ProbabilityA, string Reasoning, string Completion)
+/// <param name="BehaviorVersion">The judge behaviour that made it (<c>JudgeBehavior.Version</c>); null for judgments stored before it was recorded.</param>
+public sealed record JudgmentRecord(int Sample, PairPosition ChosenPosition, PairPosition? Winner, uint Seed, double? ProbabilityA, string Reasoning, string Completion,
+    string? BehaviorVersion = null)
 {
     /// <summary>A judgment is correct when it picks the response to the original instruction.</summary>
     public bool Correct => Winner == ChosenPosition;
@@ -17,6 +19,8 @@ public sealed record JudgmentRecord(int Sample, PairPosition ChosenPosition, Pai
 public sealed record AnnotatedPair(long Id, long InstructionId, string Instruction, string Chosen, string Rejected, IReadOnlyList<JudgmentRecord> Judgments, int KeptSample);
 
 /// <summary>A kept pair's training example, or (Example null) a pair dropped to balance labels.</summary>
-public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson);
+/// <param name="BehaviorVersion">The judge behaviour of the kept judgment.</param>
+public sealed record DatasetDecision(long PairId, int? KeptSample, PairPosition? Label, string? MessagesJson, string? BehaviorVersion = null);
 
-public sealed record DatasetExample(long PairId, PairPosition Label, string MessagesJson);
+/// <param name="BehaviorVersion">The judge behaviour whose judgment the example teaches; null for examples stored before it was recorded.</param>
+public sealed record DatasetExample(long PairId, PairPosition Label, string MessagesJson, string? BehaviorVersion = null);

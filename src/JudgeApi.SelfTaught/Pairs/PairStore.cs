@@ -49,6 +49,12 @@ public sealed class PairStore(SelfTaughtDatabase database)
         CREATE INDEX IF NOT EXISTS examples_iteration ON examples(iteration_id, pair_id);
         """;
 
+    /// <summary>Migration 3: each judgment and example records the judge behaviour that made it (null before).</summary>
+    internal const string BehaviorVersionColumns = """
+        ALTER TABLE judgments ADD COLUMN behavior_version TEXT NULL;
+        ALTER TABLE examples ADD COLUMN behavior_version TEXT NULL;
+        """;
+
     /// <summary>Records the selection, one pair per instruction in selection order, in the caller's transaction.</summary>
     internal static void SaveSelection(Db db, string iterationId, IReadOnlyList<PoolInstruction> selected)
     {
@@ -79,13 +85,13 @@ public sealed class PairStore(SelfTaughtDatabase database)
     public void SaveAnnotation(long pairId, IReadOnlyList<JudgmentRecord> judgments, int? keptSample) => database.Write(db =>
     {
         using var insert = db.Command("""
-            INSERT INTO judgments (pair_id, sample, chosen_position, winner, correct, seed, probability_a, reasoning, completion)
-            VALUES ($pair, $sample, $chosen, $winner, $correct, $seed, $probability, $reasoning, $completion)
+            INSERT INTO judgments (pair_id, sample, chosen_position, winner, correct, seed, probability_a, reasoning, completion, behavior_version)
+            VALUES ($pair, $sample, $chosen, $winner, $correct, $seed, $probability, $reasoning, $completion, $behavior)
             """, ("$pair", pairId));
         foreach (var judgment in judgments)
             Db.Execute(insert, ("$sample", judgment.Sample), ("$chosen", judgment.ChosenPosition.ToString()), ("$winner", judgment.Winner?.ToString()),
                 ("$correct", judgment.Correct ? 1 : 0), ("$seed", (long)judgment.Seed), ("$probability", judgment.ProbabilityA),
-                ("$reasoning", judgment.Reasoning), ("$completion", judgment.Completion));
+                ("$reasoning", judgment.Reasoning), ("$completion", judgment.Completion), ("$behavior", judgment.BehaviorVersion));
         var updated = db.Execute("""
             UPDATE pairs SET judgments = $judgments, correct = $correct, kept_sample = $kept, state = $state, discard_reason = $reason
             WHERE id = $id AND state = $synthesized
@@ -102,7 +108,7 @@ public sealed class PairStore(SelfTaughtDatabase database)
         var result = new List<AnnotatedPair>();
         using var command = db.Command("""
             SELECT p.id, p.instruction_id, p.instruction, p.chosen, p.rejected, p.kept_sample,
-                   j.sample, j.chosen_position, j.winner, j.seed, j.probability_a, j.reasoning, j.completion
+                   j.sample, j.chosen_position, j.winner, j.seed, j.probability_a, j.reasoning, j.completion, j.behavior_version
             FROM pairs p JOIN judgments j ON j.pair_id = p.id
             WHERE p.iteration_id = $iteration AND p.state = $annotated
             ORDER BY p.ordinal, j.sample
@@ -115,7 +121,7 @@ public sealed class PairStore(SelfTaughtDatabase database)
                 result.Add(new(pairId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), new List<JudgmentRecord>(), reader.GetInt32(5)));
             ((List<JudgmentRecord>)result[^1].Judgments).Add(new(reader.GetInt32(6), Enum.Parse<PairPosition>(reader.GetString(7)),
                 reader.IsDBNull(8) ? null : Enum.Parse<PairPosition>(reader.GetString(8)), (uint)reader.GetInt64(9),
-                reader.GetNullableDouble(10), reader.GetString(11), reader.GetString(12)));
+                reader.GetNullableDouble(10), reader.GetString(11), reader.GetString(12), reader.GetNullableString(13)));
         }
         return result;
     });
@@ -127,7 +133,9 @@ public sealed class PairStore(SelfTaughtDatabase database)
             ("$kept", PairState.Kept), ("$annotated", PairState.Annotated));
         using var drop = db.Command("UPDATE pairs SET state = $discarded, discard_reason = $reason WHERE id = $id AND state = $annotated",
             ("$discarded", PairState.Discarded), ("$reason", DiscardReason.LabelBalance), ("$annotated", PairState.Annotated));
-        using var example = db.Command("INSERT INTO examples (pair_id, iteration_id, label, messages) VALUES ($id, $iteration, $label, $messages)",
+        using var example = db.Command("""
+            INSERT INTO examples (pair_id, iteration_id, label, messages, behavior_version) VALUES ($id, $iteration, $label, $messages, $behavior)
+            """,
             ("$iteration", iterationId));
         foreach (var decision in decisions)
         {
@@ -138,7 +146,7 @@ public sealed class PairStore(SelfTaughtDatabase database)
             }
             var label = decision.Label!.Value.ToString();
             Db.Execute(keep, ("$id", decision.PairId), ("$sample", sample), ("$label", label));
-            Db.Execute(example, ("$id", decision.PairId), ("$label", label), ("$messages", decision.MessagesJson));
+            Db.Execute(example, ("$id", decision.PairId), ("$label", label), ("$messages", decision.MessagesJson), ("$behavior", decision.BehaviorVersion));
         }
     }
 
@@ -146,10 +154,10 @@ public sealed class PairStore(SelfTaughtDatabase database)
     {
         await using var connection = database.Open();
         await using var command = new Db(connection, null).Command(
-            "SELECT pair_id, label, messages FROM examples WHERE iteration_id = $iteration ORDER BY pair_id", ("$iteration", iterationId));
+            "SELECT pair_id, label, messages, behavior_version FROM examples WHERE iteration_id = $iteration ORDER BY pair_id", ("$iteration", iterationId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            yield return new(reader.GetInt64(0), Enum.Parse<PairPosition>(reader.GetString(1)), reader.GetString(2));
+            yield return new(reader.GetInt64(0), Enum.Parse<PairPosition>(reader.GetString(1)), reader.GetString(2), reader.GetNullableString(3));
     }
 
     /// <summary>Kept examples (chat messages JSON) of this iteration, or of it and every earlier succeeded one.</summary>

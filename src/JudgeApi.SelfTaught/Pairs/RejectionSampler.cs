@@ -19,9 +19,10 @@ public sealed class RejectionSampler(IIterationModel model)
                 : new PairToJudge(instruction, rejected, chosen);
             return new JudgeSample(pair, SeedDerivation.Derive(iterationSeed, instructionId, "judge", sample));
         }).ToList();
+        var behavior = model.JudgeBehaviorVersion;
         var results = await model.JudgeAsync(samplesToJudge, temperature, cancellationToken);
         var judgments = results.Select((judgment, sample) => new JudgmentRecord(sample, ChosenPosition(sample), judgment.Winner,
-            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion)).ToList();
+            samplesToJudge[sample].Seed, judgment.ProbabilityA, judgment.Reasoning, judgment.Completion, behavior)).ToList();
         var correct = judgments.Where(j => j.Correct).ToList();
         int? kept = correct.Count == 0
             ? null

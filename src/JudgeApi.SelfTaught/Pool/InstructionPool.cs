@@ -10,6 +10,11 @@ public sealed record PoolStats(int Total, IReadOnlyDictionary<string, int> ByCat
 
 public sealed record PoolInstruction(long Id, string Text, string? Category);
 
+/// <param name="InCategories">Instructions of the pool in the requested categories.</param>
+/// <param name="HeldOut">Of those, held out for evaluation (never selected).</param>
+/// <param name="UsedElsewhere">Of those not held out, already used by another iteration.</param>
+public sealed record PoolAvailability(int Total, int InCategories, int HeldOut, int UsedElsewhere);
+
 /// <summary>
 /// The instruction pool (table <c>instructions</c>): imports with hash dedupe, classification results, and selection
 /// candidates, which leave out instructions the held-out set and other iterations hold (read from their tables).
@@ -104,6 +109,16 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         AND ($includeUsed OR id NOT IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
         ORDER BY id
         """, Read, ("$categories", Db.Json(categories)), ("$includeUsed", includeUsed), ("$iteration", iterationId)));
+
+    /// <summary>How many instructions of <paramref name="categories"/> exist and why they are not selectable: the explanation of an empty selection.</summary>
+    public PoolAvailability Availability(IReadOnlyList<string> categories, string iterationId) => database.Read(db => db.Query("""
+        SELECT (SELECT COUNT(*) FROM instructions),
+               COUNT(*),
+               SUM(id IN (SELECT instruction_id FROM heldout_pairs)),
+               SUM(id NOT IN (SELECT instruction_id FROM heldout_pairs) AND id IN (SELECT instruction_id FROM pairs WHERE iteration_id <> $iteration))
+        FROM instructions WHERE category IN (SELECT value FROM json_each($categories))
+        """, r => new PoolAvailability(r.GetInt32(0), r.GetInt32(1), r.GetNullableInt32(2) ?? 0, r.GetNullableInt32(3) ?? 0),
+        ("$categories", Db.Json(categories)), ("$iteration", iterationId)).Single());
 
     private static PoolInstruction Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2));
 }

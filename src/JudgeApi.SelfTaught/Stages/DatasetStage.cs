@@ -10,7 +10,8 @@ public sealed class DatasetStage(IIterationModel model, PairStore pairs) : IIter
         var id = context.Iteration.Id;
         var decisions = LabelBalancer.Balance(pairs.Annotated(id), context.Iteration.Parameters.Seed)
             .Select(choice => choice.Kept is { } kept
-                ? new DatasetDecision(choice.Pair.Id, kept.Sample, kept.ChosenPosition, DatasetFormat.SerializeMessages(DatasetFormat.Messages(model, choice.Pair, kept)))
+                ? new DatasetDecision(choice.Pair.Id, kept.Sample, kept.ChosenPosition, DatasetFormat.SerializeMessages(DatasetFormat.Messages(model, choice.Pair, kept)),
+                    kept.BehaviorVersion)
                 : new DatasetDecision(choice.Pair.Id, null, null, null))
             .ToList();
         context.Complete(db => PairStore.SaveDataset(db, id, decisions));

@@ -21,7 +21,7 @@ public sealed class PromotionStage(AdapterRegistry registry, CandidateStore cand
         var decision = Decide(candidateId, evaluation, options.Value.Margin);
         // Activating again after a crash before the commit below is harmless: activation is idempotent.
         if (decision.Promoted)
-            registry.Activate(candidateId);
+            registry.Activate(candidateId, AdapterChange.Promotion(iteration, decision.Reason));
         context.Complete(db => CandidateStore.SavePromotion(db, iteration.Id, decision));
         logger.LogInformation("Iteration {Number}: {Decision} ({Reason})", iteration.Number, decision.Promoted ? "promoted" : "not promoted", decision.Reason);
         return Task.CompletedTask;

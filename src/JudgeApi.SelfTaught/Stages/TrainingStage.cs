@@ -15,7 +15,7 @@ namespace JudgeApi.SelfTaught;
 /// file and renamed into the registry only when complete, in the stage's commit with its row and the training report;
 /// a run cut short (crash, cancel) leaves nothing visible and starts over.
 /// </summary>
-public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, AdapterRegistry registry, IJudgeEngine engine,
+public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, TrainingHistory history, AdapterRegistry registry, IJudgeEngine engine,
     IOptions<TrainerOptions> options, ILogger<TrainingStage> logger) : IIterationStage
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
@@ -34,6 +34,7 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Ad
         cancellationToken = stop.Token;
         registry.RemoveStrayFiles(adapterId);
         candidates.SaveTrainingProgress(iteration.Id, null);
+        history.Forget(iteration.Id);
 
         var data = iteration.Parameters.Data;
         var examples = pairs.TrainingExamples(iteration.Id, data).Select(ToExample).ToList();
@@ -46,21 +47,26 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Ad
         var manifest = AdapterManifest.PathFor(temp);
         var lastReport = Stopwatch.StartNew();
         double? initialLoss = null;
+        // Every step is kept (the loss curve); they are written together with the progress, at most every ReportEvery.
+        var unsaved = new List<TrainingStep>();
         var progress = new StepProgress(step =>
         {
             initialLoss ??= step.Loss;
+            unsaved.Add(new TrainingStep(step.Step, step.Epoch, step.Loss, step.LearningRate, step.TokensPerSecond, step.Elapsed.TotalSeconds));
             if (step.Step > 1 && step.Step < step.TotalSteps && lastReport.Elapsed < ReportEvery)
                 return;
             lastReport.Restart();
-            candidates.SaveTrainingProgress(iteration.Id, new TrainingReport(data, examples.Count, step.Step, step.TotalSteps, step.Loss, initialLoss,
-                step.TokensPerSecond, step.Elapsed.TotalSeconds, step.Remaining.TotalSeconds, null));
+            history.Record(iteration.Id, new TrainingReport(data, examples.Count, step.Step, step.TotalSteps, step.Loss, initialLoss,
+                step.TokensPerSecond, step.Elapsed.TotalSeconds, step.Remaining.TotalSeconds, null), unsaved);
+            unsaved.Clear();
             context.Changed();
         });
         logger.LogInformation("Iteration {Number}: training adapter {Adapter} on {Examples} {Data} examples (rank {Rank}, {Epochs} epochs).",
             iteration.Number, adapterId, examples.Count, data, trainerOptions.Rank, trainerOptions.Epochs);
         try
         {
-            var result = await new LoraTrainer(trainerOptions).TrainAsync(model.Path, examples, temp, progress, cancellationToken);
+            // Rendered with the template the service serves with, so the adapter trains on the served tokens.
+            var result = await new LoraTrainer(trainerOptions, model.ChatTemplate).TrainAsync(model.Path, examples, temp, progress, cancellationToken);
             var report = new TrainingReport(data, result.Examples, result.Steps, result.Steps, result.FinalLoss, result.InitialLoss,
                 result.TokensProcessed / Math.Max(result.Elapsed.TotalSeconds, 1e-9), result.Elapsed.TotalSeconds, 0, adapterId);
             // The manifest has no row of its own: without the adapter's row, a restart deletes it with the adapter file.
@@ -70,6 +76,7 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Ad
                 registry.Register(db, temp, new AdapterRegistration(adapterId, iteration.Id, "iteration", model.ContentHash, trainerOptions.Rank, trainerOptions.Alpha));
                 AdapterRegistry.SetMetrics(db, adapterId, new { training = new { result.InitialLoss, result.FinalLoss, result.Steps, result.Examples } });
                 CandidateStore.SaveTraining(db, iteration.Id, report);
+                TrainingHistory.Append(db, iteration.Id, unsaved);
             });
         }
         finally

@@ -17,6 +17,9 @@ internal static class Migrations
             string.Join('\n', InstructionPool.Tables, IterationStore.Tables, PairStore.Tables, CandidateStore.FirstReleaseTables, HeldOutSet.Tables,
                 AdapterRegistry.Tables)),
         new(2, "iteration_loop is renamed candidate_results", CandidateStore.RenameTable),
+        new(3, "the console's tables: adapter_audit, training_steps, manual_cases, manual_case_runs",
+            string.Join('\n', AdapterAudit.Tables, TrainingHistory.Tables, ManualCaseStore.Tables)),
+        new(4, "judgments and examples record the judge behaviour version", PairStore.BehaviorVersionColumns),
     ];
 
     /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>

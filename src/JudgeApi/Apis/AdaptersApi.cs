@@ -1,15 +1,21 @@
 using JudgeApi.Auth;
+using JudgeApi.Contracts;
+using JudgeApi.Infrastructure;
 using JudgeApi.Llama;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace JudgeApi.Apis;
 
-/// <summary>The adapter registry: list, activate, roll back to the base model, upload an externally trained adapter (operator key).</summary>
+/// <summary>
+/// The adapter registry: list, activate, roll back to the base model, delete, upload an externally trained adapter,
+/// and the audit log of every change of the serving weights (operator key or console session).
+/// </summary>
 public static class AdaptersApi
 {
     public static RouteGroupBuilder MapAdaptersApi(this IEndpointRouteBuilder app)
@@ -17,13 +23,15 @@ public static class AdaptersApi
         var group = app.MapGroup("/adapters").WithTags("Adapters").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapGet("/", (AdapterRegistry registry) => TypedResults.Ok(registry.List()))
             .WithSummary("Every stored adapter: iteration, created, base model hash, rank, alpha, metrics, active flag.");
-        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs.");
-        group.MapPost("/deactivate", (AdapterRegistry registry) =>
-        {
-            registry.Deactivate();
-            return TypedResults.Ok(registry.List());
-        }).WithSummary("Roll back to the base model alone.");
+        group.MapPost("/{id}/activate", Activate).ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithSummary("Serve this adapter from the next decode batch on; running judgments finish on theirs. Recorded in the audit log (optional body: { note }).");
+        group.MapPost("/deactivate", Deactivate).ProducesValidationProblem()
+            .WithSummary("Roll back to the base model alone. Recorded in the audit log (optional body: { note }).");
+        group.MapDelete("/{id}", Delete).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem()
+            .WithSummary("Delete a stored adapter that is not serving (deactivate or activate another first). Recorded in the audit log.");
+        group.MapGet("/audit", Audit).AddEndpointFilter<ValidationFilter<PageQuery>>().ProducesValidationProblem()
+            .WithSummary("Every activation, deactivation and deletion, newest first: when, by which key's name, from which iteration, why (promotion, operator, startup).");
         group.MapPost("/", UploadAsync)
             .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -33,13 +41,16 @@ public static class AdaptersApi
         return group;
     }
 
-    private static Results<Ok<AdapterView>, ProblemHttpResult> Activate(string id, AdapterRegistry registry)
+    private static Results<Ok<AdapterView>, ProblemHttpResult, ValidationProblem> Activate(string id, [FromBody] AdapterChangeRequest? request, AdapterRegistry registry,
+        HttpContext http)
     {
+        if (AdapterChangeRequest.Problems(request) is { } problems)
+            return TypedResults.ValidationProblem(problems, title: "The request is not valid.");
         if (registry.Find(id) is null)
-            return TypedResults.Problem($"No adapter {id}.", statusCode: StatusCodes.Status404NotFound);
+            return NotFound(id);
         try
         {
-            registry.Activate(id);
+            registry.Activate(id, OperatorChange(http, request));
         }
         catch (LlamaAdapterException e)
         {
@@ -47,6 +58,36 @@ public static class AdaptersApi
         }
         return TypedResults.Ok(registry.Find(id)!);
     }
+
+    private static Results<Ok<IReadOnlyList<AdapterView>>, ValidationProblem> Deactivate([FromBody] AdapterChangeRequest? request, AdapterRegistry registry, HttpContext http)
+    {
+        if (AdapterChangeRequest.Problems(request) is { } problems)
+            return TypedResults.ValidationProblem(problems, title: "The request is not valid.");
+        registry.Deactivate(OperatorChange(http, request));
+        return TypedResults.Ok(registry.List());
+    }
+
+    private static Results<NoContent, ProblemHttpResult, ValidationProblem> Delete(string id, [FromBody] AdapterChangeRequest? request, AdapterRegistry registry, HttpContext http)
+    {
+        if (AdapterChangeRequest.Problems(request) is { } problems)
+            return TypedResults.ValidationProblem(problems, title: "The request is not valid.");
+        return registry.Delete(id, OperatorChange(http, request)) switch
+        {
+            AdapterDeleteOutcome.NotFound => NotFound(id),
+            AdapterDeleteOutcome.Active => TypedResults.Problem($"Adapter {id} is serving; deactivate it (or activate another) before deleting it.",
+                statusCode: StatusCodes.Status409Conflict, title: "The adapter is active"),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    private static Ok<PagedList<AdapterAuditEntry>> Audit([AsParameters] PageQuery query, AdapterAudit audit) =>
+        TypedResults.Ok(audit.List(query.PageOrDefault, query.SizeOrDefault));
+
+    /// <summary>An operator's change, named after the key (or session) that asked.</summary>
+    private static AdapterChange OperatorChange(HttpContext http, AdapterChangeRequest? request) =>
+        new(http.User.Identity?.Name ?? "unknown", AdapterChangeCause.Operator, Note: string.IsNullOrWhiteSpace(request?.Note) ? null : request.Note.Trim());
+
+    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem($"No adapter {id}.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>Streams the first file part of a multipart body to disk (adapters can be large), then checks and stores it.</summary>
     private static async Task<Results<Created<AdapterView>, ProblemHttpResult>> UploadAsync(HttpContext http, AdapterUpload upload, IOptions<AdapterOptions> options, CancellationToken cancellationToken)

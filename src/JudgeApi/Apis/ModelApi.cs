@@ -23,6 +23,6 @@ public static class ModelApi
         return TypedResults.Ok(new ModelResponse(m.Path, Path.GetFileName(m.Path), m.ContentHash, m.Architecture, m.Description,
             m.ParameterCount, m.SizeBytes, m.ContextSize, m.Sequences, m.Backend,
             m.AdapterPath is null ? null : new ModelAdapter(m.AdapterPath, Path.GetFileName(m.AdapterPath), m.AdapterHash!),
-            JudgePrompt.Version, m.IsDemo));
+            JudgePrompt.Version, m.IsDemo, m.ChatTemplate, m.BehaviorVersion));
     }
 }

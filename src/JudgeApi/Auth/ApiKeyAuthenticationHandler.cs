@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -9,38 +7,29 @@ namespace JudgeApi.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-API-Key: &lt;key&gt;</c> against Auth:ClientKeys and
-/// Auth:OperatorKeys (constant-time, over SHA-256 digests so lengths do not leak). With no keys configured the
+/// Auth:OperatorKeys (<see cref="KeyRing"/>); the principal is named after the key. With no keys configured the
 /// service listens on loopback only and every caller is an operator.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<AuthOptions> authOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    KeyRing keys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-API-Key";
 
-    private readonly byte[][] _clientDigests = Digests(authOptions.Value.ClientKeys);
-    private readonly byte[][] _operatorDigests = Digests(authOptions.Value.OperatorKeys);
+    /// <summary>The principal's name when no keys are configured.</summary>
+    public const string LoopbackName = "loopback";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!authOptions.Value.Enabled)
-            return Task.FromResult(Success("loopback", AuthRoles.Operator));
+        if (!keys.Enabled)
+            return Task.FromResult(Success(LoopbackName, AuthRoles.Operator));
 
-        var presented = PresentedKey();
-        if (presented is null)
+        if (PresentedKey(Request) is not { } presented)
             return Task.FromResult(AuthenticateResult.NoResult());
-
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        // Check every key without stopping early, so timing says nothing about which list matched.
-        var isOperator = Matches(_operatorDigests, digest);
-        var isClient = Matches(_clientDigests, digest);
-        return Task.FromResult(
-            isOperator ? Success("operator", AuthRoles.Operator)
-            : isClient ? Success("client", AuthRoles.Client)
-            : AuthenticateResult.Fail("The API key is not valid."));
+        return Task.FromResult(keys.Match(presented) is { } key ? Success(key.Name, key.Role) : AuthenticateResult.Fail("The API key is not valid."));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -49,11 +38,14 @@ public sealed class ApiKeyAuthenticationHandler(
         return base.HandleChallengeAsync(properties);
     }
 
-    private string? PresentedKey()
+    /// <summary>True when the request carries a key (then the key decides, whatever cookie comes with it).</summary>
+    public static bool HasKey(HttpRequest request) => PresentedKey(request) is not null;
+
+    private static string? PresentedKey(HttpRequest request)
     {
-        if (Request.Headers.TryGetValue(HeaderName, out var apiKey) && !string.IsNullOrEmpty(apiKey.ToString()))
+        if (request.Headers.TryGetValue(HeaderName, out var apiKey) && !string.IsNullOrEmpty(apiKey.ToString()))
             return apiKey.ToString();
-        var authorization = Request.Headers.Authorization.ToString();
+        var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
     }
 
@@ -62,15 +54,4 @@ public sealed class ApiKeyAuthenticationHandler(
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
-
-    private static bool Matches(byte[][] digests, byte[] digest)
-    {
-        var match = false;
-        foreach (var candidate in digests)
-            match |= CryptographicOperations.FixedTimeEquals(candidate, digest);
-        return match;
-    }
-
-    private static byte[][] Digests(IEnumerable<string> keys) =>
-        keys.Where(k => k.Length > 0).Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
 }

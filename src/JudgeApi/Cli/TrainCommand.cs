@@ -41,9 +41,13 @@ public static class TrainCommand
         var modelOption = new Option<FileInfo>("--model") { Description = "Base model (.gguf): llama, qwen2 or qwen3 architecture.", Required = true };
         var datasetOption = new Option<FileInfo>("--dataset") { Description = "Training data: one {\"messages\":[{\"role\",\"content\"}…]} object per line; the last message is the assistant turn to learn.", Required = true };
         var outOption = new Option<FileInfo>("--out") { Description = "Adapter file to write (.gguf); a JSON manifest is written next to it.", Required = true };
+        var templateOption = new Option<string>("--chat-template")
+        {
+            Description = "A llama.cpp built-in chat template (chatml, llama3, …) to render the examples with instead of the model's own; use the one the service serves with (Judge:ChatTemplate).",
+        };
         var command = new Command("train", "Fine-tune a LoRA adapter on chat examples and write it as a GGUF adapter llama.cpp loads.")
         {
-            modelOption, datasetOption, outOption,
+            modelOption, datasetOption, outOption, templateOption,
         };
         foreach (var option in TrainerFlags())
             command.Options.Add(option);
@@ -63,7 +67,7 @@ public static class TrainCommand
             TrainingResult result;
             try
             {
-                result = await new LoraTrainer(options).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
+                result = await new LoraTrainer(options, parse.GetValue(templateOption)).TrainAsync(model, dataset, output, new ConsoleProgress(), cancellationToken);
             }
             catch (Exception e) when (e is LlamaException or ArgumentException or IOException or UnauthorizedAccessException)
             {

@@ -15,6 +15,7 @@ public static class JudgeApplicationExtensions
         app.UseKnownBodyCharsets();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         app.UseSwagger();
         app.UseSwaggerUI(c => c.SwaggerEndpoint("/swagger/v1/swagger.json", "JudgeApi v1"));
@@ -25,6 +26,10 @@ public static class JudgeApplicationExtensions
         app.MapInstructionsApi();
         app.MapIterationsApi();
         app.MapAdaptersApi();
+        app.MapIterationDataApi();
+        app.MapPlaygroundApi();
+        app.MapSessionApi();
+        app.UseConsole();
 
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(

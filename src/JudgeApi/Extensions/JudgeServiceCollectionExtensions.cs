@@ -49,8 +49,11 @@ public static class JudgeServiceCollectionExtensions
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy(member.Name);
         services.AddValidatorsFromAssemblyContaining<JudgeRequestValidator>();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<KeyRing>();
+        services.AddAuthentication(SessionCookie.KeyOrSession)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddSessionCookie();
+        services.AddConsole();
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthRoles.JudgePolicy, p => p.RequireRole(AuthRoles.Client, AuthRoles.Operator))
             .AddPolicy(AuthRoles.OperatorPolicy, p => p.RequireRole(AuthRoles.Operator));

@@ -23,8 +23,9 @@ internal sealed class SwaggerExamples : ISchemaFilter
     };
 
     private static readonly JudgeResponse Response = new("4c1f2b0e9d8a4f7b9e3a6d5c2b1a0f9e", "A", 0.93, 0.93,
-        "Response A names Paris, which is correct; response B names Lyon, which is wrong.", new JudgeVotes(2, 0),
-        new JudgeModelRef("qwen2.5-0.5b-instruct-q8_0.gguf", null), false, 812.5, JudgeModes.Reasoning, Judging.JudgePrompt.Version, 96, false, 512);
+        "Response A names Paris, which is correct; response B names Lyon, which is wrong.", null, new JudgeVotes(2, 0),
+        new JudgeModelRef("qwen2.5-0.5b-instruct-q8_0.gguf", null), false, 812.5, JudgeModes.Reasoning, Judging.JudgePrompt.Version,
+        Judging.JudgeBehavior.Default.Version, 96, false, 512);
 
     private static readonly Dictionary<Type, object> Examples = new()
     {
@@ -38,7 +39,7 @@ internal sealed class SwaggerExamples : ISchemaFilter
         ]),
         [typeof(ModelResponse)] = new ModelResponse("/models/qwen2.5-0.5b-instruct-q8_0.gguf", "qwen2.5-0.5b-instruct-q8_0.gguf",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "qwen2", "qwen2 1B Q8_0", 494032768, 531068928,
-            4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false),
+            4096, 16, "Cpu", null, Judging.JudgePrompt.Version, false, null, Judging.JudgeBehavior.Default.Version),
         [typeof(HealthResponse)] = new HealthResponse("Healthy", "The judge model is loaded."),
     };
 

@@ -21,7 +21,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Every_trainer_option_is_a_flag_named_after_it_and_there_are_no_others()
     {
         var settable = typeof(TrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
-        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out"]).Order();
+        var expected = settable.Select(p => TrainCommand.FlagOf(p.Name)).Concat(["--model", "--dataset", "--out", "--chat-template"]).Order();
 
         Assert.Equal(expected, TrainCommand.Create().Options.Select(o => o.Name).Order());
         Assert.Equal("--max-sequence-length", TrainCommand.FlagOf(nameof(TrainerOptions.MaxSequenceLength)));

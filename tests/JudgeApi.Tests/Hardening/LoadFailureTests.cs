@@ -14,7 +14,7 @@ public sealed class LoadFailureTests
     {
         using var directory = new TempDirectory();
         var missing = Path.Combine(directory.Path, "no-such-model.gguf");
-        await using var server = await JudgeServer.StartListeningAsync(("Judge:ModelPath", missing));
+        await using var server = await JudgeServer.StartLoadingAsync(("Judge:ModelPath", missing));
         await WaitForFailedReadinessAsync(server.Client);
 
         using var judge = await server.Client.PostJudgeAsync(JudgeRequests.Valid(("mode", "direct")));

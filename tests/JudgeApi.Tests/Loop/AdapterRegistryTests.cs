@@ -19,7 +19,7 @@ public sealed class AdapterRegistryTests
         await using (var server = await JudgeServer.StartAsync(settings))
         {
             var client = server.Client;
-            using var upload = await UploadAsync(client, AdapterFiles.Good(files.Path));
+            using var upload = await LoopTestApi.UploadAdapterAsync(client, AdapterFiles.Good(files.Path));
             Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
             var stored = (await upload.Content.ReadFromJsonAsync<JsonObject>())!;
             id = stored["id"]!.GetValue<string>();
@@ -71,7 +71,7 @@ public sealed class AdapterRegistryTests
         ];
         foreach (var (file, reason) in cases)
         {
-            using var response = await UploadAsync(client, file);
+            using var response = await LoopTestApi.UploadAdapterAsync(client, file);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
             Assert.Contains(reason, problem["detail"]!.GetValue<string>());
@@ -80,12 +80,5 @@ public sealed class AdapterRegistryTests
         Assert.Empty(await LoopTestApi.AdaptersAsync(client));
         var adapters = Path.Combine(data.Path, "adapters");
         Assert.True(!Directory.Exists(adapters) || Directory.GetFiles(adapters).Length == 0);
-    }
-
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string path)
-    {
-        using var content = new MultipartFormDataContent();
-        content.Add(new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", Path.GetFileName(path));
-        return await client.PostAsync("/adapters", content);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using JudgeApi.Tests.SelfTaught;
 using JudgeApi.Tests.Service;
@@ -30,6 +31,10 @@ public sealed class LoopEndToEndTests
         Assert.Equal("iteration-1", loop["training"]!["adapterId"]!.GetValue<string>());
         Assert.True(loop["training"]!["step"]!.GetValue<int>() >= 1);
         Assert.True(double.IsFinite(loop["training"]!["loss"]!.GetValue<double>()));
+        // Every optimizer step is kept: the loss curve ends at the reported loss.
+        var steps = (await client.GetFromJsonAsync<JsonArray>($"/iterations/{first}/training"))!;
+        Assert.Equal(Enumerable.Range(1, loop["training"]!["totalSteps"]!.GetValue<int>()), steps.Select(s => s!["step"]!.GetValue<int>()));
+        Assert.Equal(loop["training"]!["loss"]!.GetValue<double>(), steps[^1]!["loss"]!.GetValue<double>());
         var heldOut = loop["evaluation"]!["heldOut"]!;
         var pairs = heldOut["pairs"]!.GetValue<int>();
         Assert.InRange(pairs, 1, 4);
@@ -46,6 +51,9 @@ public sealed class LoopEndToEndTests
         Assert.True(adapter["active"]!.GetValue<bool>());
         Assert.NotNull(adapter["metrics"]!["heldOutAccuracy"]);
         Assert.Equal("iteration-1.gguf", await LoopTestApi.JudgeAdapterAsync(client));
+        var promoted = (await client.GetFromJsonAsync<JsonObject>("/adapters/audit"))!["items"]![0]!;
+        Assert.Equal(("activate", "iteration-1", "promotion", 1), (promoted["action"]!.GetValue<string>(), promoted["adapterId"]!.GetValue<string>(),
+            promoted["cause"]!.GetValue<string>(), promoted["iterationNumber"]!.GetValue<int>()));
 
         // The second iteration is judged against the first one's adapter, on the same held-out pairs, trained on both datasets.
         var second = await LoopTestApi.QueueIterationAsync(client, data: "cumulative");

@@ -53,6 +53,14 @@ internal static class LoopTestApi
         }
     }
 
+    /// <summary>Uploads an adapter file as the README shows (multipart, one file part).</summary>
+    public static async Task<HttpResponseMessage> UploadAdapterAsync(HttpClient client, string path)
+    {
+        using var content = new MultipartFormDataContent();
+        content.Add(new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", Path.GetFileName(path));
+        return await client.PostAsync("/adapters", content);
+    }
+
     public static async Task<JsonArray> AdaptersAsync(HttpClient client) => (await client.GetFromJsonAsync<JsonArray>("/adapters"))!;
 
     /// <summary>The adapter file a fresh /judge answer names (null: the base model alone).</summary>

@@ -12,7 +12,7 @@ internal static class SchedulingJobs
 
     private sealed class ReadsLogits : ISequenceProgram
     {
-        public int[] ForcedInput => [];
+        public (int Keep, int[] Input) End(Generation generation, int keep) => (keep, []);
 
         public int? StopAfter(Generation generation) => null;
 

@@ -31,7 +31,7 @@ public class DatasetFormatTests
         Assert.DoesNotContain('\n', line);
         using var document = JsonDocument.Parse(line);
         var root = document.RootElement;
-        Assert.Equal(["messages", "pairId", "label"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["messages", "pairId", "label", "behaviorVersion"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(5, root.GetProperty("pairId").GetInt64());
         Assert.Equal("B", root.GetProperty("label").GetString());
         var first = root.GetProperty("messages")[0];

@@ -41,6 +41,7 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         app.UseAuthorization();
         app.MapInstructionsApi();
         app.MapIterationsApi();
+        app.MapIterationDataApi();
         await app.StartAsync();
         return new PipelineTestHost(directory, app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
     }

@@ -28,7 +28,7 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
 
     public int GenerateCalls => generateCalls;
 
-    public string JudgePromptVersion => "scripted-judge/v1";
+    public string JudgeBehaviorVersion => "scripted-judge/v1";
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -27,7 +27,7 @@ public sealed class JudgeContractTests(JudgeServerFixture fixture) : IClassFixtu
         var p = json.GetProperty("probabilityA").GetDouble();
         Assert.InRange(p, 0, 1);
         Assert.Equal(Math.Max(p, 1 - p), json.GetProperty("confidence").GetDouble(), 12);
-        var expectedWinner = Math.Abs(p - 0.5) <= JudgeService.TieEpsilon ? "tie" : p > 0.5 ? "A" : "B";
+        var expectedWinner = Math.Abs(p - 0.5) <= JudgeBehavior.Default.TieEpsilon ? "tie" : p > 0.5 ? "A" : "B";
         Assert.Equal(expectedWinner, json.GetProperty("winner").GetString());
         Assert.Equal(JsonValueKind.String, json.GetProperty("reasoning").ValueKind);
         var votes = json.GetProperty("votes");

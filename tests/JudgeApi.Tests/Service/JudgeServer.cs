@@ -26,13 +26,13 @@ public sealed class JudgeServer : IAsyncDisposable
     /// <param name="settings">Configuration overrides, e.g. ("Judge:MaxQueue", "1").</param>
     public static async Task<JudgeServer> StartAsync(params (string Key, string Value)[] settings)
     {
-        var server = await StartListeningAsync(settings);
+        var server = await StartLoadingAsync(settings);
         await server.WaitUntilReadyAsync();
         return server;
     }
 
-    /// <summary>Started and listening, the model perhaps still loading (or failing to).</summary>
-    public static async Task<JudgeServer> StartListeningAsync(params (string Key, string Value)[] settings)
+    /// <summary>Starts the service without waiting for its model (which may never load).</summary>
+    public static async Task<JudgeServer> StartLoadingAsync(params (string Key, string Value)[] settings)
     {
         var defaults = new Dictionary<string, string>
         {
