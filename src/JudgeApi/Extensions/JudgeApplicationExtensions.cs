@@ -13,7 +13,8 @@ public static class JudgeApplicationExtensions
         app.UseExceptionHandler();
         app.UseRequestDrain();
         app.UseKnownBodyCharsets();
-        app.UseStatusCodePages();
+        // Always problem+json: the default writer honours Accept and answers an odd one (application/xml) in plain text.
+        app.UseStatusCodePages(c => TypedResults.Problem(statusCode: c.HttpContext.Response.StatusCode).ExecuteAsync(c.HttpContext));
         app.UseAuthentication();
         app.UseCsrfProtection();
         app.UseAuthorization();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -101,11 +102,16 @@ public sealed class BadInputCorpusTests(FuzzServerFixture fixture, ITestOutputHe
             if (operation.TakesJson)
             {
                 var valid = fixture.ValidBody(operation);
+                // A 400 must name the field a case changed only when the body it starts from is accepted (an operation
+                // added without a routes.json body or a schema example starts from an empty one, rejected for other fields).
+                var baseAnswer = await Target.SendAsync(operation.Method, path, Json(valid.ToJsonString()), null);
+                var named = baseAnswer.Status != HttpStatusCode.BadRequest;
                 foreach (var field in fixture.Fields(operation))
                 {
-                    await Send($"{field.Path} removed", path, Json(JsonPlacement.Without(valid, field.Steps)), field.Path);
+                    var changed = named ? field.Path : null;
+                    await Send($"{field.Path} removed", path, Json(JsonPlacement.Without(valid, field.Steps)), changed);
                     foreach (var value in FuzzCorpus.Values)
-                        await Send($"{field.Path} = {Short(value)}", path, Json(JsonPlacement.With(valid, field.Steps, value)), field.Path);
+                        await Send($"{field.Path} = {Short(value)}", path, Json(JsonPlacement.With(valid, field.Steps, value)), changed);
                 }
             }
             if (operation.TakesMultipart)

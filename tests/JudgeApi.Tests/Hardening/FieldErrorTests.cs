@@ -76,6 +76,7 @@ public sealed class FieldErrorTests(JudgeServerFixture fixture) : IClassFixture<
     [InlineData("/iterations", "{\"instructions\": \"many\"}", "instructions")]
     [InlineData("/iterations", "{\"categories\": \"math\"}", "categories")]
     [InlineData("/iterations", "{\"train\": 1}", "train")]
+    [InlineData("/playground/judge", "{\"weights\": null}", "weights")] // found by the mutator: was a NullReferenceException, 500
     public async Task Other_bodies_name_the_field_too(string path, string json, string field)
     {
         var (status, body) = await PostAsync(path, json);
@@ -97,5 +98,21 @@ public sealed class FieldErrorTests(JudgeServerFixture fixture) : IClassFixture<
         var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!;
         Assert.StartsWith("The body", detail);
         Assert.DoesNotContain("System.", body);
+    }
+
+    /// <summary>Found by the corpus: a route that matches no endpoint (a non-numeric pair id) with an odd Accept was answered in plain text.</summary>
+    [Theory]
+    [InlineData("/iterations/1/pairs/not-a-number", "application/xml;q=abc, */*;;;")]
+    [InlineData("/no-such-route", "text/html")]
+    public async Task A_status_without_a_body_is_problem_json_whatever_the_accept_header(string path, string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(404, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
     }
 }
