@@ -26,7 +26,6 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSettingsOf<EvaluationOptions>(configuration, EvaluationOptions.Section);
         services.AddSettingsOf<PromotionOptions>(configuration, PromotionOptions.Section);
         services.AddSettingsOf<AdapterOptions>(configuration, AdapterOptions.Section);
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SelfTaughtDatabase(sp.GetRequiredService<IOptions<JudgeOptions>>().Value.DataDir, sp.GetRequiredService<TimeProvider>()));
         services.AddSection<GeneratorOptions>(configuration, GeneratorOptions.Section).ResolvePaths((o, resolve) => o.ModelPath = resolve(o.ModelPath));
         services.TryAddSingleton(Generator);

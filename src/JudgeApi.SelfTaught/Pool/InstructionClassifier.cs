@@ -8,13 +8,14 @@ public sealed class InstructionClassifier(IIterationModel model, InstructionPool
     private const int MaxCategoryTokens = 16;
 
     /// <summary>Stores each instruction's category (and the model that chose it) as soon as it is known, so a restart skips what is done.</summary>
-    public Task ClassifyPoolAsync(IReadOnlyList<string> categories, int parallelism, Action afterEach, CancellationToken cancellationToken) =>
+    public Task ClassifyPoolAsync(IReadOnlyList<string> categories, int parallelism, Action afterEach, CancellationToken cancellationToken,
+        CancellationToken stopStarting) =>
         ItemWork.ForEachAsync(pool.Unclassified(), parallelism, async (instruction, token) =>
         {
             var (category, by) = await ClassifyAsync(instruction.Text, categories, token);
             pool.SetCategory(instruction.Id, category, IterationPrompts.ClassifyVersion, by);
             afterEach();
-        }, cancellationToken);
+        }, cancellationToken, stopStarting);
 
     /// <summary>The category of an instruction (a multi-turn one: of its first turn) and the model that chose it.</summary>
     public async Task<(string Category, GeneratorIdentity By)> ClassifyAsync(string instruction, IReadOnlyList<string> categories, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public sealed class AnnotationStage(IIterationModel model, PairStore pairs, IOpt
                 HistoryTurn.Shared(pair.History), parameters.JudgmentsPerPair, parameters.Temperature, token);
             pairs.SaveAnnotation(pair.Id, annotation.Judgments, annotation.KeptSample);
             context.ItemDone();
-        }, cancellationToken);
+        }, cancellationToken, context.StopStarting);
         context.Complete();
     }
 }

@@ -11,7 +11,7 @@ public sealed class ClassificationStage(IIterationModel model, InstructionPool p
 
     public async Task RunAsync(IterationContext context, CancellationToken cancellationToken)
     {
-        await classifier.ClassifyPoolAsync(options.Value.CategoryNames, options.Value.ItemParallelism, context.ItemDone, cancellationToken);
+        await classifier.ClassifyPoolAsync(options.Value.CategoryNames, options.Value.ItemParallelism, context.ItemDone, cancellationToken, context.StopStarting);
         context.Complete();
     }
 }

@@ -20,7 +20,7 @@ public sealed class SynthesisStage(IIterationModel model, PairStore pairs, IOpti
             var synthesis = await synthesizer.SynthesizeAsync(iteration.Parameters.Seed, pair.InstructionId, pair.Instruction, pair.FollowUps, token);
             pairs.SaveSynthesis(pair.Id, synthesis);
             context.ItemDone();
-        }, cancellationToken);
+        }, cancellationToken, context.StopStarting);
         context.Complete();
     }
 }

@@ -18,7 +18,7 @@ public sealed class IterationRequestValidator : AbstractValidator<IterationReque
         RuleFor(r => r.Data).Must(d => d is null or TrainingData.Iteration or TrainingData.Cumulative)
             .WithMessage($"must be \"{TrainingData.Iteration}\" or \"{TrainingData.Cumulative}\"").OverridePropertyName("data");
         RuleForEach(r => r.Categories)
-            .Must(c => configured.Contains(IterationRequest.NormalizeCategory(c)))
+            .Must(c => c is not null && configured.Contains(IterationRequest.NormalizeCategory(c)))
             .WithMessage(c => $"unknown category; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)")
             .OverridePropertyName("categories");
     }
