@@ -124,6 +124,13 @@ public sealed class JudgeOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int CacheTtlMinutes { get; set; } = 24 * 60;
 
+    /// <summary>
+    /// After a stop signal, how long running requests and iteration work may go on; then requests still running are
+    /// answered 503 and unfinished iteration work is left for the next start to redo.
+    /// </summary>
+    [Range(0, 3600, ErrorMessage = "must be from 0 to 3600")]
+    public int ShutdownGraceSeconds { get; set; } = 30;
+
     /// <summary>Items of one batch request judged at the same time.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int BatchParallelism { get; set; } = 8;

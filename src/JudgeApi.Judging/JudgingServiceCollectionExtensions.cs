@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -26,11 +27,16 @@ public static class JudgingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The <c>Judge</c> section, bound once however many modules ask for it (the pipeline reads <c>Judge:DataDir</c>).</summary>
+    /// <summary>
+    /// The <c>Judge</c> section, bound once however many modules ask for it (the pipeline reads <c>Judge:DataDir</c>),
+    /// with what every module shares: the clock and the shutdown grace period.
+    /// </summary>
     public static IServiceCollection AddJudgeOptions(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(IValidateOptions<JudgeOptions>)))
             return services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ShutdownGrace>();
         services.AddSection<JudgeOptions>(configuration, JudgeOptions.Section).ResolvePaths((o, resolve) =>
         {
             o.ModelPath = resolve(o.ModelPath);

@@ -4,56 +4,20 @@ using System.Text.Json;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace JudgeApi.Judging;
 
 /// <summary>
 /// Judgments by key over <see cref="IDistributedCache"/> (Redis or in-process). The cache is an optimisation only:
 /// a read or write that fails or takes longer than <see cref="JudgeOptions.CacheTimeoutMs"/> is logged and skipped,
-/// and while calls keep failing a circuit breaker skips the cache for <see cref="JudgeOptions.CacheBreakSeconds"/>
-/// at a time, so an outage does not cost every request a timeout.
+/// and once calls fail (<see cref="CacheBreaker"/>: two in a row, whatever request made them) every request skips
+/// the cache for <see cref="JudgeOptions.CacheBreakSeconds"/>, after which one call tries it again, so an outage
+/// costs the requests in flight when it starts one timeout each, and then one call per break.
 /// </summary>
-public sealed class JudgmentCache
+public sealed class JudgmentCache(IDistributedCache cache, IOptions<JudgeOptions> options, JudgeMetrics metrics, TimeProvider time, ILogger<JudgmentCache> logger)
 {
-    private readonly IDistributedCache cache;
-    private readonly IOptions<JudgeOptions> options;
-    private readonly JudgeMetrics metrics;
-    private readonly ILogger<JudgmentCache> logger;
-    private readonly ResiliencePipeline guard;
-
-    public JudgmentCache(IDistributedCache cache, IOptions<JudgeOptions> options, JudgeMetrics metrics, ILogger<JudgmentCache> logger)
-    {
-        this.cache = cache;
-        this.options = options;
-        this.metrics = metrics;
-        this.logger = logger;
-        var settings = options.Value;
-        guard = new ResiliencePipelineBuilder()
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                // Two calls in a row failing (a request's read and write) is enough to stop waiting on the cache.
-                FailureRatio = 0.5,
-                MinimumThroughput = 2,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(settings.CacheBreakSeconds),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
-                OnOpened = args =>
-                {
-                    logger.LogWarning("Judgment cache unavailable; answering without it for {Seconds} s before trying it again.", args.BreakDuration.TotalSeconds);
-                    return ValueTask.CompletedTask;
-                },
-                OnClosed = _ =>
-                {
-                    logger.LogInformation("Judgment cache answers again.");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(TimeSpan.FromMilliseconds(settings.CacheTimeoutMs))
-            .Build();
-    }
+    private readonly CacheBreaker breaker = new(TimeSpan.FromSeconds(options.Value.CacheBreakSeconds), time);
+    private readonly TimeSpan timeout = TimeSpan.FromMilliseconds(options.Value.CacheTimeoutMs);
 
     /// <summary>
     /// Covers everything that decides the answer: model and adapter content, the judge behaviour (prompt, sampling,
@@ -79,29 +43,45 @@ public sealed class JudgmentCache
 
     public Task SetAsync(string key, JudgeResponse response, CancellationToken cancellationToken)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, JsonSerializerOptions.Web);
         var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(options.Value.CacheTtlMinutes) };
-        return Guarded<object?>("write", async token => { await cache.SetAsync(key, bytes, entry, token); return null; }, cancellationToken);
+        return Guarded<object?>("write", async token =>
+        {
+            await cache.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(response, JsonSerializerOptions.Web), entry, token);
+            return null;
+        }, cancellationToken);
     }
 
     private async Task<T?> Guarded<T>(string operation, Func<CancellationToken, Task<T?>> action, CancellationToken cancellationToken)
     {
-        try
-        {
-            // WaitAsync: the timeout must hold even if a client ignores its token.
-            return await guard.ExecuteAsync(async token => await action(token).WaitAsync(token), cancellationToken);
-        }
-        catch (BrokenCircuitException)
+        var permit = breaker.Enter();
+        if (permit == CacheBreaker.Permit.Skip)
         {
             metrics.CacheSkipped();
             return default;
+        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            // WaitAsync: the timeout must hold even if a client ignores its token.
+            var result = await action(deadline.Token).WaitAsync(deadline.Token);
+            if (breaker.Succeeded(permit))
+                logger.LogInformation("Judgment cache answers again.");
+            return result;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             metrics.CacheError();
             logger.LogWarning("Judgment cache {Operation} failed ({Error}); answering without the cache.", operation,
-                ex is TimeoutRejectedException ? $"no answer within {options.Value.CacheTimeoutMs} ms" : ex.Message);
+                ex is OperationCanceledException ? $"no answer within {timeout.TotalMilliseconds} ms" : ex.Message);
+            if (breaker.Failed(permit))
+                logger.LogWarning("Judgment cache unavailable; answering without it for {Seconds} s before one call tries it again.", options.Value.CacheBreakSeconds);
             return default;
+        }
+        catch
+        {
+            breaker.Abandoned(permit);
+            throw;
         }
     }
 }

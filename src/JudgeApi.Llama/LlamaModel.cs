@@ -96,10 +96,10 @@ public sealed partial class LlamaModel : IDisposable
         if (options.GpuLayers < -1)
             throw new LlamaArgumentException(nameof(options), $"GpuLayers must be -1 (all), 0 (none) or a layer count, not {options.GpuLayers}.");
         var fullPath = System.IO.Path.GetFullPath(path);
+        LlamaRuntime.EnsureInitialized();
         if (GgufMagic.Problem(fullPath) is { } problem)
             throw new LlamaModelLoadException($"{problem} Point the model path at a llama.cpp GGUF model file.");
 
-        LlamaRuntime.EnsureInitialized();
         var @params = NativeApi.llama_model_default_params();
         @params.n_gpu_layers = options.GpuLayers;
         @params.load_mode = options.UseMmap ? llama_model_params.LLAMA_LOAD_MODE_MMAP : llama_model_params.LLAMA_LOAD_MODE_NONE;

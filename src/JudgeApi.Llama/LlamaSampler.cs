@@ -15,6 +15,7 @@ public sealed unsafe class LlamaSampler : IDisposable
     private readonly LlamaModel _model;
     private readonly bool _hasGrammar;
     private readonly bool _plainGreedy;
+    private llama_token_data[]? _candidates;
 
     public LlamaSampler(LlamaModel model, SamplingOptions options)
     {
@@ -59,6 +60,7 @@ public sealed unsafe class LlamaSampler : IDisposable
     }
 
     /// <summary>Picks a token from the logits of a batch index of the context's last decode, and accepts it.</summary>
+    /// <exception cref="LlamaGrammarException">The grammar allows no token with a finite score (NaN or infinite logits).</exception>
     public int Sample(LlamaContext context, int batchIndex)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -67,7 +69,32 @@ public sealed unsafe class LlamaSampler : IDisposable
         if (_plainGreedy)
             return FirstLargest(context.GetLogits(batchIndex));
         context.EnsureLogits(batchIndex);
-        return NativeApi.llama_sampler_sample(_chain, context.Handle, batchIndex);
+        return _hasGrammar ? SampleChecked(context.GetLogits(batchIndex)) : NativeApi.llama_sampler_sample(_chain, context.Handle, batchIndex);
+    }
+
+    /// <summary>
+    /// llama_sampler_sample accepts whatever the chain selects, and when the grammar allows no token with a finite
+    /// score (NaN logits from broken weights, say) the chain selects a token the grammar refused, whose acceptance
+    /// throws inside llama.cpp and aborts the process. So with a grammar the chain runs here and the choice is checked
+    /// before it is accepted.
+    /// </summary>
+    private int SampleChecked(ReadOnlySpan<float> logits)
+    {
+        _candidates ??= new llama_token_data[logits.Length];
+        for (var i = 0; i < logits.Length; i++)
+            _candidates[i] = new llama_token_data { id = i, logit = logits[i], p = 0 };
+        int token;
+        fixed (llama_token_data* data = _candidates)
+        {
+            var array = new llama_token_data_array { data = data, size = (nuint)logits.Length, selected = -1, sorted = false };
+            using (var lease = new HandleLease(_chain))
+                NativeApi.llama_sampler_apply(_chain.DangerousGetHandle(), &array);
+            if (array.selected < 0 || (ulong)array.selected >= array.size || !float.IsFinite(array.data[array.selected].logit))
+                throw new LlamaGrammarException("No token the grammar allows has a finite score (the model's logits are NaN or infinite), so nothing can be sampled.");
+            token = array.data[array.selected].id;
+        }
+        NativeApi.llama_sampler_accept(_chain, token);
+        return token;
     }
 
     private static int FirstLargest(ReadOnlySpan<float> logits)

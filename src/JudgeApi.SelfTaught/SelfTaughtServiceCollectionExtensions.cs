@@ -32,7 +32,6 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSettingsOf<PromotionOptions>(configuration, PromotionOptions.Section);
         services.AddSettingsOf<AdapterOptions>(configuration, AdapterOptions.Section);
         services.AddSection<ScaleOutOptions>(configuration, ScaleOutOptions.Section);
-        services.TryAddSingleton(TimeProvider.System);
         var postgres = configuration.GetConnectionString(PostgresConnection);
         if (string.IsNullOrWhiteSpace(postgres))
         {

@@ -29,7 +29,7 @@ public class ModelLoadErrorTests : IDisposable
     }
 
     [Fact]
-    public void Truncated_gguf_reports_llama_cpp_reason()
+    public void Truncated_gguf_is_refused_with_the_reason_before_llama_cpp_sees_it()
     {
         var path = Path.Combine(_dir, "truncated.gguf");
         var bytes = File.ReadAllBytes(RepoPaths.Vocab("llama-bpe"));
@@ -37,8 +37,17 @@ public class ModelLoadErrorTests : IDisposable
 
         var e = Assert.Throws<LlamaModelLoadException>(() => LlamaModel.Load(path, new ModelOptions { VocabOnly = true }));
 
-        Assert.Contains("could not load", e.Message);
+        Assert.Contains("not a valid GGUF file", e.Message);
         Assert.Contains(path, e.Message);
-        Assert.Contains("gguf_init_from_reader", e.Message); // llama.cpp's own reason, captured from its log
+        Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
+    public void A_gguf_without_weights_reports_llama_cpp_reason()
+    {
+        var e = Assert.Throws<LlamaModelLoadException>(() => LlamaModel.Load(RepoPaths.Vocab("gpt-2")));
+
+        Assert.Contains("could not load", e.Message);
+        Assert.Contains("llama_model_load", e.Message); // llama.cpp's own reason, captured from its log
     }
 }

@@ -1,3 +1,5 @@
+using JudgeApi.Llama.Gguf;
+
 namespace JudgeApi.Llama.Tests;
 
 [Collection(TinyModelCollection.Name)]
@@ -48,6 +50,30 @@ public class SamplingTests(TinyModelFixture fixture)
 
         Assert.Equal(GenerationStopReason.EndOfGeneration, generation.StopReason);
         Assert.Matches("^Verdict: [AB]$", generation.Text);
+    }
+
+    /// <summary>
+    /// NaN logits leave the grammar no token with a finite score; llama.cpp would then accept a token the grammar
+    /// refused and abort the process. The sampler refuses instead.
+    /// </summary>
+    [Fact]
+    public void A_grammar_left_no_finite_choice_is_an_error_not_an_abort()
+    {
+        var poisoned = Path.Combine(TestModels.NewDirectory(), "nan-norm.gguf");
+        File.Copy(fixture.Path, poisoned);
+        using (var file = GgufFile.Open(poisoned))
+        using (var stream = new FileStream(poisoned, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = file.DataOffset + file.FindTensor("output_norm.weight")!.Offset;
+            stream.Write(BitConverter.GetBytes(float.NaN));
+        }
+        using var model = LlamaModel.Load(poisoned);
+        using var context = new LlamaContext(model, new ContextOptions { ContextSize = 256, Threads = 1 });
+        using var sampler = new LlamaSampler(model, new SamplingOptions { Grammar = """root ::= "A" | "B" """ });
+
+        var error = Assert.Throws<LlamaGrammarException>(() => context.Generate(Prompt, sampler, 4));
+
+        Assert.Contains("finite", error.Message);
     }
 
     [Fact]

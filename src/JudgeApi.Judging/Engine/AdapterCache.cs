@@ -20,11 +20,11 @@ internal sealed class AdapterCache(LlamaModel model) : IDisposable
             return _adapters.TryGetValue(path, out adapter) ? adapter : _adapters[path] = LoraAdapter.Load(model, path);
     }
 
-    /// <summary>Loads an adapter and drops it, proving llama.cpp accepts it (one load at a time, like <see cref="Get"/>).</summary>
-    public void Check(string path)
+    /// <summary>Loads an adapter the cache does not keep, for the caller to dispose (one load at a time, like <see cref="Get"/>).</summary>
+    public LoraAdapter LoadUnshared(string path)
     {
         lock (_gate)
-            LoraAdapter.Load(model, path).Dispose();
+            return LoraAdapter.Load(model, path);
     }
 
     public void Dispose()

@@ -11,6 +11,9 @@ public interface IJudgeEngine
     /// <summary>True once the model is loaded and work is accepted.</summary>
     bool IsReady { get; }
 
+    /// <summary>Why loading failed for good (the service cannot judge until restarted); null while loading or once loaded.</summary>
+    string? LoadFailure { get; }
+
     /// <summary>What is loaded; throws <see cref="JudgeEngineNotReadyException"/> before <see cref="IsReady"/>.</summary>
     JudgeModelInfo Model { get; }
 
@@ -43,8 +46,11 @@ public interface IJudgeEngine
     /// </summary>
     void ActivateAdapter(string? adapterPath);
 
-    /// <summary>Loads an adapter for the base model, proving llama.cpp accepts it; throws <see cref="LlamaAdapterException"/> if not.</summary>
-    void CheckAdapter(string adapterPath);
+    /// <summary>
+    /// Loads an adapter for the base model and judges one fixed pair with it, proving llama.cpp accepts it and that its
+    /// verdict scores are finite; throws <see cref="LlamaAdapterException"/> if not. The adapter is not kept loaded.
+    /// </summary>
+    Task CheckAdapterAsync(string adapterPath, CancellationToken cancellationToken);
 }
 
 /// <summary>The weights one judgment runs on: the base model alone (<see cref="AdapterPath"/> null) or with one LoRA adapter.</summary>
@@ -144,5 +150,11 @@ public sealed record JudgeModelInfo(
     public DateTimeOffset? WeightsSince { get; init; }
 }
 
-/// <summary>The model is still loading (or failed to load); the service answers 503.</summary>
-public sealed class JudgeEngineNotReadyException(string message) : Exception(message);
+/// <summary>A judgment produced no usable verdict: the weights give non-finite scores (a broken model or adapter). Not the caller's fault.</summary>
+public sealed class JudgeOutputException(string message) : Exception(message);
+
+/// <summary>The model is still loading, or failed to load (<see cref="LoadFailed"/>: retrying will not help); the service answers 503.</summary>
+public sealed class JudgeEngineNotReadyException(string message, bool loadFailed) : Exception(message)
+{
+    public bool LoadFailed { get; } = loadFailed;
+}

@@ -18,9 +18,6 @@ public interface IStartupAdapter
 public sealed class JudgeEngineLoader(LlamaJudgeEngine engine, IOptions<JudgeOptions> options, ILogger<JudgeEngineLoader> logger,
     IStartupAdapter? startupAdapter = null) : BackgroundService
 {
-    /// <summary>Why loading failed, for /health/ready; null while loading or after success.</summary>
-    public string? Failure { get; private set; }
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
     {
         try
@@ -29,7 +26,7 @@ public sealed class JudgeEngineLoader(LlamaJudgeEngine engine, IOptions<JudgeOpt
         }
         catch (Exception ex)
         {
-            Failure = ex.Message;
+            // The engine keeps the reason (LoadFailure) for /health/ready and every judge call.
             logger.LogCritical(ex, "The judge model could not be loaded (Judge:ModelPath = '{ModelPath}'); the service stays not ready.", options.Value.ModelPath);
         }
     }, stoppingToken);

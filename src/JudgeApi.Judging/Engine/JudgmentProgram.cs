@@ -157,6 +157,8 @@ internal sealed partial class JudgmentProgram : ISequenceProgram
     public JudgeOnceResult Result(SequenceResult generated, int promptTokens)
     {
         var p = _probabilities ?? throw new InvalidOperationException("The judgment ended without reading the verdict's logits.");
+        if (!double.IsFinite(p.A) || p.Tie is { } tie && !double.IsFinite(tie))
+            throw new JudgeOutputException($"The model's verdict scores are not finite (P(A) is {p.A}): the weights it judges with produce NaN or infinite logits.");
         return new JudgeOnceResult(_reasoning.Trim(), p.Label, p.A, _generated, _cut || generated.StopReason == GenerationStopReason.MaxTokens, promptTokens,
             _verdictText, _thinking, p.Tie);
     }

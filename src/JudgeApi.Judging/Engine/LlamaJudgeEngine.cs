@@ -36,12 +36,31 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         }
     }
 
-    private Loaded Current => Volatile.Read(ref _loaded)
-        ?? throw new JudgeEngineNotReadyException("The judge model is still loading; try again shortly (GET /health/ready says when).");
+    public string? LoadFailure => Volatile.Read(ref _loadFailure);
 
-    /// <summary>Loads everything; called once by <see cref="JudgeEngineLoader"/> off the request path.</summary>
+    private string? _loadFailure;
+
+    private Loaded Current => Volatile.Read(ref _loaded)
+        ?? throw (LoadFailure is { } failure
+            ? new JudgeEngineNotReadyException($"The judge model failed to load, so nothing can be judged until an operator fixes it and restarts the service: {failure}", loadFailed: true)
+            : new JudgeEngineNotReadyException("The judge model is still loading; try again shortly (GET /health/ready says when).", loadFailed: false));
+
+    /// <summary>Loads everything; called once by <see cref="JudgeEngineLoader"/> off the request path. A failure is kept for <see cref="LoadFailure"/>.</summary>
     /// <param name="adapterPath">Adapter to start with (the registry's active one); null: Judge:AdapterPath, if set.</param>
     public void Load(string? adapterPath = null)
+    {
+        try
+        {
+            LoadModel(adapterPath);
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _loadFailure, ex.Message);
+            throw;
+        }
+    }
+
+    private void LoadModel(string? adapterPath)
     {
         var backend = Enum.Parse<LlamaBackend>(_options.Backend, ignoreCase: true);
         LlamaRuntime.Initialize(backend);
@@ -175,7 +194,37 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         foreach (var (job, program) in judgments.Where(j => j.Program.FirstTokenAt != 0))
             metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt));
         activity?.SetTag("judgeapi.generated_tokens", outcomes.Sum(o => o.GeneratedTokens));
-        return outcomes.Zip(judgments, (outcome, j) => j.Program.Result(outcome, j.Job.Prompt.Length)).ToArray();
+        try
+        {
+            return outcomes.Zip(judgments, (outcome, j) => j.Program.Result(outcome, j.Job.Prompt.Length)).ToArray();
+        }
+        catch (JudgeOutputException e)
+        {
+            var adapter = requests[0].Weights is { } weights ? weights.AdapterPath : Volatile.Read(ref _active).Path;
+            logger.LogError("Judging with {Model} and adapter {Adapter} failed: {Error}", loaded.Info.Path, adapter ?? "none", e.Message);
+            throw;
+        }
+    }
+
+    public async Task CheckAdapterAsync(string adapterPath, CancellationToken cancellationToken)
+    {
+        var loaded = Current;
+        using var adapter = loaded.Adapters.LoadUnshared(Path.GetFullPath(adapterPath));
+        // A short pair in direct mode: one forward pass through every adapted weight, read like any judgment.
+        var judged = loaded.Tokenizer.Judge(new JudgedTexts("Which answer is correct? 2 + 2 = ?", "4", "5"));
+        var verdict = VerdictTokens.After(judged, JudgePrompt.VerdictLead);
+        int[] prompt = [.. judged.Tokens, .. verdict.Lead];
+        var program = JudgmentProgram.Direct(verdict);
+        var job = new SequenceJob(prompt, SequencePriority.Interactive, adapter, null, 0, program, cancellationToken);
+        var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
+        try
+        {
+            program.Result(outcome, prompt.Length);
+        }
+        catch (JudgeOutputException e)
+        {
+            throw new LlamaAdapterException("With this adapter " + char.ToLowerInvariant(e.Message[0]) + e.Message[1..]);
+        }
     }
 
     private (SequenceJob, JudgmentProgram) Judgment(Loaded loaded, JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken)
@@ -261,8 +310,6 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         Volatile.Write(ref _active, new ActiveWeights(adapter, fullPath, FileHash.Sha256(fullPath), DateTimeOffset.UtcNow));
         logger.LogInformation("Judging with LoRA adapter {Adapter} from now on.", fullPath);
     }
-
-    public void CheckAdapter(string adapterPath) => Current.Adapters.Check(adapterPath);
 
     /// <summary>The adapter of pinned weights, or the active one when the work is not pinned.</summary>
     private LoraAdapter? AdapterOf(Loaded loaded, JudgeWeights? weights) =>

@@ -10,9 +10,6 @@ namespace JudgeApi.Llama.Gguf;
 /// </summary>
 public sealed class GgufFile : IDisposable
 {
-    // magic, version, tensor count, key/value count
-    private const int HeaderSize = 4 + 4 + 8 + 8;
-
     private readonly SafeGgufContextHandle _handle;
     private readonly Dictionary<string, long> _keyIds;
     private readonly Dictionary<string, GgufTensorInfo> _tensorsByName;
@@ -44,9 +41,8 @@ public sealed class GgufFile : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
-        CheckHeader(fullPath);
-
         LlamaRuntime.EnsureInitialized();
+        CheckHeader(fullPath);
 
         LlamaLog.BeginCapture();
         var raw = NativeApi.gguf_init_from_file(fullPath, new gguf_init_params { no_alloc = true, ctx = IntPtr.Zero });
@@ -219,14 +215,11 @@ public sealed class GgufFile : IDisposable
         return tensors;
     }
 
-    /// <summary>Checks what the native reader would otherwise only log: existence, magic and header size.</summary>
+    /// <summary>Checks what the native reader would otherwise only log, or choke on: existence, magic, and the header and directory's sizes.</summary>
     private static void CheckHeader(string path)
     {
         if (GgufMagic.Problem(path) is { } problem)
             throw new LlamaModelLoadException($"{problem} Point at a .gguf file converted for llama.cpp.");
-        var length = new FileInfo(path).Length;
-        if (length < HeaderSize)
-            throw new LlamaModelLoadException($"'{path}' is truncated: {length} bytes, shorter than a GGUF header ({HeaderSize} bytes).");
     }
 
     private static string Utf8(IntPtr p) => Marshal.PtrToStringUTF8(p) ?? "";

@@ -43,4 +43,7 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     internal static partial void ggml_fp32_to_fp16_row(float* x, void* y, long n);
+
+    [LibraryImport(GgmlBase)]
+    internal static partial nuint ggml_type_size(GgmlType type);
 }

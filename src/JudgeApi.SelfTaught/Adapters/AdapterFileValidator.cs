@@ -12,15 +12,22 @@ public sealed record AdapterShape(int Rank, float Alpha, int Pairs);
 
 /// <summary>
 /// Checks a GGUF LoRA adapter against the base model (every shard of a split one) before llama.cpp ever loads it, by
-/// the rules of llama.cpp's loader (llama_adapter_lora_init): adapter metadata, architecture, every
+/// the rules of llama.cpp's loader (llama_adapter_lora_init): adapter metadata, a sane alpha, architecture, every
 /// <c>&lt;weight&gt;.lora_a/lora_b</c> pair against the base weight's shape (token_embd in the converter's flipped
-/// layout), <c>*_norm.weight</c> tensors (mergekit-extract-lora writes them) ignored as llama.cpp ignores them, and
-/// that the file holds all tensor data. It refuses what llama.cpp would abort on rather than refuse (a non-float alpha).
+/// layout), <c>*_norm.weight</c> tensors (mergekit-extract-lora writes them) ignored as llama.cpp ignores them, that
+/// the file holds exactly its tensor data, and that every number in it is finite. It refuses what llama.cpp would
+/// abort on rather than refuse (a non-float alpha).
 /// </summary>
 public static class AdapterFileValidator
 {
     private const string LoraA = ".lora_a", LoraB = ".lora_b", IgnoredNorm = "_norm.weight";
     private const string AlphaKey = "adapter.lora.alpha", InvocationTokensKey = "adapter.alora.invocation_tokens";
+
+    /// <summary>
+    /// Largest alpha / rank: trained adapters use 0.5 to a few; a scale beyond this makes the adapter's product
+    /// dwarf the base weights, which no training produces.
+    /// </summary>
+    public const float MaxScale = 1024;
 
     public static AdapterShape Validate(string adapterPath, string baseModelPath)
     {
@@ -47,7 +54,10 @@ public static class AdapterFileValidator
                 throw new AdapterRejectedException($"{InvocationTokensKey} must be an array of uint32 token ids.");
 
             var rank = CheckPairs(adapter, baseModel, out var pairs);
+            if (alpha is { } scaled && scaled / rank > MaxScale)
+                throw new AdapterRejectedException($"adapter.lora.alpha is {alpha} with rank {rank}: a scale alpha/rank of {scaled / rank:G3} is beyond {MaxScale}, which no trained adapter uses.");
             CheckDataSize(adapter);
+            CheckNumbers(adapter);
             return new AdapterShape(rank, alpha ?? rank, pairs);
         }
     }
@@ -127,11 +137,32 @@ public static class AdapterFileValidator
 
     private static string Shape(GgufTensorInfo tensor) => string.Join(", ", tensor.Shape);
 
+    /// <summary>The file ends where its last tensor's data ends (padded to the alignment): shorter is truncated, longer carries bytes no tensor owns.</summary>
     private static void CheckDataSize(GgufFile adapter)
     {
         var needed = adapter.DataOffset + adapter.Tensors.Max(t => t.Offset + t.SizeBytes);
+        var padded = adapter.DataOffset + Align(needed - adapter.DataOffset, adapter.Alignment);
         var length = new FileInfo(adapter.Path).Length;
         if (length < needed)
             throw new AdapterRejectedException($"Truncated: the tensor data needs {needed} bytes but the file has {length}.");
+        if (length > padded)
+            throw new AdapterRejectedException($"The file is {length} bytes but its GGUF tensor data ends at byte {padded}: {length - padded} bytes belong to no tensor.");
+    }
+
+    private static long Align(long offset, long alignment) => alignment <= 1 ? offset : (offset + alignment - 1) / alignment * alignment;
+
+    /// <summary>Every value of every factor is finite: one NaN or infinity would make every judgment with the adapter NaN.</summary>
+    private static void CheckNumbers(GgufFile adapter)
+    {
+        using var file = new FileStream(adapter.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        foreach (var tensor in adapter.Tensors)
+        {
+            // The types convert_lora_to_gguf.py and our trainer write.
+            if (!TensorNumbers.CanCheck(tensor.Type))
+                throw new AdapterRejectedException($"'{tensor.Name}' is stored as {tensor.Type}; LoRA factors must be F32, F16, BF16 or Q8_0.");
+            file.Position = adapter.DataOffset + tensor.Offset;
+            if (TensorNumbers.FirstNonFinite(file, tensor) is { } index)
+                throw new AdapterRejectedException($"'{tensor.Name}' holds a value that is not a finite number (NaN or infinity) at element {index}.");
+        }
     }
 }

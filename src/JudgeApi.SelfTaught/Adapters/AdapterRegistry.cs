@@ -57,6 +57,7 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     public const string TempSuffix = ".tmp";
     private readonly Lock activation = new();
     private string? serving;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> contentHashes = new(StringComparer.Ordinal);
 
     public string Directory { get; } = System.IO.Path.Combine(options.Value.DataDir, "adapters");
 
@@ -175,6 +176,10 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     public IReadOnlyList<AdapterView> List() => database.Read(db => db.Query($"{Select} ORDER BY a.created_at, a.id", Read));
 
     public AdapterView? Find(string id) => database.Read(db => db.Query($"{Select} WHERE a.id = @id", Read, ("@id", id)).SingleOrDefault());
+
+    /// <summary>The stored adapter whose file has this SHA-256, if any (files never change, so each is hashed once).</summary>
+    public string? IdWithContent(string sha256) => List().Select(a => a.Id)
+        .FirstOrDefault(id => File.Exists(PathOf(id)) && contentHashes.GetOrAdd(id, i => FileHash.Sha256(PathOf(i))) == sha256);
 
     public string? ActiveId() => database.Read(db => db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string);
 

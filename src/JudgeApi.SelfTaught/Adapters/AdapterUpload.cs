@@ -1,15 +1,27 @@
 using JudgeApi.Judging;
 using JudgeApi.Llama;
+using JudgeApi.Llama.IO;
 
 namespace JudgeApi.SelfTaught;
 
+/// <summary>The uploaded bytes are an adapter the registry already holds.</summary>
+public sealed class AdapterDuplicateException(string existingId) : Exception($"These exact bytes are already stored as adapter {existingId}.")
+{
+    public string ExistingId { get; } = existingId;
+}
+
 /// <summary>
 /// Takes an adapter trained anywhere (an external TRL job, say) into the registry: written to a temp file, checked
-/// against the base model (<see cref="AdapterFileValidator"/>, then llama.cpp's own loader), and only then renamed in.
+/// against the base model (<see cref="AdapterFileValidator"/>, then llama.cpp's own loader and one judgment with
+/// it), refused when the same bytes are stored already, and only then renamed in. Rejection messages name no server path.
 /// </summary>
 public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine, TimeProvider time)
 {
-    public async Task<AdapterView> StoreAsync(Stream content, CancellationToken cancellationToken)
+    // One upload is checked and registered at a time, so two identical uploads cannot both pass the duplicate check.
+    private readonly SemaphoreSlim storing = new(1, 1);
+
+    /// <param name="writeContent">Writes the upload into the stream it is given; throws <see cref="AdapterRejectedException"/> when the upload is malformed.</param>
+    public async Task<AdapterView> StoreAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
         var id = $"upload-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var temp = registry.NewTempPath(id);
@@ -17,19 +29,29 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                await content.CopyToAsync(file, cancellationToken);
+                await writeContent(file, cancellationToken);
             }
             var model = engine.Model;
-            var shape = AdapterFileValidator.Validate(temp, model.Path);
+            await storing.WaitAsync(cancellationToken);
             try
             {
-                engine.CheckAdapter(temp);
+                var shape = Check(() => AdapterFileValidator.Validate(temp, model.Path), temp, model.Path);
+                if (registry.IdWithContent(FileHash.Sha256(temp)) is { } existing)
+                    throw new AdapterDuplicateException(existing);
+                try
+                {
+                    await engine.CheckAdapterAsync(temp, cancellationToken);
+                }
+                catch (LlamaAdapterException e)
+                {
+                    throw new AdapterRejectedException("llama.cpp refused the adapter: " + WithoutPaths(e.Message, temp, model.Path));
+                }
+                registry.Register(temp, new AdapterRegistration(id, null, "upload", model.ContentHash, shape.Rank, shape.Alpha));
             }
-            catch (LlamaAdapterException e)
+            finally
             {
-                throw new AdapterRejectedException($"llama.cpp refused the adapter: {e.Message}");
+                storing.Release();
             }
-            registry.Register(temp, new AdapterRegistration(id, null, "upload", model.ContentHash, shape.Rank, shape.Alpha));
             return registry.Find(id)!;
         }
         finally
@@ -37,4 +59,21 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
             File.Delete(temp);
         }
     }
+
+    private static T Check<T>(Func<T> check, string temp, string modelPath)
+    {
+        try
+        {
+            return check();
+        }
+        catch (AdapterRejectedException e)
+        {
+            throw new AdapterRejectedException(WithoutPaths(e.Message, temp, modelPath));
+        }
+    }
+
+    /// <summary>The temp file is "the upload" and the judge model goes by its file name: a client learns nothing of the server's folders.</summary>
+    private static string WithoutPaths(string message, string temp, string modelPath) => message
+        .Replace($"'{temp}'", "the upload").Replace(temp, "the upload")
+        .Replace(modelPath, Path.GetFileName(modelPath));
 }

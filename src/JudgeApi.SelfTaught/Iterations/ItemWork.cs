@@ -5,12 +5,14 @@ namespace JudgeApi.SelfTaught;
 /// <summary>
 /// Works on a stage's items a few at a time, each claimed from the store as a loop gets free (so replicas sharing the
 /// store split the items between them). Each item records its own result when it finishes; the first failure (or a
-/// cancel) stops the rest, whose unrecorded work is simply redone on resume.
+/// cancel) stops the rest, whose unrecorded work is simply redone on resume. Once the service is stopping
+/// (<c>stopStarting</c>) no item is claimed, the ones running finish, and the stage ends unfinished.
 /// </summary>
 public static class ItemWork
 {
     /// <summary>Runs <paramref name="parallelism"/> loops of claim, process, until a claim comes back empty.</summary>
-    public static async Task DrainAsync<T>(Func<T?> claim, Func<T, CancellationToken, Task> process, int parallelism, CancellationToken cancellationToken)
+    public static async Task DrainAsync<T>(Func<T?> claim, Func<T, CancellationToken, Task> process, int parallelism, CancellationToken cancellationToken,
+        CancellationToken stopStarting)
         where T : class
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -18,7 +20,7 @@ public static class ItemWork
         {
             try
             {
-                while (!stop.IsCancellationRequested && claim() is { } item)
+                while (!stop.IsCancellationRequested && !stopStarting.IsCancellationRequested && claim() is { } item)
                     await process(item, stop.Token);
             }
             catch
@@ -36,6 +38,8 @@ public static class ItemWork
             ExceptionDispatchInfo.Throw(cause);
         }
         cancellationToken.ThrowIfCancellationRequested();
+        if (stopStarting.IsCancellationRequested)
+            throw new OperationCanceledException("The service is stopping: items not yet claimed are done when it starts again.", stopStarting);
     }
 
     /// <summary>The failure that stopped the others: a real error first, then an operator's cancel, not the cancellations that followed.</summary>

@@ -1,3 +1,4 @@
+using JudgeApi.Judging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,11 +8,13 @@ namespace JudgeApi.SelfTaught;
 /// <summary>
 /// Owns the iteration queue while this replica leads (<see cref="IIterationLeadership"/>; one node always does): runs
 /// one iteration at a time, oldest first, through its stages (<see cref="IterationStages"/>), and resumes one that a
-/// crash, a lost leader or a database outage left running. A failing iteration is marked failed with its error and the
-/// runner moves on; losing the lead or the database stops the run where it is, for the next leader to resume.
+/// crash, a stop, a lost leader or a database outage left running. A failing iteration is marked failed with its error
+/// and the runner moves on; losing the lead or the database stops the run where it is, for the next leader to resume.
+/// When the service stops, the running items may finish within the grace period (<see cref="ShutdownGrace"/>) and no
+/// new one starts; the iteration stays running and resumes at the next start.
 /// </summary>
 public sealed class IterationRunner(IterationStore store, IterationStages stages, IIterationModel model, IterationEvents events,
-    IIterationLeadership leadership, SelfTaughtDatabase database, IOptions<ScaleOutOptions> options, ILogger<IterationRunner> logger)
+    IIterationLeadership leadership, SelfTaughtDatabase database, ShutdownGrace grace, IOptions<ScaleOutOptions> options, ILogger<IterationRunner> logger)
     : BackgroundService
 {
     private readonly TimeSpan poll = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
@@ -36,48 +39,66 @@ public sealed class IterationRunner(IterationStore store, IterationStages stages
         return outcome;
     }
 
+    /// <summary>Waits for the running items to finish (they stop at the grace deadline at the latest) before the base class cancels the rest.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (ExecuteTask is { } running)
+            await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await base.StopAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, grace.Stopping);
+        try
         {
-            var term = await leadership.AcquireAsync(stoppingToken);
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
-            try
+            while (!stop.IsCancellationRequested)
             {
-                await LeadAsync(leading.Token);
+                var term = await leadership.AcquireAsync(stop.Token);
+                // The run itself goes on through the grace period (items finish); picking the next iteration stops at once.
+                using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(leading.Token, grace.Stopping);
+                try
+                {
+                    await LeadAsync(leading.Token, idle.Token);
+                }
+                catch (OperationCanceledException) when (leading.IsCancellationRequested)
+                {
+                    if (!stop.IsCancellationRequested)
+                        logger.LogWarning("Lost the lead; another replica resumes the running iteration where it is stored.");
+                }
+                catch (Exception e) when (SelfTaughtDatabase.IsUnavailable(e))
+                {
+                    logger.LogWarning("The iteration queue waits: {Location} cannot be reached ({Error}).", database.Path, e.Message);
+                    await Task.Delay(poll, stop.Token);
+                }
             }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
-            {
-                if (!stoppingToken.IsCancellationRequested)
-                    logger.LogWarning("Lost the lead; another replica resumes the running iteration where it is stored.");
-            }
-            catch (Exception e) when (SelfTaughtDatabase.IsUnavailable(e))
-            {
-                logger.LogWarning("The iteration queue waits: {Location} cannot be reached ({Error}).", database.Path, e.Message);
-                await Task.Delay(poll, stoppingToken);
-            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping while idle, waiting for the lead or while the model loads.
         }
     }
 
-    private async Task LeadAsync(CancellationToken leading)
+    private async Task LeadAsync(CancellationToken leading, CancellationToken idle)
     {
         while (true)
         {
-            leading.ThrowIfCancellationRequested();
+            idle.ThrowIfCancellationRequested();
             if (store.NextRunnable() is not { } iteration)
             {
                 // Woken by a change of any iteration (one queued on any replica), else it looks again after a while.
-                await events.WaitForChangeAsync(poll * 5, leading);
+                await events.WaitForChangeAsync(poll * 5, idle);
                 continue;
             }
-            await model.WaitUntilReadyAsync(leading);
+            await model.WaitUntilReadyAsync(idle);
             await RunAsync(iteration, leading);
         }
     }
 
     private async Task RunAsync(IterationRecord iteration, CancellationToken leading)
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(leading);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(leading, grace.Deadline);
         using var watching = new CancellationTokenSource();
         lock (gate)
             current = (iteration.Id, cancel);
@@ -92,13 +113,21 @@ public sealed class IterationRunner(IterationStore store, IterationStages stages
             if (iteration.CancelRequested)
                 throw new IterationCanceledException();
             events.Changed(iteration.Id);
-            await stages.RunAsync(iteration with { Status = IterationStatus.Running }, cancel.Token);
+            await stages.RunAsync(iteration with { Status = IterationStatus.Running }, cancel.Token, grace.Stopping);
             store.SetStatus(iteration.Id, IterationStatus.Succeeded);
             logger.LogInformation("Iteration {Number} succeeded", iteration.Number);
         }
+        // Whatever ends a run while the service stops (a cancel, a native call cut short) is the stop, not the iteration's failure:
+        // the iteration stays running and the next start resumes it (and records a real failure then).
+        catch (Exception) when (grace.Stopping.IsCancellationRequested)
+        {
+            logger.LogWarning("Iteration {Number} stops with the service at stage {Stage}; it resumes there at the next start.", iteration.Number,
+                store.Find(iteration.Id)?.Stage ?? iteration.Stage);
+            return;
+        }
         catch (OperationCanceledException) when (leading.IsCancellationRequested)
         {
-            // Shutting down or no longer leading: the iteration stays running and resumes with the next leader.
+            // No longer leading: the iteration stays running and resumes with the next leader.
             throw;
         }
         catch (Exception e) when (SelfTaughtDatabase.IsUnavailable(e))

@@ -38,7 +38,8 @@ public sealed class IterationStages
         parameters.Train ? stages : [.. stages.TakeWhile(s => s.Name != IterationStage.Train)];
 
     /// <summary>Runs the iteration from its stored stage to the end; throws <see cref="IterationCanceledException"/> when canceled.</summary>
-    public async Task RunAsync(IterationRecord iteration, CancellationToken cancellationToken)
+    /// <param name="stopStarting">Fires when the service is stopping: stages start no further items (<see cref="IterationContext.StopStarting"/>).</param>
+    public async Task RunAsync(IterationRecord iteration, CancellationToken cancellationToken, CancellationToken stopStarting = default)
     {
         var list = For(iteration.Parameters);
         var stage = iteration.Stage;
@@ -61,7 +62,7 @@ public sealed class IterationStages
                 activity?.SetTag("judgeapi.iteration.id", iteration.Id);
                 activity?.SetTag("judgeapi.iteration.number", iteration.Number);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await list[i].RunAsync(new IterationContext(iteration, list[i].Name, next, database, store, events), cancellationToken);
+                await list[i].RunAsync(new IterationContext(iteration, list[i].Name, next, database, store, events, stopStarting), cancellationToken);
                 metrics?.StageCompleted(list[i].Name, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             events.Changed(iteration.Id);

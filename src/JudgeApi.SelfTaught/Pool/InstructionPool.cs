@@ -2,7 +2,9 @@ using System.Data.Common;
 
 namespace JudgeApi.SelfTaught;
 
-public sealed record ImportOutcome(int Added, int Duplicates, IReadOnlyList<ImportRejection> Rejected);
+/// <param name="Rejected">The first <see cref="InstructionPool.MaxListedRejections"/> rejected entries, in index order.</param>
+/// <param name="RejectedNotListed">Rejected entries beyond those listed.</param>
+public sealed record ImportOutcome(int Added, int Duplicates, IReadOnlyList<ImportRejection> Rejected, int RejectedNotListed);
 
 public sealed record PoolStats(int Total, IReadOnlyDictionary<string, int> ByCategory, int Unclassified, int Used);
 
@@ -60,9 +62,16 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
     /// <summary>The <c>category_source</c> of a category that came with the import rather than from a classification.</summary>
     private const string ImportSource = "import";
 
-    /// <summary>Adds the parsed entries that pass validation in one transaction; duplicates (also within the batch) are counted.</summary>
-    public ImportOutcome Import(ImportParseResult parsed, int maxLength) => database.Write(db =>
+    /// <summary>Rejections an import answer lists; a body of a million bad lines is answered with a count, not a list that size.</summary>
+    public const int MaxListedRejections = 100;
+
+    /// <summary>
+    /// Adds the parsed entries that pass validation (<see cref="InstructionText.RejectionReason"/>, a category among
+    /// the configured ones) in one transaction; duplicates (also within the batch) are counted.
+    /// </summary>
+    public ImportOutcome Import(ImportParseResult parsed, SelfTaughtOptions options) => database.Write(db =>
     {
+        var categories = options.CategoryNames;
         var rejected = parsed.Rejected.ToList();
         int added = 0, duplicates = 0;
         using var insert = db.Command("""
@@ -73,9 +82,12 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
         foreach (var entry in parsed.Entries)
         {
             var followUps = entry.FollowUps is { Count: > 0 } turns ? turns.Select(t => t.Trim()).ToList() : null;
-            var reason = InstructionText.RejectionReason(entry.Instruction, maxLength)
-                ?? followUps?.Select((turn, i) => InstructionText.RejectionReason(turn, maxLength) is { } bad ? $"follow-up {i + 1}: {bad}" : null)
-                    .FirstOrDefault(r => r is not null);
+            var reason = InstructionText.RejectionReason(entry.Instruction, options.MaxInstructionLength)
+                ?? followUps?.Select((turn, i) => InstructionText.RejectionReason(turn, options.MaxInstructionLength) is { } bad ? $"follow-up {i + 1}: {bad}" : null)
+                    .FirstOrDefault(r => r is not null)
+                ?? (entry.Category is { } category && !categories.Contains(category, StringComparer.Ordinal)
+                    ? $"category '{Shown(category)}' is not one of the configured categories ({string.Join(", ", categories)}; Judge:SelfTaught:Categories)"
+                    : null);
             if (reason is not null)
             {
                 rejected.Add(new(entry.Index, reason));
@@ -87,8 +99,16 @@ public sealed class InstructionPool(SelfTaughtDatabase database, TimeProvider ti
             else
                 duplicates++;
         }
-        return new ImportOutcome(added, duplicates, rejected.OrderBy(r => r.Index).ToList());
+        return new ImportOutcome(added, duplicates, rejected.OrderBy(r => r.Index).Take(MaxListedRejections).ToList(),
+            Math.Max(0, rejected.Count - MaxListedRejections));
     });
+
+    /// <summary>A rejected category as the answer quotes it: at most 40 characters, control characters escaped.</summary>
+    private static string Shown(string category)
+    {
+        var cut = category.Length > 40 ? category[..40] + "…" : category;
+        return string.Concat(cut.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    }
 
     public PoolStats Stats() => database.Read(db =>
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using JudgeApi.Judging;
 
 namespace JudgeApi.SelfTaught;
 
@@ -45,12 +46,6 @@ public static class InstructionText
             return "empty instruction";
         if (text.Length > maxLength)
             return $"instruction is {text.Length} characters long; the limit is {maxLength} (Judge:SelfTaught:MaxInstructionLength)";
-        if (LooksBinary(text))
-            return "instruction contains binary data (control characters or invalid UTF-8)";
-        return null;
+        return ModelText.Problem(text) is { } problem ? "instruction " + problem : null;
     }
-
-    // Tabs and line breaks are text; other C0 controls, DEL and U+FFFD (what invalid UTF-8 decodes to) are not.
-    private static bool LooksBinary(string text) =>
-        text.Any(c => c == '\uFFFD' || c == '\u007F' || (c < ' ' && c is not ('\t' or '\n' or '\r')));
 }

@@ -18,6 +18,9 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
     public async Task RunAsync(IterationContext context, CancellationToken cancellationToken)
     {
         var iteration = context.Iteration;
+        // Evaluation is redone whole after a restart, so a stopping service does not wait for it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.StopStarting);
+        cancellationToken = stop.Token;
         var candidateId = TrainingStage.AdapterIdFor(iteration);
         var settings = options.Value;
         var mode = JudgeModes.Parse(settings.Mode);

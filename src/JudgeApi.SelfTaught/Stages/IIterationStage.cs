@@ -26,11 +26,13 @@ public sealed class IterationContext
     private readonly IterationStore store;
     private readonly IterationEvents events;
 
-    internal IterationContext(IterationRecord iteration, string stage, string nextStage, SelfTaughtDatabase database, IterationStore store, IterationEvents events)
+    internal IterationContext(IterationRecord iteration, string stage, string nextStage, SelfTaughtDatabase database, IterationStore store, IterationEvents events,
+        CancellationToken stopStarting)
     {
         Iteration = iteration;
         Stage = stage;
         NextStage = nextStage;
+        StopStarting = stopStarting;
         this.database = database;
         this.store = store;
         this.events = events;
@@ -44,6 +46,12 @@ public sealed class IterationContext
 
     /// <summary>The stage after this one in the iteration's list, or <see cref="IterationStage.Done"/>.</summary>
     public string NextStage { get; }
+
+    /// <summary>
+    /// Fires when the service is stopping: start no further item (<see cref="ItemWork"/>); the running ones may finish.
+    /// Work redone whole after a restart (training, evaluation) stops at once.
+    /// </summary>
+    public CancellationToken StopStarting { get; }
 
     /// <summary>Tells watchers that the iteration changed (a training step).</summary>
     public void Changed() => events.Changed(Iteration.Id);

@@ -5,8 +5,8 @@ namespace JudgeApi.SelfTaught;
 /// <summary>A stage whose work is items that any replica can claim (classify, synthesize, annotate).</summary>
 public interface IItemStage : IIterationStage
 {
-    /// <summary>Claims and records items of the running iteration until none is left to claim now; any replica runs it.</summary>
-    Task WorkAsync(IterationRecord iteration, Action itemDone, CancellationToken cancellationToken);
+    /// <summary>Claims and records items of the running iteration until none is left to claim now (or the service is stopping); any replica runs it.</summary>
+    Task WorkAsync(IterationRecord iteration, Action itemDone, CancellationToken cancellationToken, CancellationToken stopStarting);
 }
 
 /// <summary>
@@ -38,16 +38,17 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
         var poll = TimeSpan.FromMilliseconds(Math.Max(50, leases.Lease.Milliseconds / 10));
         while (true)
         {
-            await WorkAsync(context.Iteration, context.ItemDone, cancellationToken);
+            await WorkAsync(context.Iteration, context.ItemDone, cancellationToken, context.StopStarting);
             if (!AnyLeft(context.Iteration))
                 break;
-            await events.WaitForChangeAsync(poll, cancellationToken);
+            using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.StopStarting))
+                await events.WaitForChangeAsync(poll, waiting.Token);
             context.ItemDone();
         }
         context.Complete();
     }
 
-    public Task WorkAsync(IterationRecord iteration, Action itemDone, CancellationToken cancellationToken) => ItemWork.DrainAsync(
+    public Task WorkAsync(IterationRecord iteration, Action itemDone, CancellationToken cancellationToken, CancellationToken stopStarting) => ItemWork.DrainAsync(
         () => Claim(iteration, leases.Lease),
         async (item, token) =>
         {
@@ -56,5 +57,5 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
                 await ProcessAsync(iteration, item, token);
             itemDone();
         },
-        options.Value.ItemParallelism, cancellationToken);
+        options.Value.ItemParallelism, cancellationToken, stopStarting);
 }

@@ -29,6 +29,9 @@ public sealed class TrainingStage(PairStore pairs, CandidateStore candidates, Tr
     {
         var iteration = context.Iteration;
         var adapterId = AdapterIdFor(iteration);
+        // Training starts over after a restart, so a stopping service does not wait for it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.StopStarting);
+        cancellationToken = stop.Token;
         registry.RemoveStrayFiles(adapterId);
         candidates.SaveTrainingProgress(iteration.Id, null);
         history.Forget(iteration.Id);

@@ -36,6 +36,7 @@ public static class AdaptersApi
         group.MapPost("/", UploadAsync)
             .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery()
             .WithSummary("Upload a GGUF LoRA adapter (multipart, one file part); checked against the base model before it is stored.");
@@ -101,22 +102,62 @@ public static class AdaptersApi
             return BadUpload("Send the adapter as multipart/form-data with one file part (curl -F file=@adapter.gguf).");
 
         var reader = new MultipartReader(boundary, request.Body);
-        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        while (true)
         {
+            MultipartSection? section;
+            try
+            {
+                section = await reader.ReadNextSectionAsync(cancellationToken);
+            }
+            catch (Exception e) when (IsMalformedMultipart(e))
+            {
+                return BadUpload($"The multipart body is malformed: {e.Message}");
+            }
+            if (section is null)
+                return BadUpload("The multipart body has no file part.");
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
                 continue;
             try
             {
-                var stored = await upload.StoreAsync(section.Body, cancellationToken);
+                var stored = await upload.StoreAsync((file, token) => CopyPartAsync(section.Body, file, token), cancellationToken);
                 return TypedResults.Created($"/adapters/{stored.Id}", stored);
             }
             catch (AdapterRejectedException e)
             {
                 return BadUpload(e.Message);
             }
+            catch (AdapterDuplicateException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Adapter already stored");
+            }
         }
-        return BadUpload("The multipart body has no file part.");
     }
+
+    /// <summary>Copies the file part; a part the body ends inside (no closing boundary) is the client's error, not a write failure.</summary>
+    private static async Task CopyPartAsync(Stream part, Stream file, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 16];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await part.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception e) when (IsMalformedMultipart(e))
+            {
+                throw new AdapterRejectedException($"The multipart body is malformed: the file part {char.ToLowerInvariant(e.Message[0])}{e.Message[1..]}");
+            }
+            if (read == 0)
+                return;
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
+    // What MultipartReader throws on a body that breaks the format (no boundary, a part cut off before its closing
+    // boundary, a part header over 16 KB or with more than 16 headers). A body over the size limit, or a client gone,
+    // is a BadHttpRequestException (an IOException too) and keeps its own status.
+    private static bool IsMalformedMultipart(Exception e) => e is InvalidDataException or IOException and not BadHttpRequestException;
 
     private static ProblemHttpResult BadUpload(string reason) =>
         TypedResults.Problem(reason, statusCode: StatusCodes.Status400BadRequest, title: "Adapter rejected");

@@ -14,7 +14,7 @@ public static class InstructionsApi
     {
         var group = app.MapGroup("/instructions").WithTags("Instructions").RequireAuthorization(AuthRoles.OperatorPolicy);
         group.MapPost("/", ImportAsync)
-            .Accepts<string[]>("application/json", "application/x-ndjson")
+            .Accepts<string[]>("application/json", "application/x-ndjson", "application/jsonl")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Add instructions: a JSON array of strings or { instruction, category? }, or NDJSON (also ShareGPT/WildChat conversations).");
         group.MapGet("/stats", (InstructionPool pool) => TypedResults.Ok(pool.Stats())).WithSummary("Pool size by category, unclassified and used counts.");
@@ -44,7 +44,7 @@ public static class InstructionsApi
                     statusCode: StatusCodes.Status400BadRequest, title: "Unreadable instruction import");
             }
         }
-        return TypedResults.Ok(pool.Import(parsed, options.Value.MaxInstructionLength));
+        return TypedResults.Ok(pool.Import(parsed, options.Value));
     }
 
     private static bool IsNdjson(string? contentType) =>

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using JudgeApi.Auth;
 using JudgeApi.Contracts;
 using JudgeApi.Infrastructure;
+using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -57,12 +58,15 @@ public static class IterationsApi
         }, "application/x-ndjson");
     }
 
-    private static Results<ServerSentEventsResult<IterationView>, ProblemHttpResult> Events(string id, IterationEvents events, HttpContext context)
+    private static Results<ServerSentEventsResult<IterationView>, ProblemHttpResult> Events(string id, IterationEvents events, ShutdownGrace grace, HttpContext context)
     {
         if (events.Subscribe(id) is not { } subscription)
             return NotFound(id);
         context.Response.RegisterForDispose(subscription);
-        return TypedResults.ServerSentEvents(Watch(subscription, context.RequestAborted));
+        // A stream ends as soon as the service stops, so it does not hold the shutdown for the whole grace period.
+        var watching = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, grace.Stopping);
+        context.Response.RegisterForDispose(watching);
+        return TypedResults.ServerSentEvents(Watch(subscription, watching.Token));
     }
 
     /// <summary>A snapshot first, then an event per change ("status", "stage" or "progress"), ending when the iteration finishes.</summary>

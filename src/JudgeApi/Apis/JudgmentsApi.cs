@@ -57,6 +57,8 @@ public static class JudgmentsApi
     {
         if (item is null)
             return new JudgeBatchItem(index, StatusCodes.Status400BadRequest, null, new JudgeBatchError("The item must be a judge request object.", null, null));
+        if (item.ReadErrors is { } readErrors)
+            return new JudgeBatchItem(index, StatusCodes.Status400BadRequest, null, new JudgeBatchError("The request is not valid.", null, readErrors));
         var validation = await validator.ValidateAsync(item, cancellationToken);
         if (!validation.IsValid)
             return new JudgeBatchItem(index, StatusCodes.Status400BadRequest, null, new JudgeBatchError("The request is not valid.", null, validation.ToDictionary()));

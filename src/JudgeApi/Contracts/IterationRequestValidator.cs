@@ -21,7 +21,7 @@ public sealed class IterationRequestValidator : AbstractValidator<IterationReque
         RuleFor(r => r.Promotion).Must(p => p is null || PromotionMode.All.Contains(p))
             .WithMessage($"must be one of {string.Join(", ", PromotionMode.All.Select(m => $"\"{m}\""))}").OverridePropertyName("promotion");
         RuleForEach(r => r.Categories)
-            .Must(c => configured.Contains(IterationRequest.NormalizeCategory(c)))
+            .Must(c => c is not null && configured.Contains(IterationRequest.NormalizeCategory(c)))
             .WithMessage(c => $"unknown category; configured: {string.Join(", ", configured)} (Judge:SelfTaught:Categories)")
             .OverridePropertyName("categories");
     }

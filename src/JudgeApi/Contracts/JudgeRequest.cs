@@ -61,6 +61,9 @@ public sealed record JudgeRequest
     /// <summary>False skips the cache lookup (the fresh result is still stored): default true.</summary>
     public bool? UseCache { get; init; }
 
+    /// <summary>Why a batch item could not be read as a judge request (a field of the wrong JSON type), by field; null when it was read.</summary>
+    internal IDictionary<string, string[]>? ReadErrors { get; init; }
+
     public JudgeParameters ToParameters()
     {
         var samples = Samples ?? 1;

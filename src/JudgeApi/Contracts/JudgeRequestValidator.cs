@@ -53,7 +53,7 @@ public sealed class JudgeRequestValidator : AbstractValidator<JudgeRequest>
     /// <summary>Each message present with a known role and text, and the shape <paramref name="problem"/> checks.</summary>
     internal static bool IsWellFormed(List<ConversationMessage?>? messages, Func<IReadOnlyList<ChatMessage>, JudgedConversation.Problem?> problem) =>
         messages is { Count: > 0 and <= MaxConversationMessages }
-        && messages.All(m => m is { Role: not null } && !string.IsNullOrWhiteSpace(m.Content) && !m.Content.Contains('\0'))
+        && messages.All(m => m is { Role: not null } && !string.IsNullOrWhiteSpace(m.Content) && ModelText.Problem(m.Content) is null)
         && problem(ConversationMessage.ToChat(messages)) is null;
 
     /// <summary>The field a problem is reported under: the list, one message, or one of its fields.</summary>
@@ -63,14 +63,13 @@ public sealed class JudgeRequestValidator : AbstractValidator<JudgeRequest>
 
 internal static class TextRules
 {
-    /// <summary>Text reaches the tokenizer as NUL-terminated UTF-8, where a NUL would silently cut it. (Unpaired
-    /// surrogates never get this far: the JSON reader rejects them.)</summary>
+    /// <summary>The model's one text rule (<see cref="ModelText"/>), which instruction imports follow too.</summary>
     public static IRuleBuilderOptions<T, string?> MustBeTextForTheModel<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => text is null || !text.Contains('\0'))
-            .WithMessage("'{PropertyName}' must not contain NUL characters.");
+        rule.Must(text => text is null || ModelText.Problem(text) is null)
+            .WithMessage((_, text) => $"'{{PropertyName}}' {ModelText.Problem(text!)}.");
 
     /// <summary>
-    /// A conversation's messages: each one an object with a role and non-empty text, at most
+    /// A conversation's messages: each one an object with a role and non-empty text (by <see cref="ModelText"/>), at most
     /// <see cref="JudgeRequestValidator.MaxConversationMessages"/> of them, in the order <paramref name="shape"/> asks;
     /// every failure is reported under the message's own name (e.g. conversation[2].role).
     /// </summary>
@@ -101,9 +100,14 @@ internal static class TextRules
                     context.AddFailure($"{name}[{i}].role", $"'{name}[{i}].role' must be '{JudgedConversation.User}' or '{JudgedConversation.Assistant}'.");
                     wellFormed = false;
                 }
-                if (string.IsNullOrWhiteSpace(message.Content) || message.Content.Contains('\0'))
+                if (string.IsNullOrWhiteSpace(message.Content))
                 {
-                    context.AddFailure($"{name}[{i}].content", $"'{name}[{i}].content' must be non-empty text without NUL characters.");
+                    context.AddFailure($"{name}[{i}].content", $"'{name}[{i}].content' must be non-empty text.");
+                    wellFormed = false;
+                }
+                else if (ModelText.Problem(message.Content) is { } bad)
+                {
+                    context.AddFailure($"{name}[{i}].content", $"'{name}[{i}].content' {bad}.");
                     wellFormed = false;
                 }
             }

@@ -37,7 +37,7 @@ public sealed class PlaygroundRequestValidator : AbstractValidator<PlaygroundReq
     public PlaygroundRequestValidator(IValidator<JudgeRequest> judgment, PlaygroundJudge playground)
     {
         RuleFor(r => r.Judgment).NotNull().SetValidator(judgment!).OverridePropertyName("judgment");
-        RuleFor(r => r.Weights).NotEmpty().Must(w => w!.Count <= MaxWeights).WithMessage($"'weights' may name at most {MaxWeights} sets of weights.")
+        RuleFor(r => r.Weights).Cascade(CascadeMode.Stop).NotEmpty().Must(w => w!.Count <= MaxWeights).WithMessage($"'weights' may name at most {MaxWeights} sets of weights.")
             .OverridePropertyName("weights");
         RuleForEach(r => r.Weights).Must(name => name is not null && playground.Resolve(name) is not null)
             .WithMessage("names no stored adapter; use \"base\", \"active\" (while an adapter serves) or an id from GET /adapters")

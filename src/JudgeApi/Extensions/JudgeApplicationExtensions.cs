@@ -12,6 +12,8 @@ public static class JudgeApplicationExtensions
     public static WebApplication UseJudgeApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseRequestDrain();
+        app.UseKnownBodyCharsets();
         app.UseStatusCodePages(WriteStatusAsync);
         app.UseAuthentication();
         app.UseCsrfProtection();
@@ -42,14 +44,14 @@ public static class JudgeApplicationExtensions
         return app;
     }
 
-    /// <summary>A status with no body yet (401, 403, 404, …): problem+json, or OpenAI's error shape on /v1.</summary>
+    /// <summary>A status with no body yet (401, 403, 404, …): problem+json whatever the Accept header, or OpenAI's error shape on /v1.</summary>
     private static Task WriteStatusAsync(StatusCodeContext context)
     {
         var http = context.HttpContext;
         var status = http.Response.StatusCode;
         if (OpenAiErrors.Applies(http))
             return OpenAiErrors.WriteAsync(http, status, OpenAiErrors.StatusMessage(status)).ContinueWith(_ => { }, TaskScheduler.Default);
-        return http.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = status } }).AsTask();
+        // Always problem+json: the default writer honours Accept and answers an odd one (application/xml) in plain text.
+        return TypedResults.Problem(statusCode: status).ExecuteAsync(http);
     }
 }

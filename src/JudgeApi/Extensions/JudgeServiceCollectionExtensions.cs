@@ -6,6 +6,7 @@ using JudgeApi.Infrastructure;
 using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace JudgeApi.Extensions;
@@ -24,13 +25,23 @@ public static class JudgeServiceCollectionExtensions
 
         // Kestrel's settings are fixed before the container exists, so these two read the configuration directly.
         var judge = configuration.GetSection(JudgeOptions.Section).Get<JudgeOptions>() ?? new JudgeOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = judge.MaxRequestBytes);
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = judge.MaxRequestBytes;
+            if (!auth.Enabled)
+                kestrel.ConfigureEndpointDefaults(LoopbackUrls.RequireLoopback);
+        });
         if (!auth.Enabled)
             builder.WebHost.UseUrls(LoopbackUrls.Restrict(configuration[WebHostDefaults.ServerUrlsKey] ?? LoopbackUrls.Default));
 
+        // The host waits for the grace period (requests, iteration items) and a little more for the last answers.
+        services.AddOptions<HostOptions>().Configure<IOptions<JudgeOptions>>((host, judge) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(judge.Value.ShutdownGraceSeconds) + ShutdownGrace.AfterDeadline);
         services.AddProblemDetails();
         services.AddExceptionHandler<JudgeExceptionHandler>();
+        // A client's bad request answered 4xx is not a server error: no "unhandled exception" log line for it.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = c => c.HttpContext.Response.StatusCode is >= 400 and < 500);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy(member.Name);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JudgeApi.Infrastructure;
@@ -16,7 +17,10 @@ internal sealed class JudgeExceptionHandler(IProblemDetailsService problems) : I
             context.Response.StatusCode = ClientClosedRequest;
             return true;
         }
-        if (ProblemMapping.For(exception) is not { } problem)
+        // The exception handler has already cleared the endpoint from the context; the feature keeps it.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        if (ProblemMapping.For(exception, bodyType) is not { } problem)
             return false;
 
         context.Response.StatusCode = problem.Status;
@@ -24,15 +28,12 @@ internal sealed class JudgeExceptionHandler(IProblemDetailsService problems) : I
             context.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (OpenAiErrors.Applies(context))
         {
-            await OpenAiErrors.WriteAsync(context, problem.Status, problem.Detail,
+            await OpenAiErrors.WriteAsync(context, problem.Status, problem.Detail, param: problem.Errors?.Keys.FirstOrDefault(),
                 code: exception is Llama.LlamaPromptTooLongException ? "context_length_exceeded" : null);
             return true;
         }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = problem.Status, Title = problem.Title, Detail = problem.Detail },
-        });
+        var details = problem.Errors is { } errors ? new HttpValidationProblemDetails(errors) : new ProblemDetails();
+        (details.Status, details.Title, details.Detail) = (problem.Status, problem.Title, problem.Detail);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = details });
     }
 }

@@ -48,7 +48,7 @@ public sealed class MultiTurnPipelineTests : IDisposable
             new(2, "Write  a poem.", null, ["Shorter."]),
             new(3, "Write a poem.", null),
             new(4, "Write a poem.", null, [new string('x', 2000)]),
-        ], []), maxLength: 1000);
+        ], []), new SelfTaughtOptions { MaxInstructionLength = 1000 });
 
         Assert.Equal((3, 1), (outcome.Added, outcome.Duplicates));
         Assert.Contains("follow-up 1", Assert.Single(outcome.Rejected).Reason);
@@ -82,7 +82,7 @@ public sealed class MultiTurnPipelineTests : IDisposable
     [Fact]
     public async Task An_iteration_over_MT_Bench_questions_judges_the_last_turn_with_the_shared_history()
     {
-        fixture.Pool.Import(InstructionImportParser.ParseNdjson(MtBenchQuestions(6)), 1000);
+        fixture.Pool.Import(InstructionImportParser.ParseNdjson(MtBenchQuestions(6)), new SelfTaughtOptions { MaxInstructionLength = 1000 });
         var judged = new ConcurrentBag<PairToJudge>();
         var model = new ScriptedPipelineModel { JudgeIsWrong = (pair, seed) => { judged.Add(pair); return seed % 4 == 0; } };
         var iteration = fixture.Queue(instructions: 6, judgmentsPerPair: 2);

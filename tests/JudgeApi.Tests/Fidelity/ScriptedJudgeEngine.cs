@@ -22,6 +22,8 @@ internal sealed class ScriptedJudgeEngine(Func<JudgeOnceRequest, JudgeOnceResult
 
     public bool IsReady => true;
 
+    public string? LoadFailure => null;
+
     public JudgeModelInfo Model { get; } = new("/models/scripted.gguf", "0123abcd", "llama", "scripted", 1, 1, 1024, 1, "Cpu", null, null, false, null, JudgeBehavior.Default.Version);
 
     public Task<JudgeOnceResult> JudgeOnceAsync(JudgeOnceRequest request, WorkPriority priority, CancellationToken cancellationToken) =>
@@ -38,7 +40,8 @@ internal sealed class ScriptedJudgeEngine(Func<JudgeOnceRequest, JudgeOnceResult
 
     public void ActivateAdapter(string? adapterPath) => throw new InvalidOperationException("The scripted engine has no adapters.");
 
-    public void CheckAdapter(string adapterPath) => throw new InvalidOperationException("The scripted engine has no adapters.");
+    public Task CheckAdapterAsync(string adapterPath, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The scripted engine has no adapters.");
 
     private JudgeOnceResult Record(JudgeOnceRequest request)
     {

@@ -11,7 +11,7 @@ public sealed class TieJudgingTests
 {
     private static JudgeService Service(ScriptedJudgeEngine engine) => new ServiceCollection()
         .AddLogging().AddMetrics().AddDistributedMemoryCache()
-        .AddSingleton(Options.Create(new JudgeOptions()))
+        .AddSingleton(Options.Create(new JudgeOptions())).AddSingleton(TimeProvider.System)
         .AddSingleton<JudgeMetrics>().AddSingleton<JudgmentCache>()
         .AddSingleton<IJudgeEngine>(engine).AddSingleton<JudgeService>()
         .BuildServiceProvider().GetRequiredService<JudgeService>();

@@ -62,7 +62,7 @@ public sealed class PostgresStoreTests(PostgresFixture postgres)
         var results = new List<(IterationView View, List<string> Dataset)>();
         foreach (var fixture in new[] { sqlite, onPostgres })
         {
-            fixture.Pool.Import(InstructionImportParser.ParseNdjson(questions), 1000);
+            fixture.Pool.Import(InstructionImportParser.ParseNdjson(questions), new SelfTaughtOptions { MaxInstructionLength = 1000 });
             var iteration = fixture.Queue(instructions: 6, judgmentsPerPair: 2);
             await fixture.RunAsync(new ScriptedPipelineModel(), iteration.Id);
             var dataset = new List<string>();

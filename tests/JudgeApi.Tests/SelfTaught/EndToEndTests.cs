@@ -116,6 +116,9 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
         Assert.Equal(0, reference.Unclassified);
     }
 
+    /// <summary>Where a kill lands: in the middle of a stage, after it recorded some of its items and before it recorded all.</summary>
+    public static TheoryData<string> KilledStages => new() { IterationStage.Synthesize, IterationStage.Annotate };
+
     /// <summary>
     /// The durability guarantee on the real engine, with background work batched with everything else: after a SIGKILL
     /// mid-annotation and a restart, no recorded item is redone or lost (each stays as it was recorded), the counts are
@@ -124,7 +127,7 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
     [Fact]
     public async Task Sigkill_during_annotation_then_restart_redoes_nothing_recorded_and_completes()
     {
-        var (id, recordedAtKill) = await KillDuringAnnotationAsync();
+        var (id, recordedAtKill) = await KillDuringAsync(IterationStage.Annotate);
 
         await using var restarted = await ServerProcess.StartAsync(directory.Path);
         var resumed = await WaitForAsync(restarted.Client, id, _ => false);
@@ -143,15 +146,15 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
     }
 
     /// <summary>
-    /// With Judge:ReproducibleBackground, the stronger guarantee: after a SIGKILL mid-annotation and a restart, nothing
-    /// recorded is redone, and the iteration ends exactly as the uninterrupted run with the same seed did: the same
-    /// counts, metrics, stored texts and dataset, byte for byte.
+    /// With Judge:ReproducibleBackground, the stronger guarantee: after a SIGKILL mid-synthesis or mid-annotation and a
+    /// restart, nothing recorded is redone, and the iteration ends exactly as the uninterrupted run with the same seed
+    /// did: the same counts, metrics, stored texts and dataset, byte for byte.
     /// </summary>
-    [Fact]
-    public async Task Reproducible_sigkill_during_annotation_then_restart_ends_as_the_uninterrupted_run()
+    [Theory]
+    [MemberData(nameof(KilledStages))]
+    public async Task Reproducible_sigkill_during_a_stage_then_restart_ends_as_the_uninterrupted_run(string stage)
     {
-        var (id, recordedAtKill) = await KillDuringAnnotationAsync(Reproducible);
-        Assert.True(recordedAtKill.Count(r => r.StartsWith("judgment")) < reference.View.Progress.Judgments, "the kill came after annotation had ended");
+        var (id, recordedAtKill) = await KillDuringAsync(stage, Reproducible);
 
         await using var restarted = await ServerProcess.StartAsync(directory.Path, Reproducible);
         var resumed = await WaitForAsync(restarted.Client, id, _ => false);
@@ -167,16 +170,16 @@ public sealed class EndToEndTests(UninterruptedIteration reference) : IClassFixt
         Assert.Equal(reference.Dataset, await restarted.Client.GetStringAsync($"/iterations/{id}/dataset"));
     }
 
-    /// <summary>Queues the iteration and SIGKILLs the server once annotation has recorded a judgment; returns what was recorded then.</summary>
-    private async Task<(string Id, IReadOnlyList<string> Recorded)> KillDuringAnnotationAsync(params (string, string)[] settings)
+    /// <summary>Queues the iteration and SIGKILLs the server once the stage has recorded an item and before it recorded all; returns what was recorded then.</summary>
+    private async Task<(string Id, IReadOnlyList<string> Recorded)> KillDuringAsync(string stage, params (string, string)[] settings)
     {
+        Func<IterationView, int> done = stage == IterationStage.Synthesize ? v => v.Progress.Pairs : v => v.Progress.Judgments;
         await using var server = await ServerProcess.StartAsync(directory.Path, settings);
         var id = await ImportAndQueueAsync(server.Client);
-        var atKill = await server.KillWhenAsync(directory.Path, id, v => v.Stage == IterationStage.Annotate && v.Progress.Judgments > 0);
-        Assert.Equal((IterationStatus.Running, IterationStage.Annotate), (atKill.Status, atKill.Stage));
-        var recorded = RecordedItems(directory.Path);
-        Assert.Contains(recorded, r => r.StartsWith("judgment"));
-        return (id, recorded);
+        var atKill = await server.KillWhenAsync(directory.Path, id, v => v.Stage == stage && done(v) > 0);
+        Assert.Equal((IterationStatus.Running, stage), (atKill.Status, atKill.Stage));
+        Assert.True(done(atKill) < done(reference.View), $"the kill came after {stage} had ended");
+        return (id, RecordedItems(directory.Path));
     }
 
     /// <summary>Every synthesised pair and every judgment in the store, as text that changes if the item was redone.</summary>

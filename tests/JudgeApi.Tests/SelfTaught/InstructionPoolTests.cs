@@ -4,6 +4,8 @@ namespace JudgeApi.Tests.SelfTaught;
 
 public sealed class InstructionPoolTests : IDisposable
 {
+    private static readonly SelfTaughtOptions Limit100 = new() { MaxInstructionLength = 100 };
+
     private readonly TempDirectory directory = new();
     private readonly InstructionPool pool;
 
@@ -12,7 +14,7 @@ public sealed class InstructionPoolTests : IDisposable
     public void Dispose() => directory.Dispose();
 
     private ImportOutcome Import(params string[] instructions) =>
-        pool.Import(new ImportParseResult(instructions.Select((t, i) => new ImportedInstruction(i, t, null)).ToList(), []), 100);
+        pool.Import(new ImportParseResult(instructions.Select((t, i) => new ImportedInstruction(i, t, null)).ToList(), []), Limit100);
 
     [Fact]
     public void ExactAndWhitespaceVariantsAreDuplicatesWithinAndAcrossImports()
@@ -43,7 +45,7 @@ public sealed class InstructionPoolTests : IDisposable
     {
         var parsed = new ImportParseResult([new ImportedInstruction(0, "", null), new ImportedInstruction(2, "fine", null)], [new ImportRejection(1, "line is not JSON")]);
 
-        var outcome = pool.Import(parsed, 100);
+        var outcome = pool.Import(parsed, Limit100);
 
         Assert.Equal([0, 1], outcome.Rejected.Select(r => r.Index));
         Assert.Equal(1, outcome.Added);
@@ -52,7 +54,7 @@ public sealed class InstructionPoolTests : IDisposable
     [Fact]
     public void StatsCountByCategoryAndUnclassified()
     {
-        pool.Import(new ImportParseResult([new(0, "a", "math"), new(1, "b", "math"), new(2, "c", "coding"), new(3, "d", null)], []), 100);
+        pool.Import(new ImportParseResult([new(0, "a", "math"), new(1, "b", "math"), new(2, "c", "coding"), new(3, "d", null)], []), Limit100);
         pool.SetCategory(pool.Unclassified().Single().Id, "writing", "test", ScriptedPipelineModel.Identity);
         Import("e");
 

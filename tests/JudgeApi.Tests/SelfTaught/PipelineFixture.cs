@@ -58,7 +58,7 @@ internal sealed class PipelineFixture : IDisposable
         .ToArray();
 
     public void ImportThirty() =>
-        Pool.Import(new ImportParseResult(ThirtyInstructions.Select((t, i) => new ImportedInstruction(i, t, null)).ToList(), []), 1000);
+        Pool.Import(new ImportParseResult(ThirtyInstructions.Select((t, i) => new ImportedInstruction(i, t, null)).ToList(), []), new SelfTaughtOptions { MaxInstructionLength = 1000 });
 
     public IterationRecord Queue(int instructions = 12, int judgmentsPerPair = 4, long seed = 5) =>
         iterations.Create(new IterationParameters(instructions, Options.Value.CategoryNames, judgmentsPerPair, 0.8f, false, seed, false));

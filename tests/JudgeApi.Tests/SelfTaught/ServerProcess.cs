@@ -16,7 +16,7 @@ namespace JudgeApi.Tests.SelfTaught;
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     // Linux signal numbers.
-    private const int SigCont = 18, SigStop = 19;
+    private const int SigTerm = 15, SigCont = 18, SigStop = 19;
 
     /// <summary>How long the server runs between two looks while <see cref="KillWhenAsync"/> waits.</summary>
     private static readonly TimeSpan RunSlice = TimeSpan.FromMilliseconds(10);
@@ -84,6 +84,26 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await server.WaitUntilReadyAsync();
         return server;
+    }
+
+    /// <summary>SIGTERM, as a container stop or systemd sends: the service drains and exits; returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        Signal(SigTerm);
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>What the server wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return output.ToString();
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
@@ -164,16 +184,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
-
-    /// <summary>What the server wrote so far (its warnings and errors): what a failing test shows.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (output)
-                return output.ToString();
-        }
-    }
 
     private void Log(string? line)
     {

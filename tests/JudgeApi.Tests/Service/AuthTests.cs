@@ -66,6 +66,37 @@ public sealed class AuthTests
         Assert.All(server.Urls, url => Assert.StartsWith("http://127.0.0.1:", url));
     }
 
+    /// <summary>Kestrel's own endpoint configuration (also set as Kestrel__Endpoints__… variables) bypasses --urls.</summary>
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://[::]:0")]
+    [InlineData("http://*:0")]
+    public async Task Without_keys_a_kestrel_endpoint_beyond_loopback_refuses_to_start_and_says_why(string url)
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => JudgeServer.StartAsync(("Kestrel:Endpoints:Http:Url", url)));
+
+        Assert.Contains("no API keys are configured", error.Message);
+        Assert.Contains("loopback", error.Message);
+    }
+
+    [Fact]
+    public async Task Without_keys_a_kestrel_endpoint_on_loopback_is_served()
+    {
+        await using var server = await JudgeServer.StartAsync(("Kestrel:Endpoints:Http:Url", "http://127.0.0.1:0"));
+
+        using var response = await server.Client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_keys_a_kestrel_endpoint_beyond_loopback_is_allowed()
+    {
+        await using var server = await JudgeServer.StartAsync(("Auth:ClientKeys:0", ClientKey), ("Kestrel:Endpoints:Http:Url", "http://0.0.0.0:0"));
+
+        Assert.All(server.Urls, url => Assert.StartsWith("http://0.0.0.0:", url));
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080")]
     [InlineData("http://*:5000;https://+:5001", "http://127.0.0.1:5000;https://127.0.0.1:5001")]

@@ -47,8 +47,20 @@ public sealed class JudgeServer : IAsyncDisposable
             defaults[key] = value;
 
         var app = JudgeHost.Build(defaults.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
-        await app.StartAsync();
-        return new JudgeServer(app, new Uri(app.Urls.First()));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        // A wildcard listener (0.0.0.0, [::]) is reached through loopback.
+        var listening = new UriBuilder(app.Urls.First());
+        if (listening.Host is "0.0.0.0" or "[::]")
+            listening.Host = "127.0.0.1";
+        return new JudgeServer(app, listening.Uri);
     }
 
     private async Task WaitUntilReadyAsync()
@@ -62,6 +74,9 @@ public sealed class JudgeServer : IAsyncDisposable
         }
         throw new InvalidOperationException("The judge service did not become ready: " + await Client.GetStringAsync("/health/ready"));
     }
+
+    /// <summary>Stops the host as a stop signal does (the shutdown grace period applies); returns when it has stopped.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
