@@ -24,7 +24,7 @@ internal static class JudgePromptsCommand
         {
             using var llama = LlamaModel.Load(parse.GetValue(model)!.FullName, new ModelOptions { VocabOnly = true });
             string Rendered(string a, string b) =>
-                llama.ApplyChatTemplate(JudgePrompt.Render(InstructionPlaceholder, a, b), addAssistantPrefix: true);
+                llama.ApplyChatTemplate(JudgePrompt.Render(new JudgedTexts(InstructionPlaceholder, a, b)), addAssistantPrefix: true);
             var (responseA, responseB) = (parse.GetValue(first)!, parse.GetValue(second)!);
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
             {

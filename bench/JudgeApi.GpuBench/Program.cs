@@ -34,7 +34,7 @@ serve.SetAction(parse =>
     LlamaRuntime.Initialize(parse.GetValue(backendOption), parse.GetValue(nativesOption)!.FullName);
     var gpu = parse.GetValue(backendOption) != LlamaBackend.Cpu;
     using var model = LlamaModel.Load(parse.GetValue(modelOption)!.FullName, new ModelOptions { GpuLayers = gpu ? -1 : 0 });
-    var throughput = new EngineThroughput(model, parse.GetValue(threadsOption));
+    var throughput = new EngineThroughput(model, parse.GetValue(threadsOption), poll: 50);
     var pp = throughput.PromptProcessing(parse.GetValue(promptOption), repetitions: 3);
     var tg = throughput.Generation(parse.GetValue(genTokensOption), repetitions: 3);
     Console.WriteLine($"serve model={model.Description} pp{pp.Tokens}_tps={pp.AvgTokensPerSecond:F1} tg{tg.Tokens}_tps={tg.AvgTokensPerSecond:F1}");

@@ -21,7 +21,7 @@ var templates = new Dictionary<string, string>
 var instruction = string.Concat(Enumerable.Repeat("Explain, with an example, why the sky looks blue at noon and red at sunset? ", 20));
 var first = string.Concat(Enumerable.Repeat("Rayleigh scattering favours short wavelengths, so blue light is scattered across the sky. ", 25));
 var second = string.Concat(Enumerable.Repeat("At sunset light crosses more air; blue is scattered away and red remains.\n\n", 25));
-var messages = JudgePrompt.Render(instruction, first, second, "Prefer physically correct explanations.");
+var messages = JudgePrompt.Render(new JudgedTexts(instruction, first, second, Criteria: "Prefer physically correct explanations."));
 var reasoning = string.Concat(Enumerable.Repeat("Assistant A explains the scattering; assistant B only describes it. ", 35));
 
 Console.WriteLine($"{"vocabulary",-16} {"first ms",8} {"tokens",7} {"chat µs",9} {"one pass µs",12} {"ratio",6} {"end µs",8}");
