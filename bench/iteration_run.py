@@ -1,11 +1,8 @@
-"""One iteration through the service's HTTP API, timed per stage (used by bench/pipeline.sh and bench/generator.sh)."""
+"""One iteration through the service's HTTP API, timed per stage (used by bench/pipeline.sh, bench/generator.sh and bench/selftaught.py)."""
 import json
 import sys
 import time
 import urllib.request
-
-STAGES = ["classify", "select", "synthesize", "annotate", "dataset", "done"]
-
 
 def call(url, method, path, body=None, content_type="application/json"):
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
@@ -18,9 +15,18 @@ def run(url, pairs, judgments, on_poll=None):
     """Queues an iteration (train off), polls it to its end (on_poll(stage) after each poll that does not end it);
     returns its last view, seconds per stage and in total."""
     iteration = call(url, "POST", "/iterations", {"instructions": pairs, "judgmentsPerPair": judgments, "train": False, "seed": 1})
+    view, durations, total = wait(url, iteration["id"], on_poll)
+    if view["status"] != "succeeded":
+        sys.exit(f"iteration {view['status']}: {view.get('error')}")
+    return view, durations, total
+
+
+def wait(url, iteration_id, on_poll=None, interval=0.25):
+    """Polls an iteration until it ends; returns its last view, the seconds of each stage it entered (in the order
+    entered) and the total."""
     entered, stage, start = {}, None, time.time()
     while True:
-        view = call(url, "GET", f"/iterations/{iteration['id']}")
+        view = call(url, "GET", f"/iterations/{iteration_id}")
         if view["stage"] != stage:
             stage = view["stage"]
             entered.setdefault(stage, time.time() - start)
@@ -28,10 +34,8 @@ def run(url, pairs, judgments, on_poll=None):
             break
         if on_poll:
             on_poll(stage)
-        time.sleep(0.25)
+        time.sleep(interval)
     total = time.time() - start
-    if view["status"] != "succeeded":
-        sys.exit(f"iteration {view['status']}: {view.get('error')}")
-    marks = [(s, entered[s]) for s in STAGES if s in entered]
+    marks = sorted(entered.items(), key=lambda m: m[1])
     durations = {s: (marks[i + 1][1] if i + 1 < len(marks) else total) - t for i, (s, t) in enumerate(marks)}
     return view, durations, total

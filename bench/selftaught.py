@@ -19,6 +19,8 @@ import time
 import urllib.error
 import urllib.request
 
+import iteration_run
+
 # Every setting of the experiment, fixed before the first run and written into its output. "full" is the
 # experiment; "reduced" runs the same code at a size that finishes in minutes (to check the script, not a result).
 SETTINGS = {
@@ -79,19 +81,8 @@ def service_args(size, arm):
 
 def wait(url, iteration_id):
     """Polls until the iteration ends; returns its last view and the wall time of each stage."""
-    entered, stage, start = {}, None, time.time()
-    while True:
-        view = call(url, "GET", f"/iterations/{iteration_id}")
-        if view["stage"] != stage:
-            stage = view["stage"]
-            entered.setdefault(stage, time.time() - start)
-        if view["status"] in ("succeeded", "failed", "canceled"):
-            break
-        time.sleep(1)
-    total = time.time() - start
-    marks = sorted(entered.items(), key=lambda m: m[1])
-    seconds = {s: round((marks[i + 1][1] if i + 1 < len(marks) else total) - t, 1) for i, (s, t) in enumerate(marks) if s != "done"}
-    return view, seconds
+    view, durations, _ = iteration_run.wait(url, iteration_id, interval=1)
+    return view, {s: round(d, 1) for s, d in durations.items() if s != "done"}
 
 
 def vote_accuracy(url, labeled_path, settings, adapter):
