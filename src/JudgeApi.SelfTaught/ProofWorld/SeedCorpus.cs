@@ -5,21 +5,25 @@ using JudgeApi.Training;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 1.3M tokens: 15 minutes
-/// of one core for the full-parameter trainer at the seed model's 1,500 tokens per CPU-second). The judgments are few and
-/// from a different distribution than the labeled set: the rejected answer there is the answer to a question of
-/// another family (a wrong kind of answer), never a close one. A share of them reasons carefully (restates the
-/// question, states the right answer, compares); the rest are careless (no reasoning about the answer, a verdict
-/// right only <see cref="CarelessAccuracy"/> of the time), as a corpus of judgments from many annotators would be.
+/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 1.6M tokens, most of them
+/// in the judgments' long prompts: 15-20 minutes of one quiet core for the full-parameter trainer). The judgments are
+/// from a different distribution than the labeled set: the rejected answer there is the answer to a question of another
+/// family, never a close one; <see cref="SameShapeShare"/> of them take it from a family whose answers look the same (a
+/// number against a number), so that the judge has to compare values, not forms. Most reason carefully (restate the
+/// question, state the right answer, compare, name the winner the verdict then repeats); the rest are careless (no
+/// reasoning about the answer, a verdict right only <see cref="CarelessAccuracy"/> of the time), as a corpus of
+/// judgments from many annotators would be. Tuned on the world's dev half (the seed judge's figures in
+/// <c>create-proof-model</c>'s report), never on the labeled test half.
 /// </summary>
 public sealed record SeedRecipe(
-    int Answers = 30_000,
+    int Answers = 24_000,
     double WrongAnswerRate = 0.08,
     int Modifications = 1_500,
     int Classifications = 800,
-    int Judgments = 1_000,
-    double CarefulShare = 0.4,
-    double CarelessAccuracy = 0.6)
+    int Judgments = 2_400,
+    double CarefulShare = 0.8,
+    double CarelessAccuracy = 0.6,
+    double SameShapeShare = 0.5)
 {
     /// <summary>A recipe a test can train in well under two minutes: the answer families only, no judgments.</summary>
     public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0);
@@ -91,14 +95,19 @@ public static class SeedCorpus
         return sibling.Instruction == question.Instruction ? family.Sibling(question, random) : sibling;
     }
 
-    /// <summary>A judgment of the right answer against the answer to a question of another family.</summary>
+    /// <summary>A judgment of the right answer against the answer to a question of another family (of the same shape, <see cref="SeedRecipe.SameShapeShare"/> of the time).</summary>
     private static IReadOnlyList<ChatMessage> JudgmentExample(WorldQuestion question, SeedRecipe recipe, Random random)
     {
         var families = ProofWorld.Families.Where(f => f.Name != question.Family).ToList();
+        var sameShape = random.NextDouble() < recipe.SameShapeShare;
         string other;
-        do
+        for (var tries = 0; ; tries++)
+        {
             other = ProofWorld.AskForCorpus(families[random.Next(families.Count)], random).Answer;
-        while (other == question.Answer);
+            // A family whose answers no other family shares (a look-up's word) takes any other answer after a few tries.
+            if (other != question.Answer && (!sameShape || tries >= 16 || WorldQuestion.Shape(other) == WorldQuestion.Shape(question.Answer)))
+                break;
+        }
         var chosenFirst = random.Next(2) == 0;
         var (a, b) = chosenFirst ? (question.Answer, other) : (other, question.Answer);
         var right = chosenFirst ? JudgePrompt.LabelA : JudgePrompt.LabelB;
