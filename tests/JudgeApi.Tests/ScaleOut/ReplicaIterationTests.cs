@@ -52,22 +52,32 @@ public sealed class ReplicaIterationTests(PostgresFixture postgres, ITestOutputH
     }
 
     [Fact]
-    public async Task Three_replicas_split_the_evaluation_and_the_report_is_what_one_replica_computes_from_the_same_outcomes()
+    public async Task Three_replicas_split_the_evaluation_a_killed_replicas_items_are_judged_again_and_the_report_is_what_one_replica_computes()
     {
         using var redis = await RedisServer.StartAsync();
-        // The loop tests' tiny training, a held-out set of up to 16 pairs judged with short reasoning (items slow enough to share).
+        // The loop tests' tiny training, a held-out set of up to 20 pairs judged with short reasoning (items slow enough to share).
         (string, string)[] settings =
         [
             .. LoopTestApi.TinySettings("unused", promotionMargin: -1).Where(s => s.Key != "Judge:DataDir" && !s.Key.StartsWith("Judge:Evaluation:")),
-            ("Judge:Evaluation:HeldOutPairs", "16"), ("Judge:Evaluation:Mode", "reasoning"), ("Judge:Evaluation:MaxReasoningTokens", "16"),
+            ("Judge:Evaluation:HeldOutPairs", "20"), ("Judge:Evaluation:Mode", "reasoning"), ("Judge:Evaluation:MaxReasoningTokens", "16"),
         ];
         await using var replicas = await Replicas.StartAsync(3, await postgres.Server.CreateDatabaseAsync(), redis.ConnectionString, settings);
-        var client = replicas.Running[2].Server.Client;
-        await LoopTestApi.ImportInstructionsAsync(client, 40);
+        var leader = replicas.Leader;
+        var client = replicas[leader].Client;
+        await LoopTestApi.ImportInstructionsAsync(client, 48);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var id = await LoopTestApi.QueueIterationAsync(client);
+
+        // A follower killed while it holds evaluation items, with items still free (so it was still claiming): they are judged again elsewhere.
+        var (victim, leased) = await WaitForHeldEvaluationItemsAsync(replicas.Database, id, leader);
+        await replicas.KillAsync(victim);
+        var abandoned = EvaluationItemsLeasedTo(replicas.Database, id, victim);
         var view = await LoopTestApi.WaitFinishedAsync(client, id);
         Assert.Equal("succeeded", view["status"]!.GetValue<string>());
+        Assert.NotEmpty(abandoned);
+        var redoneBy = replicas.Database.Read(db => db.Query($"SELECT evaluated_by FROM evaluation_items WHERE id IN ({string.Join(", ", abandoned)})",
+            r => r.GetString(0)));
+        Assert.DoesNotContain(victim, redoneBy);
 
         var items = replicas.Database.Read(db => db.Query("""
             SELECT set_name, weights, ordinal, pair, first_verdict, second_verdict, done, evaluated_by, lease_owner FROM evaluation_items
@@ -84,7 +94,8 @@ public sealed class ReplicaIterationTests(PostgresFixture postgres, ITestOutputH
         Assert.Equal(2 * heldOut.Count, items.Count);
         Assert.All(items, i => Assert.True(i.Done && i.By is not null && i.Lease is null));
         var byReplica = items.GroupBy(i => i.By!).ToDictionary(g => g.Key, g => g.Count());
-        output.WriteLine($"evaluation items by replica: {string.Join(", ", byReplica.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value}"))}; " +
+        output.WriteLine($"evaluation items by replica: {string.Join(", ", byReplica.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value}"))} " +
+            $"({victim} killed holding {leased}, {abandoned.Count} unrecorded, judged again by {string.Join(", ", redoneBy.Distinct())}); " +
             $"iteration {started.Elapsed.TotalSeconds:0.0} s");
         Assert.True(byReplica.Count >= 2, $"Every evaluation item was judged by {string.Join(", ", byReplica.Keys)}.");
 
@@ -157,6 +168,33 @@ public sealed class ReplicaIterationTests(PostgresFixture postgres, ITestOutputH
         Assert.Equal(view.Progress.Judgments, judgments);
         Assert.Equal(0L, database.Read(db => db.Scalar("SELECT COUNT(*) FROM pairs WHERE lease_owner IS NOT NULL")));
     }
+
+    /// <summary>
+    /// Waits until a replica other than the leader holds evaluation items while at least 8 are free, so it is still
+    /// claiming when it is killed; that replica and how many it holds.
+    /// </summary>
+    private static async Task<(string Replica, long Held)> WaitForHeldEvaluationItemsAsync(SelfTaughtDatabase database, string id, string leader)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = database.Read(db => db.Query("""
+                SELECT lease_owner, COUNT(*), (SELECT COUNT(*) FROM evaluation_items f WHERE f.iteration_id = @id AND f.done = 0 AND f.lease_owner IS NULL)
+                FROM evaluation_items WHERE iteration_id = @id AND done = 0 AND lease_owner IS NOT NULL AND lease_owner <> @leader
+                GROUP BY lease_owner ORDER BY lease_owner LIMIT 1
+                """, r => (Replica: r.GetString(0), Held: r.GetInt64(1), Free: r.GetInt64(2)), ("@id", id), ("@leader", leader)).SingleOrDefault());
+            if (found.Replica is not null && found.Free >= 8)
+                return (found.Replica, found.Held);
+            if (database.Read(db => db.Scalar("SELECT status FROM iterations WHERE id = @id", ("@id", id))) as string is { } status && IterationStatus.IsFinished(status))
+                throw new InvalidOperationException($"The iteration ended ({status}) before a follower was seen holding evaluation items.");
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("No follower was seen holding evaluation items.");
+    }
+
+    /// <summary>The evaluation items still leased to <paramref name="replica"/> and not recorded.</summary>
+    private static List<long> EvaluationItemsLeasedTo(SelfTaughtDatabase database, string id, string replica) => database.Read(db => db.Query(
+        "SELECT id FROM evaluation_items WHERE iteration_id = @id AND done = 0 AND lease_owner = @replica", r => r.GetInt64(0), ("@id", id), ("@replica", replica)));
 
     /// <summary>Every synthesised pair and every judgment, as text that changes if the item was redone.</summary>
     internal static List<string> RecordedItems(SelfTaughtDatabase database) => database.Read(db => db.Query("""
