@@ -44,7 +44,7 @@ public sealed partial class SelfTaughtOptions : IValidatableObject
 
     /// <summary>
     /// Items (classifications, pairs) worked on at once. Each is still recorded on its own as it finishes; more in
-    /// flight lets the engine batch their sequences together.
+    /// flight lets the engine batch their sequences together. Evaluation items take at least <c>Judge:Sequences</c> / 2.
     /// </summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int ItemParallelism { get; set; } = 4;

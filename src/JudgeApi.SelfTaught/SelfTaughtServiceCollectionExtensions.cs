@@ -104,6 +104,7 @@ public static class SelfTaughtServiceCollectionExtensions
         services.AddSingleton<PlaygroundJudge>();
         services.AddSingleton<HeldOutSet>();
         services.AddSingleton<PairwiseEvaluator>();
+        services.AddSingleton<EvaluationItems>();
         services.AddSingleton<IIterationStage, TrainingStage>();
         services.AddSingleton<IIterationStage, EvaluationStage>();
         services.AddSingleton<IIterationStage, PromotionStage>();

@@ -26,12 +26,19 @@ public sealed class AdapterFiles(SelfTaughtDatabase database)
             PRIMARY KEY (adapter_id, ordinal));
         """;
 
+    /// <summary>Migration 7: uploads look stored files up by hash (<see cref="IdWithSha256"/>).</summary>
+    internal const string Sha256Index = "CREATE INDEX IF NOT EXISTS adapter_files_sha256 ON adapter_files(sha256);";
+
     private const int ChunkBytes = 1 << 20;
 
     /// <summary>The stored file's hash and size; null for an adapter registered before files went into the database.</summary>
     public StoredAdapterFile? Stored(string adapterId) => database.Read(db => db.Query(
         "SELECT sha256, size_bytes FROM adapter_files WHERE adapter_id = @id", r => new StoredAdapterFile(r.GetString(0), r.GetInt64(1)), ("@id", adapterId))
         .SingleOrDefault());
+
+    /// <summary>The first adapter (by id) whose stored file has this SHA-256, in the caller's transaction.</summary>
+    internal static string? IdWithSha256(Db db, string sha256) =>
+        db.Scalar("SELECT adapter_id FROM adapter_files WHERE sha256 = @sha ORDER BY adapter_id LIMIT 1", ("@sha", sha256)) as string;
 
     /// <summary>Stores a complete, checked file in the caller's transaction (the one that registers its adapter).</summary>
     internal static void Save(Db db, string adapterId, string path)

@@ -57,7 +57,6 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     public const string TempSuffix = ".tmp";
     private readonly Lock activation = new();
     private string? serving;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> contentHashes = new(StringComparer.Ordinal);
 
     public string Directory { get; } = System.IO.Path.Combine(options.Value.DataDir, "adapters");
 
@@ -177,9 +176,11 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
 
     public AdapterView? Find(string id) => database.Read(db => db.Query($"{Select} WHERE a.id = @id", Read, ("@id", id)).SingleOrDefault());
 
-    /// <summary>The stored adapter whose file has this SHA-256, if any (files never change, so each is hashed once).</summary>
-    public string? IdWithContent(string sha256) => List().Select(a => a.Id)
-        .FirstOrDefault(id => File.Exists(PathOf(id)) && contentHashes.GetOrAdd(id, i => FileHash.Sha256(PathOf(i))) == sha256);
+    /// <summary>
+    /// The stored adapter whose file has this SHA-256, if any: read from the hashes stored with the files in the
+    /// database, so an upload to any replica finds what another stored.
+    /// </summary>
+    public string? IdWithContent(string sha256) => database.Read(db => AdapterFiles.IdWithSha256(db, sha256));
 
     public string? ActiveId() => database.Read(db => db.Scalar("SELECT adapter_id FROM active_adapter WHERE singleton = 1") as string);
 
@@ -187,6 +188,23 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     public void Register(string tempPath, AdapterRegistration registration)
     {
         database.Write(db => Register(db, tempPath, registration));
+        Announce(registration.Id);
+    }
+
+    /// <summary>
+    /// The same for an upload, refused with <see cref="AdapterDuplicateException"/> when the same bytes are stored:
+    /// checked inside the write transaction, which writers on every replica take in turn, so two replicas storing the
+    /// same bytes at once cannot both succeed.
+    /// </summary>
+    public void RegisterUpload(string tempPath, AdapterRegistration registration)
+    {
+        var sha256 = FileHash.Sha256(tempPath);
+        database.Write(db =>
+        {
+            if (AdapterFiles.IdWithSha256(db, sha256) is { } existing)
+                throw new AdapterDuplicateException(existing);
+            Register(db, tempPath, registration);
+        });
         Announce(registration.Id);
     }
 

@@ -17,7 +17,8 @@ public sealed class AdapterDuplicateException(string existingId) : Exception($"T
 /// </summary>
 public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine, TimeProvider time)
 {
-    // One upload is checked and registered at a time, so two identical uploads cannot both pass the duplicate check.
+    // One upload is checked and registered at a time on this replica, so llama.cpp's check runs once for identical
+    // uploads here; across replicas the registration's own check (RegisterUpload) refuses the second.
     private readonly SemaphoreSlim storing = new(1, 1);
 
     /// <param name="writeContent">Writes the upload into the stream it is given; throws <see cref="AdapterRejectedException"/> when the upload is malformed.</param>
@@ -36,6 +37,7 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
             try
             {
                 var shape = Check(() => AdapterFileValidator.Validate(temp, model.Path), temp, model.Path);
+                // Answered before llama.cpp's slower check; RegisterUpload checks again inside its transaction.
                 if (registry.IdWithContent(FileHash.Sha256(temp)) is { } existing)
                     throw new AdapterDuplicateException(existing);
                 try
@@ -46,7 +48,7 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
                 {
                     throw new AdapterRejectedException("llama.cpp refused the adapter: " + WithoutPaths(e.Message, temp, model.Path));
                 }
-                registry.Register(temp, new AdapterRegistration(id, null, "upload", model.ContentHash, shape.Rank, shape.Alpha));
+                registry.RegisterUpload(temp, new AdapterRegistration(id, null, "upload", model.ContentHash, shape.Rank, shape.Alpha));
             }
             finally
             {

@@ -9,13 +9,17 @@ namespace JudgeApi.SelfTaught;
 public sealed record ItemLease(string Owner, long Milliseconds);
 
 /// <summary>
-/// The leases of the items this replica works on (instructions to classify, pairs to synthesise or annotate): the
+/// The leases of the items this replica works on (instructions to classify, pairs to synthesise or annotate, pairs to
+/// evaluate with one set of weights): the
 /// lease every claim takes, renewed every third of its length while the item is worked on here (<see cref="Hold"/>),
 /// and released when the replica stops. An item this replica abandoned (its database went away mid-item, it lost the
 /// lead) or a replica killed without stopping keeps its lease until it runs out; then any replica claims it again.
 /// </summary>
 public sealed class ItemLeases(SelfTaughtDatabase database, IOptions<ScaleOutOptions> options, ILogger<ItemLeases> logger) : BackgroundService
 {
+    /// <summary>Every table whose rows are items with a lease.</summary>
+    private static readonly string[] LeasedTables = [InstructionPool.Table, PairStore.Table, EvaluationItems.Table];
+
     private readonly ConcurrentDictionary<(string Table, long Id), int> held = new();
 
     public ItemLease Lease { get; } = new(options.Value.EffectiveReplicaName, options.Value.LeaseSeconds * 1000L);
@@ -57,8 +61,8 @@ public sealed class ItemLeases(SelfTaughtDatabase database, IOptions<ScaleOutOpt
             throw new InvalidOperationException("Leases of a shared store are freed by their owners or by time, never all at once.");
         database.Write(db =>
         {
-            db.Execute("UPDATE instructions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
-            db.Execute("UPDATE pairs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
+            foreach (var table in LeasedTables)
+                db.Execute($"UPDATE {table} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
         });
     }
 
@@ -109,8 +113,5 @@ public sealed class ItemLeases(SelfTaughtDatabase database, IOptions<ScaleOutOpt
     }
 
     private void Release(string owner) => database.Claim(db =>
-    {
-        db.Execute("UPDATE instructions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner", ("@owner", owner));
-        return db.Execute("UPDATE pairs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner", ("@owner", owner));
-    });
+        LeasedTables.Sum(table => db.Execute($"UPDATE {table} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner", ("@owner", owner))));
 }

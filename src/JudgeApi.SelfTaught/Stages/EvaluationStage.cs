@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using JudgeApi.Judging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,40 +9,69 @@ namespace JudgeApi.SelfTaught;
 /// Scores the base model, the active adapter and the candidate, each judging both orders, on the fixed held-out set
 /// and (when <c>Judge:Evaluation:LabeledSetPath</c> is set) on a labeled set (RewardBench, conversations or MT-Bench
 /// human judgments), overall and per subset, with tie-aware agreement when it holds ties.
+/// The leader builds the held-out set and makes one item per set, weights and pair (<see cref="EvaluationItems"/>);
+/// every replica claims and judges items like the pipeline's; once all are recorded the leader computes the report
+/// from the recorded outcomes, so it is the same however the items were split.
 /// Evaluation judgments run at background priority and pinned to their weights, so live traffic keeps its adapter.
 /// </summary>
-public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator evaluator, AdapterRegistry registry,
-    IOptions<EvaluationOptions> options, ILogger<EvaluationStage> logger) : IIterationStage
+public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator evaluator, AdapterRegistry registry, EvaluationItems items, ItemLeases leases,
+    IterationEvents events, IOptions<EvaluationOptions> options, IOptions<SelfTaughtOptions> selfTaught, IOptions<JudgeOptions> judge,
+    ILogger<EvaluationStage> logger) : ItemStage<EvaluationItem>(leases, events, selfTaught)
 {
-    public string Name => IterationStage.Evaluate;
+    // Plans and adapter files never change once written, so each replica reads a plan and fetches (and hashes) a file once.
+    private readonly ConcurrentDictionary<string, EvaluationPlan> plans = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JudgeWeights> adapters = new(StringComparer.Ordinal);
 
-    public async Task RunAsync(IterationContext context, CancellationToken cancellationToken)
+    public override string Name => IterationStage.Evaluate;
+
+    /// <summary>Enough items in flight to fill the engine's sequences (two orders each), as judging a whole set at once did.</summary>
+    private protected override int Parallelism => Math.Max(base.Parallelism, judge.Value.Sequences / 2);
+
+    protected override (string Table, long Id) Key(EvaluationItem item) => (EvaluationItems.Table, item.Id);
+
+    protected override EvaluationItem? Claim(IterationRecord iteration, ItemLease lease) => items.Claim(iteration.Id, lease);
+
+    protected override bool AnyLeft(IterationRecord iteration) => items.AnyLeft(iteration.Id);
+
+    /// <summary>Builds the held-out set (once for all iterations) and makes the items, unless a previous run of the stage made them.</summary>
+    private protected override async Task PrepareAsync(IterationContext context, CancellationToken cancellationToken)
     {
         var iteration = context.Iteration;
-        // Evaluation is redone whole after a restart, so a stopping service does not wait for it.
+        if (items.Plan(iteration.Id) is not null)
+            return;
+        // Building the held-out set is redone whole after a restart, so a stopping service does not wait for it.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.StopStarting);
-        cancellationToken = stop.Token;
-        var candidateId = TrainingStage.AdapterIdFor(iteration);
-        var settings = options.Value;
-        var mode = JudgeModes.Parse(settings.Mode);
-        var heldOut = await heldOutSet.GetOrBuildAsync(cancellationToken);
+        var heldOut = await heldOutSet.GetOrBuildAsync(stop.Token);
         var labeled = LabeledSet();
+        var settings = options.Value;
+        var plan = new EvaluationPlan(registry.ActiveId(), TrainingStage.AdapterIdFor(iteration), JudgeModes.Name(JudgeModes.Parse(settings.Mode)),
+            settings.MaxReasoningTokens, settings.AllowTie, labeled is not null);
+        items.Create(iteration.Id, plan, heldOut, labeled);
+        context.Changed();
+    }
 
-        var activeId = registry.ActiveId();
-        // Fetched from the database when another replica trained the candidate (a leader that died after training).
-        var candidate = new JudgeWeights(Fetch(candidateId));
-        var active = activeId is null ? null : new JudgeWeights(Fetch(activeId));
-
-        async Task<EvaluationSetResult> ScoreAsync(IReadOnlyList<LabeledPair> pairs)
+    protected override async Task<bool> ProcessAsync(IterationRecord iteration, EvaluationItem item, CancellationToken cancellationToken)
+    {
+        var plan = plans.GetOrAdd(iteration.Id, id => items.Plan(id) ?? throw new InvalidOperationException($"Iteration {iteration.Number} has evaluation items but no plan."));
+        var weights = item.Weights switch
         {
-            Task<AccuracyScore> Score(JudgeWeights weights) =>
-                evaluator.EvaluateAsync(pairs, weights, mode, settings.MaxReasoningTokens, settings.AllowTie, WorkPriority.Background, null, cancellationToken);
-            return new EvaluationSetResult(pairs.Count, await Score(JudgeWeights.Base), active is null ? null : await Score(active), await Score(candidate));
-        }
+            EvaluationItems.Weights.Base => JudgeWeights.Base,
+            EvaluationItems.Weights.Active => Weights(plan.ActiveAdapterId!),
+            _ => Weights(plan.CandidateAdapterId),
+        };
+        var outcome = await evaluator.JudgeBothOrdersAsync(item.Pair, weights, JudgeModes.Parse(plan.Mode), plan.MaxReasoningTokens, plan.AllowTie,
+            WorkPriority.Background, cancellationToken);
+        return items.Save(item.Id, outcome, Leases.Replica);
+    }
 
-        var report = new EvaluationReport(activeId, JudgeModes.Name(mode), await ScoreAsync(heldOut), labeled is null ? null : await ScoreAsync(labeled));
+    private protected override void Complete(IterationContext context)
+    {
+        var iteration = context.Iteration;
+        var candidateId = TrainingStage.AdapterIdFor(iteration);
+        EvaluationReport? report = null;
         context.Complete(db =>
         {
+            report = EvaluationItems.Report(db, iteration.Id);
             CandidateStore.SaveEvaluation(db, iteration.Id, report);
             AdapterRegistry.SetMetrics(db, candidateId, new
             {
@@ -52,10 +82,12 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
             });
         });
         logger.LogInformation("Iteration {Number}: held-out accuracy base {Base}, active {Active}, candidate {Candidate} on {Pairs} pairs.",
-            iteration.Number, report.HeldOut.Base.Accuracy, report.HeldOut.Active?.Accuracy, report.HeldOut.Candidate.Accuracy, report.HeldOut.Pairs);
+            iteration.Number, report!.HeldOut.Base.Accuracy, report.HeldOut.Active?.Accuracy, report.HeldOut.Candidate.Accuracy, report.HeldOut.Pairs);
     }
 
-    private string Fetch(string adapterId) => registry.Fetch(adapterId) ?? throw new FileNotFoundException($"Adapter {adapterId} has no file, here or in the database.");
+    /// <summary>An adapter's weights on this replica, fetched from the database when another replica trained it (a leader that died after training, a follower).</summary>
+    private JudgeWeights Weights(string adapterId) => adapters.GetOrAdd(adapterId, id =>
+        new JudgeWeights(registry.Fetch(id) ?? throw new FileNotFoundException($"Adapter {id} has no file, here or in the database.")));
 
     private IReadOnlyList<LabeledPair>? LabeledSet()
     {

@@ -49,7 +49,7 @@ public sealed class IterationContext
 
     /// <summary>
     /// Fires when the service is stopping: start no further item (<see cref="ItemWork"/>); the running ones may finish.
-    /// Work redone whole after a restart (training, evaluation) stops at once.
+    /// Work redone whole after a restart (training, building the held-out set) stops at once.
     /// </summary>
     public CancellationToken StopStarting { get; }
 

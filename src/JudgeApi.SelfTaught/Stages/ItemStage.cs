@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace JudgeApi.SelfTaught;
 
-/// <summary>A stage whose work is items that any replica can claim (classify, synthesize, annotate).</summary>
+/// <summary>A stage whose work is items that any replica can claim (classify, synthesize, annotate, evaluate).</summary>
 public interface IItemStage : IIterationStage
 {
     /// <summary>Claims and records items of the running iteration until none is left to claim now (or the service is stopping); any replica runs it.</summary>
@@ -33,8 +33,18 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
     /// <summary>Works on one item and records it (false: another replica recorded it first, and nothing was written).</summary>
     protected abstract Task<bool> ProcessAsync(IterationRecord iteration, TItem item, CancellationToken cancellationToken);
 
+    /// <summary>The leader's step before the items are worked on: makes them when the stage's own work does (evaluation).</summary>
+    private protected virtual Task PrepareAsync(IterationContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The leader's step once every item is recorded: the stage's commit, with what it computes from the items.</summary>
+    private protected virtual void Complete(IterationContext context) => context.Complete();
+
+    /// <summary>How many items this replica works on at once.</summary>
+    private protected virtual int Parallelism => options.Value.ItemParallelism;
+
     public async Task RunAsync(IterationContext context, CancellationToken cancellationToken)
     {
+        await PrepareAsync(context, cancellationToken);
         var poll = TimeSpan.FromMilliseconds(Math.Max(50, leases.Lease.Milliseconds / 10));
         while (true)
         {
@@ -45,7 +55,7 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
                 await events.WaitForChangeAsync(poll, waiting.Token);
             context.ItemDone();
         }
-        context.Complete();
+        Complete(context);
     }
 
     public Task WorkAsync(IterationRecord iteration, Action itemDone, CancellationToken cancellationToken, CancellationToken stopStarting) => ItemWork.DrainAsync(
@@ -57,5 +67,5 @@ public abstract class ItemStage<TItem>(ItemLeases leases, IterationEvents events
                 await ProcessAsync(iteration, item, token);
             itemDone();
         },
-        options.Value.ItemParallelism, cancellationToken, stopStarting);
+        Parallelism, cancellationToken, stopStarting);
 }

@@ -24,6 +24,8 @@ internal static class Migrations
             string.Join('\n', InstructionPool.MultiTurnColumns, PairStore.MultiTurnColumns, HeldOutSet.MultiTurnColumns)),
         new(6, "scale-out: item leases and who recorded each item, adapter files in the database, leader terms, the shared data-protection keys",
             string.Join('\n', InstructionPool.LeaseColumns, PairStore.LeaseColumns, AdapterFiles.Tables, LeaderTerms.Tables, SharedKeys.Tables)),
+        new(7, "evaluation split into items any replica claims (evaluation_plans, evaluation_items); stored adapter files found by hash",
+            string.Join('\n', EvaluationItems.Tables, AdapterFiles.Sha256Index)),
     ];
 
     /// <summary>The tables migration 1 creates: how a database from before versioning is recognised.</summary>

@@ -1,3 +1,4 @@
+using JudgeApi.Judging;
 using JudgeApi.SelfTaught;
 using JudgeApi.Tests.SelfTaught;
 
@@ -132,5 +133,67 @@ public sealed class PostgresStoreTests(PostgresFixture postgres)
         // Once canceled, nothing more is handed out.
         Assert.Equal(CancelOutcome.Requested, store.RequestCancel(iteration.Id));
         Assert.Null(pairs.Claim(iteration.Id, PairState.Synthesized, new ItemLease("a", 60_000)));
+    }
+
+    [Fact]
+    public async Task Evaluation_items_go_to_one_replica_each_are_claimed_again_after_a_lost_lease_and_report_as_on_SQLite()
+    {
+        LabeledPair[] pairs =
+        [
+            new("Q1", "good", "bad", "chat"), new("Q2", "good", "bad", "chat"), new("Q3", "good", "bad", "code"),
+            new("Q4", "same", "same", "code", Tie: true), new("Q5", "good", "bad", null, [new EarlierTurn("Hi", "Hello.", "Go away.")]),
+        ];
+        var plan = new EvaluationPlan("upload-1", "iteration-1", "direct", 16, AllowTie: true, Labeled: true);
+        // The verdicts each (weights, set, pair) gets, whoever records it; one pair did not fit (no verdicts).
+        PairOutcome Judged(EvaluationItem item) => item.Ordinal == 2 && item.Weights == EvaluationItems.Weights.Active
+            ? new(item.Pair, null, null)
+            : new(item.Pair, (Verdict)((item.Ordinal + item.Weights.Length) % 3), (Verdict)((item.Ordinal + item.Set.Length) % 3));
+
+        var postgresFixture = new PipelineFixture(await NewDatabaseAsync());
+        var iteration = postgresFixture.Queue(instructions: 1);
+        Assert.True(new IterationStore(postgresFixture.Database, TimeProvider.System).MarkRunning(iteration.Id));
+        var items = new EvaluationItems(postgresFixture.Database);
+        items.Create(iteration.Id, plan, pairs, pairs[..3]);
+        items.Create(iteration.Id, plan with { ActiveAdapterId = null }, pairs, null); // a resumed stage: the first plan and items stay
+        Assert.Equal(plan, items.Plan(iteration.Id));
+
+        // A replica claims an item and dies: its lease runs out, and the item is claimed again below.
+        var lost = items.Claim(iteration.Id, new ItemLease("dead", 1))!;
+        await Task.Delay(50);
+        var claimed = await Task.WhenAll(new[] { "a", "b", "c" }.Select(name => Task.Run(() =>
+        {
+            var mine = new List<(string Replica, EvaluationItem Item)>();
+            while (items.Claim(iteration.Id, new ItemLease(name, 60_000)) is { } item)
+                mine.Add((name, item));
+            return mine;
+        })));
+        var all = claimed.SelectMany(c => c).ToList();
+        Assert.Equal(3 * (5 + 3), all.Count);
+        Assert.Equal(all.Count, all.Select(c => c.Item.Id).Distinct().Count());
+        Assert.True(items.AnyLeft(iteration.Id));
+        foreach (var (replica, item) in all)
+            Assert.True(items.Save(item.Id, Judged(item), replica));
+        Assert.False(items.Save(lost.Id, new PairOutcome(lost.Pair, Verdict.Tie, Verdict.Tie), "dead"));
+        Assert.False(items.AnyLeft(iteration.Id));
+        var onPostgres = postgresFixture.Database.Read(db => EvaluationItems.Report(db, iteration.Id));
+
+        // The same items judged the same on one SQLite replica give the same report.
+        using var sqliteFixture = new PipelineFixture();
+        var single = sqliteFixture.Queue(instructions: 1);
+        Assert.True(new IterationStore(sqliteFixture.Database, TimeProvider.System).MarkRunning(single.Id));
+        var sqliteItems = new EvaluationItems(sqliteFixture.Database);
+        sqliteItems.Create(single.Id, plan, pairs, pairs[..3]);
+        while (sqliteItems.Claim(single.Id, new ItemLease("only", 60_000)) is { } item)
+            Assert.True(sqliteItems.Save(item.Id, Judged(item), "only"));
+        var onSqlite = sqliteFixture.Database.Read(db => EvaluationItems.Report(db, single.Id));
+
+        Assert.Equal(Db.Json(onSqlite), Db.Json(onPostgres));
+        // And it is what one evaluator's scoring gives for those verdicts, set order kept.
+        AccuracyScore Expected(string set, string weights, IReadOnlyList<LabeledPair> setPairs) => PairwiseEvaluator.Score(
+            [.. setPairs.Select((p, i) => Judged(new EvaluationItem(0, set, weights, i, p)))]);
+        Assert.Equal(Db.Json(Expected(EvaluationItems.HeldOut, EvaluationItems.Weights.Active, pairs)), Db.Json(onPostgres.HeldOut.Active));
+        Assert.Equal(Db.Json(Expected(EvaluationItems.LabeledSet, EvaluationItems.Weights.Candidate, pairs[..3])), Db.Json(onPostgres.Labeled!.Candidate));
+        Assert.Equal((5, 3, "upload-1", "direct"), (onPostgres.HeldOut.Pairs, onPostgres.Labeled.Pairs, onPostgres.ActiveAdapterId, onPostgres.Mode));
+        Assert.Equal(0L, postgresFixture.Database.Read(db => db.Scalar("SELECT COUNT(*) FROM evaluation_items WHERE lease_owner IS NOT NULL")));
     }
 }

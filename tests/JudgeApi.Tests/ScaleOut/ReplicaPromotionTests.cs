@@ -10,7 +10,7 @@ namespace JudgeApi.Tests.ScaleOut;
 /// <summary>
 /// Adapters across replicas: a promotion reaches every replica within a second, a replica that starts later (with
 /// nothing on disk) serves the active adapter from the database, and the Redis cache is shared by replicas on the
-/// same weights and never answers for other weights.
+/// same weights and never answers for other weights; the same bytes uploaded through another replica are refused as on one.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ReplicaPromotionTests(PostgresFixture postgres, ITestOutputHelper output)
@@ -68,6 +68,29 @@ public sealed class ReplicaPromotionTests(PostgresFixture postgres, ITestOutputH
             Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
         foreach (var (_, server) in replicas.Running)
             Assert.Null((await WaitForAdapterAsync(server.Client, null))["adapter"]);
+    }
+
+    [Fact]
+    public async Task The_same_adapter_uploaded_through_a_second_replica_is_refused_as_on_one_replica()
+    {
+        using var redis = await RedisServer.StartAsync();
+        using var files = new SelfTaught.TempDirectory();
+        await using var replicas = await Replicas.StartAsync(2, await postgres.Server.CreateDatabaseAsync(), redis.ConnectionString);
+        var (first, second) = (replicas["replica-0"], replicas["replica-1"]);
+        var path = AdapterFiles.Good(files.Path);
+
+        using var stored = await LoopTestApi.UploadAdapterAsync(first.Client, path);
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        var id = (await stored.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        // Replica 1 has no copy of the file on its disk: only the hash stored in the database can tell.
+        using var again = await LoopTestApi.UploadAdapterAsync(second.Client, path);
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var problem = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("Adapter already stored", problem["title"]!.GetValue<string>());
+        Assert.Equal($"These exact bytes are already stored as adapter {id}.", problem["detail"]!.GetValue<string>());
+        foreach (var (_, server) in replicas.Running)
+            Assert.Equal([id], (await LoopTestApi.AdaptersAsync(server.Client)).Select(a => a!["id"]!.GetValue<string>()));
     }
 
     private static async Task<JsonObject> JudgeAsync(HttpClient client)

@@ -11,10 +11,13 @@ internal sealed class Replicas : IAsyncDisposable
 {
     private readonly List<TempDirectory> folders = [];
 
-    private Replicas(string postgres, string redis)
+    private readonly (string Key, string Value)[] settings;
+
+    private Replicas(string postgres, string redis, (string Key, string Value)[] settings)
     {
         Postgres = postgres;
         Redis = redis;
+        this.settings = settings;
         Database = SelfTaughtDatabase.Postgres(postgres, TimeProvider.System);
     }
 
@@ -27,9 +30,10 @@ internal sealed class Replicas : IAsyncDisposable
 
     public List<(string Name, ServerProcess Server)> Running { get; } = [];
 
-    public static async Task<Replicas> StartAsync(int count, string postgres, string redis)
+    /// <param name="settings">Further settings every replica gets (not its data folder, which is its own).</param>
+    public static async Task<Replicas> StartAsync(int count, string postgres, string redis, params (string Key, string Value)[] settings)
     {
-        var replicas = new Replicas(postgres, redis);
+        var replicas = new Replicas(postgres, redis, settings);
         // One after another: the first to start leads.
         for (var i = 0; i < count; i++)
             await replicas.StartAsync($"replica-{i}");
@@ -41,13 +45,13 @@ internal sealed class Replicas : IAsyncDisposable
     {
         var folder = new TempDirectory();
         folders.Add(folder);
-        var server = await ServerProcess.StartAsync(folder.Path,
+        var server = await ServerProcess.StartAsync(folder.Path, [.. settings,
             ("ConnectionStrings:Postgres", Postgres),
             ("ConnectionStrings:Redis", Redis),
             ("Judge:CacheTimeoutMs", "3000"),
             ("Judge:ScaleOut:ReplicaName", name),
             ("Judge:ScaleOut:LeaseSeconds", "3"),
-            ("Judge:ScaleOut:PollMilliseconds", "200"));
+            ("Judge:ScaleOut:PollMilliseconds", "200")]);
         Running.Add((name, server));
         return server;
     }
