@@ -13,6 +13,13 @@ public sealed record ProofModelBuild(TrainingResult Training, int VocabularySize
 /// </summary>
 public static class ProofModel
 {
+    /// <summary>
+    /// The reasoning budget the seed judge is measured with, and the experiment's (<c>bench/selftaught.py</c>:
+    /// <c>MaxJudgeReasoningTokens</c>, <c>Evaluation:MaxReasoningTokens</c>): a careful judgment of the corpus fits in it
+    /// with room to spare, so the verdict is never forced after a reasoning cut short.
+    /// </summary>
+    public const int ReasoningTokens = 96;
+
     /// <param name="vocabPath">The vocabulary file <see cref="ByteLevelBpe.WriteVocabFile"/> wrote.</param>
     public static TestModelPreset Preset(string vocabPath, bool reduced = false) => reduced
         ? new("proof-reduced", EmbeddingLength: 64, LayerCount: 2, FeedForwardLength: 192, HeadCount: 4, HeadCountKv: 4, ContextLength: 512,

@@ -5,31 +5,38 @@ using JudgeApi.Training;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 1.6M tokens, most of them
-/// in the judgments' long prompts: 15-20 minutes of one quiet core for the full-parameter trainer). The judgments are
+/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 3.2M tokens, most of them
+/// in the judgments' long prompts and the drills: 36 minutes of one core shared with another training, about 1,500
+/// tokens/s, for the full-parameter trainer; over the 15-minute budget on one thread). The judgments are
 /// from a different distribution than the labeled set: the rejected answer there is the answer to a question of another
 /// family, never a close one; <see cref="SameShapeShare"/> of them take it from a family whose answers look the same (a
 /// number against a number), so that the judge has to compare values, not forms. Most reason carefully (restate the
 /// question, state the right answer, compare, name the winner the verdict then repeats); the rest are careless (no
 /// reasoning about the answer, a verdict right only <see cref="CarelessAccuracy"/> of the time), as a corpus of
-/// judgments from many annotators would be. Tuned on the world's dev half (the seed judge's figures in
+/// judgments from many annotators would be. A careful judgment marks each answer right or wrong before it names the
+/// winner: a small model learns two local decisions far sooner than one comparison of the verdict with a number
+/// written earlier (with the verdict alone, the previous recipes' judges named one position whatever they wrote).
+/// <see cref="Drills"/> are careful judgments of the same kind in the judge prompt's user turn without the rubric
+/// (about 90 tokens against about 540): cheap practice at copying the question and the answers and marking them, which
+/// the judgments in the service's full prompt then use. Tuned on the world's dev half (the seed judge's figures in
 /// <c>create-proof-model</c>'s report), never on the labeled test half.
 /// </summary>
 public sealed record SeedRecipe(
-    int Answers = 24_000,
+    int Answers = 18_000,
     double WrongAnswerRate = 0.08,
     int Modifications = 1_500,
     int Classifications = 800,
     int Judgments = 2_400,
-    double CarefulShare = 0.8,
+    double CarefulShare = 0.9,
     double CarelessAccuracy = 0.6,
-    double SameShapeShare = 0.5)
+    double SameShapeShare = 0.5,
+    int Drills = 12_000)
 {
     /// <summary>A recipe a test can train in well under two minutes: the answer families only, no judgments.</summary>
-    public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0);
+    public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0, Drills: 0);
 }
 
-/// <summary>One example of the seed corpus and what kind it is (answer, modify, classify, judgment).</summary>
+/// <summary>One example of the seed corpus and what kind it is (answer, modify, classify, judgment, drill).</summary>
 public sealed record SeedExample(string Kind, string Family, IReadOnlyList<ChatMessage> Messages)
 {
     public TrainingExample ToTrainingExample() => new(Messages);
@@ -44,7 +51,7 @@ public sealed record SeedExample(string Kind, string Family, IReadOnlyList<ChatM
 /// </summary>
 public static class SeedCorpus
 {
-    public const string Answer = "answer", Modify = "modify", Classify = "classify", Judgment = "judgment";
+    public const string Answer = "answer", Modify = "modify", Classify = "classify", Judgment = "judgment", Drill = "drill";
 
     private static readonly string[] CarelessReasoning =
     [
@@ -62,6 +69,7 @@ public static class SeedCorpus
         kinds.AddRange(Enumerable.Repeat(Modify, recipe.Modifications));
         kinds.AddRange(Enumerable.Repeat(Classify, recipe.Classifications));
         kinds.AddRange(Enumerable.Repeat(Judgment, recipe.Judgments));
+        kinds.AddRange(Enumerable.Repeat(Drill, recipe.Drills));
         var order = kinds.ToArray();
         random.Shuffle(order);
 
@@ -75,6 +83,7 @@ public static class SeedCorpus
                 Answer => AnswerExample(family, question, recipe.WrongAnswerRate, random),
                 Modify => Chat(IterationPrompts.ModifyInstruction(question.Instruction), DifferentSibling(family, question, random).Instruction),
                 Classify => Chat(IterationPrompts.Classify(question.Instruction, ProofWorld.Categories), question.Category),
+                Drill => DrillExample(question, recipe, random),
                 _ => JudgmentExample(question, recipe, random),
             };
             return new SeedExample(kind, family.Name, messages);
@@ -93,6 +102,13 @@ public static class SeedCorpus
     {
         var sibling = family.Sibling(question, random);
         return sibling.Instruction == question.Instruction ? family.Sibling(question, random) : sibling;
+    }
+
+    /// <summary>A careful judgment in the judge prompt's user turn alone (no rubric).</summary>
+    private static IReadOnlyList<ChatMessage> DrillExample(WorldQuestion question, SeedRecipe recipe, Random random)
+    {
+        var judgment = JudgmentExample(question, recipe with { CarefulShare = 1 }, random);
+        return [judgment[1], judgment[2]];
     }
 
     /// <summary>A judgment of the right answer against the answer to a question of another family (of the same shape, <see cref="SeedRecipe.SameShapeShare"/> of the time).</summary>
@@ -117,7 +133,8 @@ public static class SeedCorpus
         if (random.NextDouble() < recipe.CarefulShare)
         {
             reasoning = $"The question asks: {question.Instruction} The correct answer is {question.Answer}. " +
-                $"Assistant A answers {a}. Assistant B answers {b}. So Assistant {right} is correct.";
+                $"Assistant A answers {a}, which is {Mark(a, question.Answer)}. Assistant B answers {b}, which is {Mark(b, question.Answer)}. " +
+                $"So Assistant {right} is correct.";
             label = right;
         }
         else
@@ -127,6 +144,8 @@ public static class SeedCorpus
         }
         return [.. JudgePrompt.Render(new JudgedTexts(question.Instruction, a, b)), new ChatMessage("assistant", JudgePrompt.Completion(JudgePrompt.VerdictText(reasoning), label))];
     }
+
+    private static string Mark(string answer, string right) => answer == right ? "right" : "wrong";
 
     private static IReadOnlyList<ChatMessage> Chat(string user, string assistant) =>
         [new ChatMessage("user", user), new ChatMessage("assistant", assistant)];

@@ -48,7 +48,7 @@ public static class CreateProofModelCommand
                 var measured = System.Diagnostics.Stopwatch.StartNew();
                 SeedModelScores dev;
                 using (var engine = EvaluateCommand.LoadEngine(outPath, null, ProofModel.Preset("", reduced).ContextLength, sequences: 8, threads))
-                    dev = await SeedModelScores.MeasureAsync(engine, seed, questions: 320, pairs: reduced ? 0 : 160, maxReasoningTokens: 96, cancellationToken);
+                    dev = await SeedModelScores.MeasureAsync(engine, seed, questions: 320, pairs: reduced ? 0 : 160, maxReasoningTokens: ProofModel.ReasoningTokens, cancellationToken);
                 Console.Error.WriteLine($"create-proof-model: on the dev half, answer accuracy {dev.AnswerAccuracy:0.000}, judge accuracy {dev.JudgeAccuracy:0.000}");
                 foreach (var (family, score) in dev.Families)
                     Console.Error.WriteLine($"  {family,-15} answers {score.AnswerAccuracy:0.000} (in form {score.AnswerFormRate:0.000}, {score.Answers})  judge {score.JudgeAccuracy:0.000} ({score.Pairs} pairs)");

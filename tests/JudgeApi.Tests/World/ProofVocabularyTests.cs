@@ -100,4 +100,15 @@ public sealed partial class ProofVocabularyTests : IDisposable
         Assert.True(_model.Tokenize("<|im_start|>", addSpecial: false, parseSpecial: false).Length > 1);
         Assert.InRange(_model.VocabSize, 256 + ProofVocabulary.Merges / 2, 256 + ProofVocabulary.Merges + 3);
     }
+
+    [Fact]
+    public void A_careful_judgment_and_its_verdict_lead_fit_the_reasoning_budget_the_seed_judge_runs_with()
+    {
+        // A reasoning cut short by the budget gets its verdict forced before it names the winner: the judge would guess.
+        var longest = SeedCorpus.Build(seed: 11, new SeedRecipe(Answers: 0, Modifications: 0, Classifications: 0, Judgments: 2000, CarefulShare: 1, Drills: 0))
+            .Max(e => _model.Tokenize(e.Messages[^1].Content[..(e.Messages[^1].Content.LastIndexOf(JudgePrompt.VerdictOpen, StringComparison.Ordinal) + 2)],
+                addSpecial: false, parseSpecial: false).Length);
+
+        Assert.InRange(longest, 30, ProofModel.ReasoningTokens - 8);
+    }
 }

@@ -7,7 +7,7 @@ namespace JudgeApi.Tests.World;
 public sealed class SeedCorpusTests
 {
     private static readonly SeedRecipe Recipe = new(Answers: 3000, WrongAnswerRate: 0.1, Modifications: 400, Classifications: 400, Judgments: 2000,
-        CarefulShare: 0.4, CarelessAccuracy: 0.6);
+        CarefulShare: 0.4, CarelessAccuracy: 0.6, Drills: 500);
 
     private static readonly IReadOnlyList<SeedExample> Corpus = SeedCorpus.Build(seed: 8, Recipe);
 
@@ -22,6 +22,7 @@ public sealed class SeedCorpusTests
         Assert.Equal(400, OfKind(SeedCorpus.Modify).Count);
         Assert.Equal(400, OfKind(SeedCorpus.Classify).Count);
         Assert.Equal(2000, OfKind(SeedCorpus.Judgment).Count);
+        Assert.Equal(500, OfKind(SeedCorpus.Drill).Count);
         Assert.Equal(Corpus.Select(e => (e.Kind, e.Family, string.Concat(e.Messages))),
             SeedCorpus.Build(seed: 8, Recipe).Select(e => (e.Kind, e.Family, string.Concat(e.Messages))));
         Assert.All(Corpus, e => Assert.Equal("assistant", e.Messages[^1].Role));
@@ -76,5 +77,42 @@ public sealed class SeedCorpusTests
         }
         // careful 0.4 (always right) + careless 0.6 x 0.6 = 0.76
         Assert.InRange((double)right / judgments.Count, 0.72, 0.80);
+    }
+
+    [Fact]
+    public void A_careful_judgment_marks_each_answer_as_the_world_computes_it_and_names_the_right_one()
+    {
+        var careful = OfKind(SeedCorpus.Judgment).Concat(OfKind(SeedCorpus.Drill)).Where(e => e.Messages[^1].Content.StartsWith("The question asks: ", StringComparison.Ordinal)).ToList();
+        Assert.InRange(careful.Count, 500 + 0.35 * 2000, 500 + 0.45 * 2000);
+        foreach (var example in careful)
+        {
+            var user = example.Messages[^2].Content;
+            var instruction = user.Split("[User Question]\n")[1].Split("\n\n[The Start of Assistant A's Answer]")[0];
+            var a = user.Split("[The Start of Assistant A's Answer]\n")[1].Split("\n[The End of Assistant A's Answer]")[0];
+            var b = user.Split("[The Start of Assistant B's Answer]\n")[1].Split("\n[The End of Assistant B's Answer]")[0];
+            var answer = Solve(instruction);
+            string Mark(string response) => response == answer ? "right" : "wrong";
+            var winner = a == answer ? "A" : "B";
+            Assert.Equal(JudgePrompt.Completion(JudgePrompt.VerdictText(
+                $"The question asks: {instruction} The correct answer is {answer}. Assistant A answers {a}, which is {Mark(a)}. " +
+                $"Assistant B answers {b}, which is {Mark(b)}. So Assistant {winner} is correct."), winner), example.Messages[^1].Content);
+        }
+    }
+
+    [Fact]
+    public void A_drill_is_a_careful_judgment_in_the_judge_prompt_user_turn_without_the_rubric()
+    {
+        foreach (var example in OfKind(SeedCorpus.Drill))
+        {
+            Assert.Equal(["user", "assistant"], example.Messages.Select(m => m.Role));
+            var user = example.Messages[0].Content;
+            var instruction = user.Split("[User Question]\n")[1].Split("\n\n[The Start of Assistant A's Answer]")[0];
+            var a = user.Split("[The Start of Assistant A's Answer]\n")[1].Split("\n[The End of Assistant A's Answer]")[0];
+            var b = user.Split("[The Start of Assistant B's Answer]\n")[1].Split("\n[The End of Assistant B's Answer]")[0];
+            Assert.Equal(JudgePrompt.Render(new JudgedTexts(instruction, a, b))[1], example.Messages[0]);
+            Assert.StartsWith("The question asks: ", example.Messages[1].Content);
+        }
+        // Both positions win equally often, as in the judgments.
+        Assert.InRange(OfKind(SeedCorpus.Drill).Average(e => e.Messages[1].Content.EndsWith("[[A]]", StringComparison.Ordinal) ? 1.0 : 0.0), 0.42, 0.58);
     }
 }
