@@ -40,13 +40,13 @@ public sealed class AdapterFiles(SelfTaughtDatabase database)
     internal static string? IdWithSha256(Db db, string sha256) =>
         db.Scalar("SELECT adapter_id FROM adapter_files WHERE sha256 = @sha ORDER BY adapter_id LIMIT 1", ("@sha", sha256)) as string;
 
-    /// <summary>Stores a complete, checked file in the caller's transaction (the one that registers its adapter).</summary>
-    internal static void Save(Db db, string adapterId, string path)
+    /// <summary>Stores a complete, checked file in the caller's transaction (the one that registers its adapter); <paramref name="sha256"/> null: hashed here.</summary>
+    internal static void Save(Db db, string adapterId, string path, string? sha256 = null)
     {
         var size = new FileInfo(path).Length;
         var chunks = (int)((size + ChunkBytes - 1) / ChunkBytes);
         db.Execute("INSERT INTO adapter_files (adapter_id, sha256, size_bytes, chunks) VALUES (@id, @sha, @size, @chunks)",
-            ("@id", adapterId), ("@sha", FileHash.Sha256(path)), ("@size", size), ("@chunks", chunks));
+            ("@id", adapterId), ("@sha", sha256 ?? FileHash.Sha256(path)), ("@size", size), ("@chunks", chunks));
         using var file = File.OpenRead(path);
         using var insert = db.Command("INSERT INTO adapter_file_chunks (adapter_id, ordinal, data) VALUES (@id, @ordinal, @data)", ("@id", adapterId));
         var buffer = new byte[ChunkBytes];

@@ -194,16 +194,15 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     /// <summary>
     /// The same for an upload, refused with <see cref="AdapterDuplicateException"/> when the same bytes are stored:
     /// checked inside the write transaction, which writers on every replica take in turn, so two replicas storing the
-    /// same bytes at once cannot both succeed.
+    /// same bytes at once cannot both succeed. <paramref name="sha256"/> is the temp file's hash, computed once by the caller.
     /// </summary>
-    public void RegisterUpload(string tempPath, AdapterRegistration registration)
+    public void RegisterUpload(string tempPath, string sha256, AdapterRegistration registration)
     {
-        var sha256 = FileHash.Sha256(tempPath);
         database.Write(db =>
         {
             if (AdapterFiles.IdWithSha256(db, sha256) is { } existing)
                 throw new AdapterDuplicateException(existing);
-            Register(db, tempPath, registration);
+            Register(db, tempPath, registration, sha256);
         });
         Announce(registration.Id);
     }
@@ -211,8 +210,9 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
     /// <summary>
     /// The same in the caller's transaction (the training stage's commit). The file goes live first: if the
     /// transaction then fails, it has no row and the next start or training of that id deletes it.
+    /// <paramref name="sha256"/>: the file's hash when the caller has it; null: hashed here.
     /// </summary>
-    internal void Register(Db db, string tempPath, AdapterRegistration registration)
+    internal void Register(Db db, string tempPath, AdapterRegistration registration, string? sha256 = null)
     {
         AtomicFile.Publish(tempPath, PathOf(registration.Id), overwrite: false);
         db.Execute("""
@@ -221,7 +221,7 @@ public sealed class AdapterRegistry(SelfTaughtDatabase database, AdapterFiles fi
             """,
             ("@id", registration.Id), ("@iteration", registration.IterationId), ("@source", registration.Source), ("@base", registration.BaseModelSha256),
             ("@rank", registration.Rank), ("@alpha", registration.Alpha), ("@now", time.GetUtcNow().ToString("O")));
-        AdapterFiles.Save(db, registration.Id, PathOf(registration.Id));
+        AdapterFiles.Save(db, registration.Id, PathOf(registration.Id), sha256);
     }
 
     /// <summary>Replaces an adapter's metrics (serialised with the web defaults), in the caller's transaction.</summary>

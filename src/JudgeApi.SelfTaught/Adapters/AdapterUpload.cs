@@ -38,7 +38,8 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
             {
                 var shape = Check(() => AdapterFileValidator.Validate(temp, model.Path), temp, model.Path);
                 // Answered before llama.cpp's slower check; RegisterUpload checks again inside its transaction.
-                if (registry.IdWithContent(FileHash.Sha256(temp)) is { } existing)
+                var sha256 = FileHash.Sha256(temp);
+                if (registry.IdWithContent(sha256) is { } existing)
                     throw new AdapterDuplicateException(existing);
                 try
                 {
@@ -48,7 +49,7 @@ public sealed class AdapterUpload(AdapterRegistry registry, IJudgeEngine engine,
                 {
                     throw new AdapterRejectedException("llama.cpp refused the adapter: " + WithoutPaths(e.Message, temp, model.Path));
                 }
-                registry.RegisterUpload(temp, new AdapterRegistration(id, null, "upload", model.ContentHash, shape.Rank, shape.Alpha));
+                registry.RegisterUpload(temp, sha256, new AdapterRegistration(id, null, "upload", model.ContentHash, shape.Rank, shape.Alpha));
             }
             finally
             {

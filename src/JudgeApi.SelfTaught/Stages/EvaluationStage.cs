@@ -18,9 +18,14 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
     IterationEvents events, IOptions<EvaluationOptions> options, IOptions<SelfTaughtOptions> selfTaught, IOptions<JudgeOptions> judge,
     ILogger<EvaluationStage> logger) : ItemStage<EvaluationItem>(leases, events, selfTaught)
 {
-    // Plans and adapter files never change once written, so each replica reads a plan and fetches (and hashes) a file once.
-    private readonly ConcurrentDictionary<string, EvaluationPlan> plans = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JudgeWeights> adapters = new(StringComparer.Ordinal);
+    // A plan and its adapter files never change once written, so each replica reads the running iteration's plan and
+    // fetches (and hashes) its files once; one iteration evaluates at a time, so the next one's plan replaces it.
+    private sealed record LoadedPlan(string IterationId, EvaluationPlan Plan, JudgeMode Mode)
+    {
+        public ConcurrentDictionary<string, JudgeWeights> Adapters { get; } = new(StringComparer.Ordinal);
+    }
+
+    private volatile LoadedPlan? loaded;
 
     public override string Name => IterationStage.Evaluate;
 
@@ -52,14 +57,15 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
 
     protected override async Task<bool> ProcessAsync(IterationRecord iteration, EvaluationItem item, CancellationToken cancellationToken)
     {
-        var plan = plans.GetOrAdd(iteration.Id, id => items.Plan(id) ?? throw new InvalidOperationException($"Iteration {iteration.Number} has evaluation items but no plan."));
+        var current = Load(iteration);
+        var plan = current.Plan;
         var weights = item.Weights switch
         {
             EvaluationItems.Weights.Base => JudgeWeights.Base,
-            EvaluationItems.Weights.Active => Weights(plan.ActiveAdapterId!),
-            _ => Weights(plan.CandidateAdapterId),
+            EvaluationItems.Weights.Active => Weights(current, plan.ActiveAdapterId!),
+            _ => Weights(current, plan.CandidateAdapterId),
         };
-        var outcome = await evaluator.JudgeBothOrdersAsync(item.Pair, weights, JudgeModes.Parse(plan.Mode), plan.MaxReasoningTokens, plan.AllowTie,
+        var outcome = await evaluator.JudgeBothOrdersAsync(item.Pair, weights, current.Mode, plan.MaxReasoningTokens, plan.AllowTie,
             WorkPriority.Background, cancellationToken);
         return items.Save(item.Id, outcome, Leases.Replica);
     }
@@ -86,7 +92,15 @@ public sealed class EvaluationStage(HeldOutSet heldOutSet, PairwiseEvaluator eva
     }
 
     /// <summary>An adapter's weights on this replica, fetched from the database when another replica trained it (a leader that died after training, a follower).</summary>
-    private JudgeWeights Weights(string adapterId) => adapters.GetOrAdd(adapterId, id =>
+    private LoadedPlan Load(IterationRecord iteration)
+    {
+        if (loaded is { } current && current.IterationId == iteration.Id)
+            return current;
+        var plan = items.Plan(iteration.Id) ?? throw new InvalidOperationException($"Iteration {iteration.Number} has evaluation items but no plan.");
+        return loaded = new LoadedPlan(iteration.Id, plan, JudgeModes.Parse(plan.Mode));
+    }
+
+    private JudgeWeights Weights(LoadedPlan plan, string adapterId) => plan.Adapters.GetOrAdd(adapterId, id =>
         new JudgeWeights(registry.Fetch(id) ?? throw new FileNotFoundException($"Adapter {id} has no file, here or in the database.")));
 
     private IReadOnlyList<LabeledPair>? LabeledSet()
