@@ -15,6 +15,12 @@ public sealed class SeedCorpusTests
 
     private static string Solve(string instruction) => ProofWorldTests.Solve(instruction);
 
+    /// <summary>The question and the two answers, read back from a judge prompt's user turn.</summary>
+    private static (string Instruction, string A, string B) JudgedTextsOf(string user) => (
+        user.Split("[User Question]\n")[1].Split("\n\n[The Start of Assistant A's Answer]")[0],
+        user.Split("[The Start of Assistant A's Answer]\n")[1].Split("\n[The End of Assistant A's Answer]")[0],
+        user.Split("[The Start of Assistant B's Answer]\n")[1].Split("\n[The End of Assistant B's Answer]")[0]);
+
     [Fact]
     public void Holds_what_the_recipe_asks_for_the_same_for_a_seed()
     {
@@ -65,9 +71,7 @@ public sealed class SeedCorpusTests
         foreach (var example in judgments)
         {
             var user = example.Messages[1].Content;
-            var instruction = user.Split("[User Question]\n")[1].Split("\n\n[The Start of Assistant A's Answer]")[0];
-            var a = user.Split("[The Start of Assistant A's Answer]\n")[1].Split("\n[The End of Assistant A's Answer]")[0];
-            var b = user.Split("[The Start of Assistant B's Answer]\n")[1].Split("\n[The End of Assistant B's Answer]")[0];
+            var (instruction, a, b) = JudgedTextsOf(user);
             Assert.Equal(JudgePrompt.Render(new JudgedTexts(instruction, a, b)), example.Messages.Take(2));
             var verdict = example.Messages[2].Content;
             Assert.Matches(@"\n\nFinal verdict: \[\[[AB]\]\]$", verdict);
@@ -87,9 +91,7 @@ public sealed class SeedCorpusTests
         foreach (var example in careful)
         {
             var user = example.Messages[^2].Content;
-            var instruction = user.Split("[User Question]\n")[1].Split("\n\n[The Start of Assistant A's Answer]")[0];
-            var a = user.Split("[The Start of Assistant A's Answer]\n")[1].Split("\n[The End of Assistant A's Answer]")[0];
-            var b = user.Split("[The Start of Assistant B's Answer]\n")[1].Split("\n[The End of Assistant B's Answer]")[0];
+            var (instruction, a, b) = JudgedTextsOf(user);
             var answer = Solve(instruction);
             string Mark(string response) => response == answer ? "right" : "wrong";
             var winner = a == answer ? "A" : "B";
@@ -106,9 +108,7 @@ public sealed class SeedCorpusTests
         {
             Assert.Equal(["user", "assistant"], example.Messages.Select(m => m.Role));
             var user = example.Messages[0].Content;
-            var instruction = user.Split("[User Question]\n")[1].Split("\n\n[The Start of Assistant A's Answer]")[0];
-            var a = user.Split("[The Start of Assistant A's Answer]\n")[1].Split("\n[The End of Assistant A's Answer]")[0];
-            var b = user.Split("[The Start of Assistant B's Answer]\n")[1].Split("\n[The End of Assistant B's Answer]")[0];
+            var (instruction, a, b) = JudgedTextsOf(user);
             Assert.Equal(JudgePrompt.Render(new JudgedTexts(instruction, a, b))[1], example.Messages[0]);
             Assert.StartsWith("The question asks: ", example.Messages[1].Content);
         }
