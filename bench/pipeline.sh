@@ -11,13 +11,15 @@
 # Usage: bench/run.sh pipeline [model.gguf]   (default: the generated smollm2-135m q8_0 model)
 # BENCH_PAIRS (default 16) instructions per iteration, BENCH_JUDGMENTS (default 4) judgments per pair,
 # BENCH_TOKENS (default 128) token budget of each response and of each judgment's reasoning,
-# BENCH_SEQUENCES (default 16) engine sequences, BENCH_PARALLELISM (default 4) pipeline items in flight.
+# BENCH_SEQUENCES (default 16) engine sequences, BENCH_PARALLELISM (default BENCH_SEQUENCES - 2, the sequences llama-batched-bench
+# runs: the same parallelism on both sides) pipeline items in flight.
 # A reduced run: BENCH_PRESET=tiny BENCH_PAIRS=4 BENCH_JUDGMENTS=2 BENCH_TOKENS=16.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PAIRS="${BENCH_PAIRS:-16}" JUDGMENTS="${BENCH_JUDGMENTS:-4}" TOKENS="${BENCH_TOKENS:-128}"
-SEQUENCES="${BENCH_SEQUENCES:-16}" PARALLELISM="${BENCH_PARALLELISM:-4}"
+SEQUENCES="${BENCH_SEQUENCES:-16}"
+PARALLELISM="${BENCH_PARALLELISM:-$((SEQUENCES > 2 ? SEQUENCES - 2 : 1))}"
 results="$BENCH_REPO_ROOT/bench/results"
 data="$results/pipeline-data"
 mkdir -p "$results"
