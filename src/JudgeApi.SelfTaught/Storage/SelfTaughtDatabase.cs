@@ -86,13 +86,28 @@ public sealed class SelfTaughtDatabase
         return Dialect.Open();
     }
 
-    /// <summary>Reads in one transaction, so that every query sees the same committed state (an iteration's stage and its counts agree).</summary>
+    /// <summary>
+    /// Reads in one transaction, so that every query sees the same committed state (an iteration's stage and its counts agree).
+    /// A read that meets SQLite's WAL lock race (SQLITE_PROTOCOL, seen when a writer process is killed mid-write) is read
+    /// again, up to three times: a read changes nothing, and the race is transient.
+    /// </summary>
     internal T Read<T>(Func<Db, T> read) => Reaching(() =>
     {
-        using var connection = Open();
-        using var transaction = Dialect.BeginRead(connection);
-        return read(new Db(connection, transaction, Dialect));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var connection = Open();
+                using var transaction = Dialect.BeginRead(connection);
+                return read(new Db(connection, transaction, Dialect));
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == SqliteProtocolError && attempt < 3)
+            {
+            }
+        }
     });
+
+    private const int SqliteProtocolError = 15;
 
     /// <summary>Writes in one transaction, which waits for other writers at its start, so it never fails halfway on another writer.</summary>
     internal T Write<T>(Func<Db, T> write) => Reaching(() =>
