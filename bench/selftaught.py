@@ -22,12 +22,15 @@ import urllib.request
 import iteration_run
 
 # Every setting of the experiment, fixed before the first run and written into its output. "full" is the
-# experiment; "reduced" runs the same code at a size that finishes in minutes (to check the script, not a result).
+# experiment; "reduced" runs the same code at a size that finishes in minutes (to check the script, not a result);
+# "dev" is the experiment's first iteration, its self-taught arm only and no vote, with its labeled set from the
+# world's dev half: where settings are chosen, so that the test half is read only by the "full" run.
 SETTINGS = {
     "full": {
         "seed_model_seed": 1,
-        "world": {"pool_seed": 101, "pool_size": 2000, "labeled_seed": 202, "labeled_size": 480},
+        "world": {"pool_seed": 101, "pool_size": 2000, "labeled_seed": 202, "labeled_size": 480, "labeled_half": "test"},
         "iterations": 3,
+        "arms": ["selftaught", "control"],
         "iteration": {"instructions": 300, "judgmentsPerPair": 8, "temperature": 0.8, "data": "iteration", "promotion": "gate"},
         "vote": {"samples": 5, "temperature": 0.7},
         "service": {
@@ -51,6 +54,9 @@ SETTINGS = {
         },
     },
 }
+SETTINGS["dev"] = json.loads(json.dumps(SETTINGS["full"]))
+SETTINGS["dev"]["world"].update(labeled_half="dev")
+SETTINGS["dev"].update(iterations=1, arms=["selftaught"], vote=None)
 SETTINGS["reduced"] = json.loads(json.dumps(SETTINGS["full"]))
 SETTINGS["reduced"]["world"].update(pool_size=160, labeled_size=24)
 SETTINGS["reduced"]["iteration"].update(instructions=16, judgmentsPerPair=2)
@@ -133,7 +139,7 @@ def run_arm(url, size, arm, out_path, reference_path=None):
         if view["status"] != "succeeded":
             break
     vote = None
-    if iterations and iterations[-1]["view"]["status"] == "succeeded":
+    if settings["vote"] and iterations and iterations[-1]["view"]["status"] == "succeeded":
         started = time.time()
         accuracy, families = vote_accuracy(url, f"{run_dir}/world/labeled.jsonl", settings, f"iteration-{len(iterations)}")
         vote = {"accuracy": accuracy, "families": families, "seconds": round(time.time() - started, 1)}
@@ -152,6 +158,8 @@ def labeled(iteration, weights):
 def curve(arm):
     """Accuracy on the labeled set: the seed model, then each iteration's candidate; overall and per family."""
     done = [i for i in arm["iterations"] if i["view"]["status"] == "succeeded"]
+    if not done:
+        return [], {}
     points = [labeled(done[0], "base")] + [labeled(i, "candidate") for i in done]
     return [p[0] for p in points], {f: [p[1].get(f) for p in points] for f in points[0][1]}
 
@@ -191,9 +199,11 @@ def svg(selftaught, control, path):
 
 
 def report(size, selftaught_path, control_path, plot_path):
-    selftaught, control = json.load(open(selftaught_path)), json.load(open(control_path))
+    selftaught = json.load(open(selftaught_path))
+    control = json.load(open(control_path)) if "control" in SETTINGS[size]["arms"] else {"iterations": []}
     overall, families = curve(selftaught)
     control_overall, control_families = curve(control)
+    control_gain = control_overall[-1] - control_overall[0] if control_overall else float("nan")
     seed = overall[0]
     accs = overall[1:] + [float("nan")] * (3 - len(overall[1:]))
     vote = (selftaught["vote"] or {}).get("accuracy", float("nan"))
@@ -211,7 +221,7 @@ def report(size, selftaught_path, control_path, plot_path):
               f"   control {' '.join(f'{v:.3f}' if v is not None else 'n/a' for v in control_families.get(family, []))}", file=sys.stderr)
     svg(selftaught, control, plot_path)
     print(f"selftaught seed_acc={seed:.3f} iter1_acc={accs[0]:.3f} iter2_acc={accs[1]:.3f} iter3_acc={accs[2]:.3f} "
-          f"gain={accs[2] - seed:+.3f} vote_acc={vote:.3f} control_gain={control_overall[-1] - control_overall[0]:+.3f}")
+          f"gain={overall[-1] - seed:+.3f} vote_acc={vote:.3f} control_gain={control_gain:+.3f}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 # (accuracies of the seed model and of each iteration's candidate on the labeled set, both orders judged; vote_acc:
 # majority vote over N samples with the last candidate), after the wall time of every stage.
 # Usage: bench/run.sh selftaught          BENCH_SIZE=reduced for a quick check of the script (not a result);
+#        BENCH_SIZE=dev for one iteration judged on the world's dev half (choosing settings without the test half);
 #        BENCH_PLOT=docs/selftaught-loop.svg to also copy the plot there;
 #        BENCH_SEED_MODEL=path.gguf to use that seed model instead of the cached one (checking the script).
 set -euo pipefail
@@ -19,7 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SIZE="${BENCH_SIZE:-full}"
 driver="$BENCH_REPO_ROOT/bench/selftaught.py"
-python3 "$driver" settings "$SIZE" >/dev/null || { bench_log "unknown BENCH_SIZE '$SIZE' (full or reduced)"; exit 2; }
+python3 "$driver" settings "$SIZE" >/dev/null || { bench_log "unknown BENCH_SIZE '$SIZE' (full, dev or reduced)"; exit 2; }
 run="$BENCH_REPO_ROOT/bench/results/selftaught-$SIZE"
 rm -rf "$run" && mkdir -p "$run"
 python3 "$driver" settings "$SIZE" >"$run/settings.json"
@@ -47,9 +48,10 @@ cp "$model.seed.json" "$run/seed-model.json" 2>/dev/null || true
 
 world="$run/world"
 "${host[@]}" create-world --out "$world" --pool-seed "$(setting '["world"]["pool_seed"]')" --pool-size "$(setting '["world"]["pool_size"]')" \
-    --labeled-seed "$(setting '["world"]["labeled_seed"]')" --labeled-size "$(setting '["world"]["labeled_size"]')" >&2
+    --labeled-seed "$(setting '["world"]["labeled_seed"]')" --labeled-size "$(setting '["world"]["labeled_size"]')" \
+    --half "$(setting '["world"]["labeled_half"]')" >&2
 
-for arm in selftaught control; do
+for arm in $(setting '["arms"]' | tr -d "[]',"); do
     mapfile -t args < <(python3 "$driver" service-args "$SIZE" "$arm")
     start_bench_service "$run/$arm-service.log" --Judge:ModelPath="$model" --Judge:DataDir="$run/$arm-data" \
         --Judge:Evaluation:LabeledSetPath="$world/labeled.jsonl" "${args[@]}"

@@ -5,7 +5,8 @@ namespace JudgeApi.Cli;
 
 /// <summary>
 /// create-world: writes the proof world's unlabeled instruction pool (NDJSON for <c>POST /instructions</c>) and its
-/// labeled set (RewardBench JSONL for <c>Judge:Evaluation:LabeledSetPath</c> and <c>evaluate --data</c>), each from its own seed.
+/// labeled set (RewardBench JSONL for <c>Judge:Evaluation:LabeledSetPath</c> and <c>evaluate --data</c>), each from its own seed; the
+/// labeled set from the test half, or with <c>--half dev</c> from the dev half, where the experiment's settings are chosen.
 /// </summary>
 public static class CreateWorldCommand
 {
@@ -16,19 +17,27 @@ public static class CreateWorldCommand
         var poolSize = new Option<int>("--pool-size") { Description = "Instructions in the pool.", DefaultValueFactory = _ => 2000 };
         var labeledSeed = new Option<int>("--labeled-seed") { Description = "Seed of the labeled set (use a different one than the pool's).", DefaultValueFactory = _ => 2 };
         var labeledSize = new Option<int>("--labeled-size") { Description = "Pairs in the labeled set.", DefaultValueFactory = _ => 400 };
+        var half = new Option<string>("--half")
+        {
+            Description = "Which reserved half the labeled set comes from: test (the experiment's, never tuned on) or dev (for choosing settings).",
+            DefaultValueFactory = _ => "test",
+        };
+        half.AcceptOnlyFromAmong("test", "dev");
         foreach (var size in new[] { poolSize, labeledSize })
             size.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError($"{result.Option.Name} must be at least 1."); });
 
         var command = new Command("create-world", "Write the proof world's instruction pool and labeled set (a checkable domain for the self-taught loop).")
         {
-            outOption, poolSeed, poolSize, labeledSeed, labeledSize,
+            outOption, poolSeed, poolSize, labeledSeed, labeledSize, half,
         };
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(outOption)!.FullName;
             Directory.CreateDirectory(dir);
             var pool = ProofWorld.Pool(parse.GetValue(poolSeed), parse.GetValue(poolSize));
-            var labeled = ProofWorld.LabeledSet(parse.GetValue(labeledSeed), parse.GetValue(labeledSize));
+            var labeled = parse.GetValue(half) == "dev"
+                ? ProofWorld.DevSet(parse.GetValue(labeledSeed), parse.GetValue(labeledSize))
+                : ProofWorld.LabeledSet(parse.GetValue(labeledSeed), parse.GetValue(labeledSize));
             ProofWorld.WritePool(Path.Combine(dir, "pool.jsonl"), pool);
             ProofWorld.WriteLabeledSet(Path.Combine(dir, "labeled.jsonl"), labeled);
             Console.WriteLine($"Wrote {pool.Count} pool instructions and {labeled.Count} labeled pairs to {dir}");
