@@ -18,7 +18,7 @@ public static class ProofModel
     /// <c>MaxJudgeReasoningTokens</c>, <c>Evaluation:MaxReasoningTokens</c>): a careful judgment of the corpus fits in it
     /// with room to spare, so the verdict is never forced after a reasoning cut short.
     /// </summary>
-    public const int ReasoningTokens = 96;
+    public const int ReasoningTokens = 104;
 
     /// <param name="vocabPath">The vocabulary file <see cref="ByteLevelBpe.WriteVocabFile"/> wrote.</param>
     public static TestModelPreset Preset(string vocabPath, bool reduced = false) => reduced

@@ -8,16 +8,21 @@ namespace JudgeApi.SelfTaught;
 /// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 3.2M tokens, most of them
 /// in the judgments' long prompts and the drills: 36 minutes of one core shared with another training, about 1,500
 /// tokens/s, for the full-parameter trainer; over the 15-minute budget on one thread). The judgments are
-/// from a different distribution than the labeled set: the rejected answer there is the answer to a question of another
-/// family, never a close one; <see cref="SameShapeShare"/> of them take it from a family whose answers look the same (a
-/// number against a number), so that the judge has to compare values, not forms. Most reason carefully (restate the
+/// from a different distribution than the labeled set: the rejected answer there is never a close one, but the answer to
+/// a question of another family (<see cref="SameShapeShare"/> of them from a family whose answers look the same, a
+/// number against a number) or a far answer of the same family. Most reason carefully (restate the
 /// question, state the right answer, compare, name the winner the verdict then repeats); the rest are careless (no
 /// reasoning about the answer, a verdict right only <see cref="CarelessAccuracy"/> of the time), as a corpus of
 /// judgments from many annotators would be. A careful judgment marks each answer right or wrong before it names the
 /// winner: a small model learns two local decisions far sooner than one comparison of the verdict with a number
 /// written earlier (with the verdict alone, the previous recipes' judges named one position whatever they wrote).
+/// <see cref="SameFamilyShare"/> of the judgments and drills instead take the wrong answer from another question of
+/// the same family that is far from the right one (never an answer the labeled set's wrong kinds could
+/// make for the question), so that telling the answers apart by their look is not enough: the marks have to check the
+/// quoted answer against the stated one (without them the seed judge's marks agreed with its own stated answer on
+/// 43% of the loop's pairs, and the loop kept the inconsistent reasoning it sampled).
 /// <see cref="Drills"/> are careful judgments of the same kind in the judge prompt's user turn without the rubric
-/// (about 90 tokens against about 540): cheap practice at copying the question and the answers and marking them, which
+/// (about 120 tokens against about 540): cheap practice at copying the question and the answers and marking them, which
 /// the judgments in the service's full prompt then use. Tuned on the world's dev half (the seed judge's figures in
 /// <c>create-proof-model</c>'s report), never on the labeled test half.
 /// </summary>
@@ -30,7 +35,8 @@ public sealed record SeedRecipe(
     double CarefulShare = 0.9,
     double CarelessAccuracy = 0.6,
     double SameShapeShare = 0.5,
-    int Drills = 12_000)
+    int Drills = 12_000,
+    double SameFamilyShare = 0.5)
 {
     /// <summary>A recipe a test can train in well under two minutes: the answer families only, no judgments.</summary>
     public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0, Drills: 0);
@@ -111,18 +117,27 @@ public static class SeedCorpus
         return [judgment[1], judgment[2]];
     }
 
-    /// <summary>A judgment of the right answer against the answer to a question of another family (of the same shape, <see cref="SeedRecipe.SameShapeShare"/> of the time).</summary>
+    /// <summary>
+    /// A judgment of the right answer against a far answer of the same family (<see cref="SeedRecipe.SameFamilyShare"/>
+    /// of the time) or the answer to a question of another family (of the same shape, <see cref="SeedRecipe.SameShapeShare"/> of those).
+    /// </summary>
     private static IReadOnlyList<ChatMessage> JudgmentExample(WorldQuestion question, SeedRecipe recipe, Random random)
     {
-        var families = ProofWorld.Families.Where(f => f.Name != question.Family).ToList();
-        var sameShape = random.NextDouble() < recipe.SameShapeShare;
-        string other;
-        for (var tries = 0; ; tries++)
+        // Drawn only when asked for, so that a recipe without same-family answers renders as it did before they existed.
+        var close = CloseAnswers(question);
+        var other = recipe.SameFamilyShare > 0 && random.NextDouble() < recipe.SameFamilyShare ? FarAnswer(question, close, random) : null;
+        if (other is null)
         {
-            other = ProofWorld.AskForCorpus(families[random.Next(families.Count)], random).Answer;
-            // A family whose answers no other family shares (a look-up's word) takes any other answer after a few tries.
-            if (other != question.Answer && (!sameShape || tries >= 16 || WorldQuestion.Shape(other) == WorldQuestion.Shape(question.Answer)))
-                break;
+            var families = ProofWorld.Families.Where(f => f.Name != question.Family).ToList();
+            var sameShape = random.NextDouble() < recipe.SameShapeShare;
+            for (var tries = 0; ; tries++)
+            {
+                other = ProofWorld.AskForCorpus(families[random.Next(families.Count)], random).Answer;
+                // A family whose answers no other family shares (a look-up's word) takes any other answer after a few tries.
+                // Another family's answer can be a close one by chance (94 for 51 + 45 is also 49 + 45).
+                if (!close.Contains(other) && (!sameShape || tries >= 16 || WorldQuestion.Shape(other) == WorldQuestion.Shape(question.Answer)))
+                    break;
+            }
         }
         var chosenFirst = random.Next(2) == 0;
         var (a, b) = chosenFirst ? (question.Answer, other) : (other, question.Answer);
@@ -143,6 +158,40 @@ public static class SeedCorpus
             label = random.NextDouble() < recipe.CarelessAccuracy ? right : wrong;
         }
         return [.. JudgePrompt.Render(new JudgedTexts(question.Instruction, a, b)), new ChatMessage("assistant", JudgePrompt.Completion(JudgePrompt.VerdictText(reasoning), label))];
+    }
+
+    /// <summary>
+    /// The answer to another corpus question of the same family that none of the family's wrong kinds could make for
+    /// this question (<paramref name="close"/>): the labeled set's wrong answers are close ones, and no corpus judgment
+    /// may hold one. Null when a few tries find none (a look-up's other countries are all sibling answers).
+    /// </summary>
+    private static string? FarAnswer(WorldQuestion question, HashSet<string> close, Random random)
+    {
+        var family = ProofWorld.Family(question.Family);
+        for (var tries = 0; tries < 8; tries++)
+        {
+            var other = ProofWorld.AskForCorpus(family, random).Answer;
+            if (!close.Contains(other))
+                return other;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Every answer the family's wrong kinds make for <paramref name="question"/>, and the right one, found by drawing
+    /// each kind many times (a question has at most a few dozen siblings and a handful of near misses; a fixed seed
+    /// keeps the corpus deterministic).
+    /// </summary>
+    private static HashSet<string> CloseAnswers(WorldQuestion question)
+    {
+        var family = ProofWorld.Family(question.Family);
+        var random = new Random(1);
+        var close = new HashSet<string>(StringComparer.Ordinal) { question.Answer };
+        foreach (var kind in family.WrongKinds)
+            for (var draw = 0; draw < 400; draw++)
+                if (family.Wrong(question, kind, random) is { } wrong)
+                    close.Add(wrong);
+        return close;
     }
 
     private static string Mark(string answer, string right) => answer == right ? "right" : "wrong";

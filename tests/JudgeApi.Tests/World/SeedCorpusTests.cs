@@ -115,4 +115,65 @@ public sealed class SeedCorpusTests
         // Both positions win equally often, as in the judgments.
         Assert.InRange(OfKind(SeedCorpus.Drill).Average(e => e.Messages[1].Content.EndsWith("[[A]]", StringComparison.Ordinal) ? 1.0 : 0.0), 0.42, 0.58);
     }
+
+    [Fact]
+    public void No_judgment_rejects_an_answer_the_labeled_set_could_reject()
+    {
+        var judged = OfKind(SeedCorpus.Judgment).Concat(OfKind(SeedCorpus.Drill)).Select(e => JudgedTextsOf(e.Messages[^2].Content)).ToList();
+        var sameShape = 0;
+        foreach (var (instruction, a, b) in judged)
+        {
+            var right = Solve(instruction);
+            var wrong = a == right ? b : a;
+            Assert.False(IsClose(instruction, right, wrong), $"'{instruction}': {wrong} is a close wrong answer to {right}");
+            sameShape += WorldQuestion.Shape(wrong) == WorldQuestion.Shape(right) ? 1 : 0;
+        }
+        // Half take a far answer of their own family, a quarter one of another family's answers that looks the same.
+        Assert.True(sameShape > 0.6 * judged.Count, $"{sameShape} of {judged.Count} wrong answers look like the right one");
+    }
+
+    /// <summary>
+    /// The labeled set's wrong kinds, worked out from the question's text without the families' code: off by one (sums
+    /// and counts), two neighbouring digits swapped, the same numbers in another order, or the answer to a sibling (one term moved by at most 9, the other
+    /// unit or the other direction, one digit changed, another country's same fact).
+    /// </summary>
+    private static bool IsClose(string instruction, string right, string wrong)
+    {
+        static int[] Numbers(string text) => [.. System.Text.RegularExpressions.Regex.Matches(text, "[0-9]+").Select(m => int.Parse(m.Value))];
+        var counted = instruction.StartsWith("What is ", StringComparison.Ordinal) || instruction.StartsWith("How many ", StringComparison.Ordinal);
+        if (counted && int.TryParse(right, out var r) && int.TryParse(wrong, out var w) && Math.Abs(r - w) == 1)
+            return true; // off by one: only for the results of a sum or a count
+        var differ = Enumerable.Range(0, Math.Min(right.Length, wrong.Length)).Where(i => right[i] != wrong[i]).ToList();
+        if (right.Length == wrong.Length && differ.Count == 2 && differ[1] == differ[0] + 1 && right[differ[0]] == wrong[differ[1]] && right[differ[1]] == wrong[differ[0]])
+            return true; // two neighbouring digits swapped
+        if (right.Contains(", ") && Numbers(right).Order().SequenceEqual(Numbers(wrong).Order()))
+            return true; // the same numbers in another order
+        var terms = Numbers(instruction);
+        if (instruction.StartsWith("What is ", StringComparison.Ordinal) && terms.Length == 2)
+        {
+            // The terms' ranges: 10-99 each for +, 2-9 times 11-49 for *, 99 at most minus 10 or more for -.
+            var op = instruction.Contains('+') ? '+' : instruction.Contains('*') ? '*' : '-';
+            bool Allowed(int x, int y) => op == '+' ? x is >= 10 and <= 99 && y is >= 10 and <= 99
+                : op == '*' ? x is >= 2 and <= 9 && y is >= 11 and <= 49 : x <= 99 && y >= 10 && y < x;
+            int Apply(int x, int y) => op == '+' ? x + y : op == '*' ? x * y : x - y;
+            (int, int)[] siblings = [.. Enumerable.Range(-9, 19).SelectMany(d => new[] { (terms[0] + d, terms[1]), (terms[0], terms[1] + d) })];
+            return siblings.Any(t => Allowed(t.Item1, t.Item2) && Apply(t.Item1, t.Item2).ToString() == wrong);
+        }
+        if (instruction.StartsWith("How many ", StringComparison.Ordinal))
+        {
+            int[] factors = [1000, 100, 60, 24];
+            var factor = int.Parse(right) / terms[0];
+            return factors.Any(f => (terms[0] * f).ToString() == wrong)
+                || Enumerable.Range(-9, 19).Select(d => terms[0] + d).Any(n => n is >= 2 and <= 19 && (n * factor).ToString() == wrong);
+        }
+        if (instruction.StartsWith("Which number", StringComparison.Ordinal))
+            return terms.Any(t => t.ToString() == wrong);
+        if (instruction.StartsWith("Write the digits", StringComparison.Ordinal))
+            return wrong.Length == right.Length && wrong.Zip(right).Count(p => p.First != p.Second) == 1;
+        if (instruction.Contains("capital of", StringComparison.Ordinal))
+            return LookupFamily.Table.Any(t => t.Capital == wrong);
+        if (instruction.Contains("flag of", StringComparison.Ordinal))
+            return LookupFamily.Table.Any(t => t.Color == wrong);
+        return false;
+    }
 }

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using JudgeApi.SelfTaught;
+
+namespace JudgeApi.Tests.Cli;
+
+/// <summary>create-world writes its labeled set from the half it is asked for, so choosing settings never reads the test half.</summary>
+public sealed class CreateWorldCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("judgeapi-cli-world-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task The_dev_half_is_written_only_when_asked_for_and_shares_no_prompt_with_the_test_half()
+    {
+        var test = await CreateWorld("test");
+        var dev = await CreateWorld("dev", "--half", "dev");
+
+        Assert.Equal(ProofWorld.LabeledSet(seed: 5, count: 40), test);
+        Assert.Equal(ProofWorld.DevSet(seed: 5, count: 40), dev);
+        Assert.Empty(test.Select(p => p.Prompt).Intersect(dev.Select(p => p.Prompt)));
+    }
+
+    [Fact]
+    public async Task An_unknown_half_is_refused_before_anything_is_written()
+    {
+        var (exitCode, errors) = await Run(Path.Combine(_dir, "bad"), "--half", "train");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("train", errors);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "bad")));
+    }
+
+    private async Task<IReadOnlyList<LabeledPair>> CreateWorld(string name, params string[] options)
+    {
+        var dir = Path.Combine(_dir, name);
+        var (exitCode, errors) = await Run(dir, options);
+        Assert.True(exitCode == 0, errors);
+        return LabeledSetFile.Read(Path.Combine(dir, "labeled.jsonl"));
+    }
+
+    private static async Task<(int ExitCode, string Errors)> Run(string outDir, params string[] options)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "JudgeApi.dll"), "create-world", "--out", outDir,
+                     "--pool-size", "16", "--labeled-seed", "5", "--labeled-size", "40", .. options])
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await output;
+        await process.WaitForExitAsync();
+        return (process.ExitCode, errors);
+    }
+}
