@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JudgeApi.SelfTaught;
 
 namespace JudgeApi.Tests.Cli;
@@ -39,17 +38,6 @@ public sealed class CreateWorldCommandTests : IDisposable
         return LabeledSetFile.Read(Path.Combine(dir, "labeled.jsonl"));
     }
 
-    private static async Task<(int ExitCode, string Errors)> Run(string outDir, params string[] options)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "JudgeApi.dll"), "create-world", "--out", outDir,
-                     "--pool-size", "16", "--labeled-seed", "5", "--labeled-size", "40", .. options])
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await output;
-        await process.WaitForExitAsync();
-        return (process.ExitCode, errors);
-    }
+    private static Task<(int ExitCode, string Errors)> Run(string outDir, params string[] options) =>
+        HostCommand.RunAsync(null, ["create-world", "--out", outDir, "--pool-size", "16", "--labeled-seed", "5", "--labeled-size", "40", .. options]);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JudgeApi.SelfTaught;
 
 namespace JudgeApi.Tests.Cli;
@@ -41,14 +40,9 @@ public sealed class EvaluateCommandTests : IDisposable
     public async Task A_missing_model_is_one_line_on_stderr_and_exit_code_1()
     {
         var data = Write("pairs.jsonl", """{"prompt": "2+2?", "chosen": "4", "rejected": "5"}""");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "JudgeApi.dll"), "evaluate", "--model", "no-such-model.gguf", "--data", data])
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, errors) = await HostCommand.RunAsync(_dir, "evaluate", "--model", "no-such-model.gguf", "--data", data);
 
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("evaluate: ", line);
         Assert.Contains(Path.Combine(_dir, "no-such-model.gguf"), line); // relative to where the command ran
