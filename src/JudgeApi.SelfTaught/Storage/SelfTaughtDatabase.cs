@@ -88,8 +88,9 @@ public sealed class SelfTaughtDatabase
 
     /// <summary>
     /// Reads in one transaction, so that every query sees the same committed state (an iteration's stage and its counts agree).
-    /// A read that meets SQLite's WAL lock race (SQLITE_PROTOCOL, seen when a writer process is killed mid-write) is read
-    /// again, up to three times: a read changes nothing, and the race is transient.
+    /// A read that meets SQLite's WAL lock race (SQLITE_PROTOCOL, seen when a writer process is killed mid-write and the
+    /// next connection recovers the WAL index) is read again after a short, growing pause, up to eight times (about a
+    /// second in all; three immediate tries were not enough once in CI): a read changes nothing, and the race is transient.
     /// </summary>
     internal T Read<T>(Func<Db, T> read) => Reaching(() =>
     {
@@ -101,8 +102,9 @@ public sealed class SelfTaughtDatabase
                 using var transaction = Dialect.BeginRead(connection);
                 return read(new Db(connection, transaction, Dialect));
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == SqliteProtocolError && attempt < 3)
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == SqliteProtocolError && attempt < 8)
             {
+                Thread.Sleep(attempt * 30);
             }
         }
     });
