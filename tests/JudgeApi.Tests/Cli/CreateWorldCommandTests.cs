@@ -1,13 +1,16 @@
 using JudgeApi.SelfTaught;
+using JudgeApi.Tests.SelfTaught;
 
 namespace JudgeApi.Tests.Cli;
 
 /// <summary>create-world writes its labeled set from the half it is asked for, so choosing settings never reads the test half.</summary>
 public sealed class CreateWorldCommandTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("judgeapi-cli-world-").FullName;
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string Dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task The_dev_half_is_written_only_when_asked_for_and_shares_no_prompt_with_the_test_half()
@@ -23,16 +26,16 @@ public sealed class CreateWorldCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_half_is_refused_before_anything_is_written()
     {
-        var (exitCode, errors) = await Run(Path.Combine(_dir, "bad"), "--half", "train");
+        var (exitCode, errors) = await Run(Path.Combine(Dir, "bad"), "--half", "train");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("train", errors);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "bad")));
+        Assert.False(Directory.Exists(Path.Combine(Dir, "bad")));
     }
 
     private async Task<IReadOnlyList<LabeledPair>> CreateWorld(string name, params string[] options)
     {
-        var dir = Path.Combine(_dir, name);
+        var dir = Path.Combine(Dir, name);
         var (exitCode, errors) = await Run(dir, options);
         Assert.True(exitCode == 0, errors);
         return LabeledSetFile.Read(Path.Combine(dir, "labeled.jsonl"));
