@@ -3,7 +3,7 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MODES=(engine judge train pipeline generator prompt selftaught)
+MODES=(engine judge train pipeline generator prompt selftaught equality)
 
 usage() {
     cat >&2 <<USAGE
@@ -16,6 +16,7 @@ modes:
   generator one iteration whose texts a separate generator writes (file, llama-server or service)
   prompt    judge prompt tokenization per request on every bundled vocabulary, vs llama.cpp's plain one pass
   selftaught  the loop on the proof world: labeled-set accuracy per iteration, against a control without rejection sampling
+  equality  whether the seed model's shape learns to tell two numbers apart, the step its judgments need, by digit count
 environment: JUDGEAPI_CACHE (default ~/.cache/judgeapi) holds built tools and generated models;
              BENCH_THREADS (default 2) is the thread count every benchmark uses.
 USAGE

@@ -17,7 +17,7 @@ public static class ProofVocabulary
     /// spelled out rather than taken from the default recipe, so that tuning the recipe does not move the vocabulary.
     /// </summary>
     private static readonly SeedRecipe Sample = new(Answers: 2_400, Modifications: 400, Classifications: 200, Judgments: 300,
-        CarefulShare: 0.4, CarelessAccuracy: 0.6, SameShapeShare: 0, Drills: 0, SameFamilyShare: 0);
+        CarefulShare: 0.4, CarelessAccuracy: 0.6, SameShapeShare: 0, Drills: 0, SameFamilyShare: 0, Matches: 0);
 
     public static ByteLevelBpe Learn(int seed) =>
         ByteLevelBpe.Learn(SeedCorpus.Build(seed, Sample).SelectMany(e => e.Messages).SelectMany(m => new[] { m.Role + "\n", m.Content }), Merges);

@@ -5,9 +5,9 @@ using JudgeApi.Training;
 namespace JudgeApi.SelfTaught;
 
 /// <summary>
-/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 3.2M tokens, most of them
-/// in the judgments' long prompts and the drills: 36 minutes of one core shared with another training, about 1,500
-/// tokens/s, for the full-parameter trainer; over the 15-minute budget on one thread). The judgments are
+/// How much of each kind of example the seed model's corpus holds, and how noisy it is (about 4.9M tokens, most of them
+/// in the judgments' long prompts, the drills and the matches: 13 minutes with the dev report on two threads of a
+/// quiet machine at about 6,400 tokens/s; a slower machine goes over the 15-minute budget). The judgments are
 /// from a different distribution than the labeled set: the rejected answer there is never a close one, but the answer to
 /// a question of another family (<see cref="SameShapeShare"/> of them from a family whose answers look the same, a
 /// number against a number) or a far answer of the same family. Most reason carefully (restate the
@@ -18,13 +18,17 @@ namespace JudgeApi.SelfTaught;
 /// written earlier (with the verdict alone, the previous recipes' judges named one position whatever they wrote).
 /// <see cref="SameFamilyShare"/> of the judgments and drills instead take the wrong answer from another question of
 /// the same family that is far from the right one (never an answer the labeled set's wrong kinds could
-/// make for the question), so that telling the answers apart by their look is not enough: the marks have to check the
-/// quoted answer against the stated one (without them the seed judge's marks agreed with its own stated answer on
-/// 43% of the loop's pairs, and the loop kept the inconsistent reasoning it sampled).
+/// make for the question), so that telling the answers apart by their look is not enough.
 /// <see cref="Drills"/> are careful judgments of the same kind in the judge prompt's user turn without the rubric
 /// (about 120 tokens against about 540): cheap practice at copying the question and the answers and marking them, which
-/// the judgments in the service's full prompt then use. Tuned on the world's dev half (the seed judge's figures in
-/// <c>create-proof-model</c>'s report), never on the labeled test half.
+/// the judgments in the service's full prompt then use. <see cref="Matches"/> practise the one step the judgments
+/// could not teach (with only far wrong answers the seed judge's marks agreed with its own stated answer on 53% of the
+/// loop's pairs): the same sentences marking two answers against a reference answer given in a three-line prompt, on
+/// random numbers of one to four digits or lists of three and no question, where the wrong one is mostly a near miss (a
+/// digit changed or two swapped, one more or less), so that only an exact comparison marks them right; it takes tens
+/// of thousands of them (<c>bench/run.sh equality</c>). They hold no world question, so no judgment of the labeled
+/// set's distribution. Tuned on the world's dev half (the
+/// seed judge's figures in <c>create-proof-model</c>'s report), never on the labeled test half.
 /// </summary>
 public sealed record SeedRecipe(
     int Answers = 18_000,
@@ -35,14 +39,15 @@ public sealed record SeedRecipe(
     double CarefulShare = 0.9,
     double CarelessAccuracy = 0.6,
     double SameShapeShare = 0.5,
-    int Drills = 12_000,
-    double SameFamilyShare = 0.5)
+    int Drills = 6_000,
+    double SameFamilyShare = 0.5,
+    int Matches = 30_000)
 {
     /// <summary>A recipe a test can train in well under two minutes: the answer families only, no judgments.</summary>
-    public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0, Drills: 0);
+    public static SeedRecipe Reduced { get; } = new(Answers: 3_000, Modifications: 0, Classifications: 0, Judgments: 0, Drills: 0, Matches: 0);
 }
 
-/// <summary>One example of the seed corpus and what kind it is (answer, modify, classify, judgment, drill).</summary>
+/// <summary>One example of the seed corpus and what kind it is (answer, modify, classify, judgment, drill, match).</summary>
 public sealed record SeedExample(string Kind, string Family, IReadOnlyList<ChatMessage> Messages)
 {
     public TrainingExample ToTrainingExample() => new(Messages);
@@ -57,7 +62,7 @@ public sealed record SeedExample(string Kind, string Family, IReadOnlyList<ChatM
 /// </summary>
 public static class SeedCorpus
 {
-    public const string Answer = "answer", Modify = "modify", Classify = "classify", Judgment = "judgment", Drill = "drill";
+    public const string Answer = "answer", Modify = "modify", Classify = "classify", Judgment = "judgment", Drill = "drill", Match = "match";
 
     private static readonly string[] CarelessReasoning =
     [
@@ -76,6 +81,7 @@ public static class SeedCorpus
         kinds.AddRange(Enumerable.Repeat(Classify, recipe.Classifications));
         kinds.AddRange(Enumerable.Repeat(Judgment, recipe.Judgments));
         kinds.AddRange(Enumerable.Repeat(Drill, recipe.Drills));
+        kinds.AddRange(Enumerable.Repeat(Match, recipe.Matches));
         var order = kinds.ToArray();
         random.Shuffle(order);
 
@@ -90,6 +96,7 @@ public static class SeedCorpus
                 Modify => Chat(IterationPrompts.ModifyInstruction(question.Instruction), DifferentSibling(family, question, random).Instruction),
                 Classify => Chat(IterationPrompts.Classify(question.Instruction, ProofWorld.Categories), question.Category),
                 Drill => DrillExample(question, recipe, random),
+                Match => MatchExample(random),
                 _ => JudgmentExample(question, recipe, random),
             };
             return new SeedExample(kind, family.Name, messages);
@@ -118,12 +125,63 @@ public static class SeedCorpus
     }
 
     /// <summary>
+    /// A reference answer and two answers, one of them the reference, the other (four times in five) a near miss of it,
+    /// marked in a careful judgment's sentences. The texts are random numbers of one to four digits (each length as
+    /// often: the short ones are learned first, as <c>bench/run.sh equality</c> measures) or lists of three; a match
+    /// draws its own question-free texts, so the family it is listed under means nothing.
+    /// </summary>
+    private static IReadOnlyList<ChatMessage> MatchExample(Random random)
+    {
+        var reference = RandomAnswer(random);
+        string other;
+        do
+            other = random.Next(5) < 4 ? NearMiss(reference, random) : RandomAnswer(random);
+        while (other == reference);
+        var referenceFirst = random.Next(2) == 0;
+        var (a, b) = referenceFirst ? (reference, other) : (other, reference);
+        var right = referenceFirst ? JudgePrompt.LabelA : JudgePrompt.LabelB;
+        var reasoning = $"The correct answer is {reference}. Assistant A answers {a}, which is {Mark(a, reference)}. " +
+            $"Assistant B answers {b}, which is {Mark(b, reference)}. So Assistant {right} is correct.";
+        return Chat($"Reference: {reference}\nA: {a}\nB: {b}", JudgePrompt.Completion(JudgePrompt.VerdictText(reasoning), right));
+    }
+
+    /// <summary>A random number of one to four digits (each length as often), or, one time in five, three two-digit numbers.</summary>
+    private static string RandomAnswer(Random random)
+    {
+        if (random.Next(5) == 0)
+            return string.Join(", ", Enumerable.Range(0, 3).Select(_ => random.Next(10, 100)));
+        var top = (int)Math.Pow(10, random.Next(1, 5));
+        return random.Next(top / 10, top).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The text with one digit changed, two neighbouring digits swapped, or (a number) one more or less: the kinds of
+    /// difference a careless look misses. May return the text itself (a swap of two equal digits); the caller draws again.
+    /// </summary>
+    internal static string NearMiss(string text, Random random)
+    {
+        var chars = text.ToCharArray();
+        var at = random.Next(chars.Length);
+        switch (random.Next(3))
+        {
+            case 0 when int.TryParse(text, out var number):
+                return (number + (random.Next(2) == 0 ? 1 : -1)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            case 1 when at + 1 < chars.Length && char.IsDigit(chars[at]) && char.IsDigit(chars[at + 1]):
+                (chars[at], chars[at + 1]) = (chars[at + 1], chars[at]);
+                return new string(chars);
+            default:
+                if (char.IsDigit(chars[at]))
+                    chars[at] = (char)('0' + random.Next(10));
+                return new string(chars);
+        }
+    }
+
+    /// <summary>
     /// A judgment of the right answer against a far answer of the same family (<see cref="SeedRecipe.SameFamilyShare"/>
     /// of the time) or the answer to a question of another family (of the same shape, <see cref="SeedRecipe.SameShapeShare"/> of those).
     /// </summary>
     private static IReadOnlyList<ChatMessage> JudgmentExample(WorldQuestion question, SeedRecipe recipe, Random random)
     {
-        // Drawn only when asked for, so that a recipe without same-family answers renders as it did before they existed.
         var close = CloseAnswers(question);
         var other = recipe.SameFamilyShare > 0 && random.NextDouble() < recipe.SameFamilyShare ? FarAnswer(question, close, random) : null;
         if (other is null)

@@ -10,6 +10,7 @@ public static class CliCommands
         CreateTestModelCommand.Create(),
         CreateWorldCommand.Create(),
         CreateProofModelCommand.Create(),
+        ProbeProofModelCommand.Create(),
         EvaluateCommand.Create(),
         TrainCommand.Create(),
     };

@@ -7,7 +7,7 @@ namespace JudgeApi.Tests.World;
 public sealed class SeedCorpusTests
 {
     private static readonly SeedRecipe Recipe = new(Answers: 3000, WrongAnswerRate: 0.1, Modifications: 400, Classifications: 400, Judgments: 2000,
-        CarefulShare: 0.4, CarelessAccuracy: 0.6, Drills: 500);
+        CarefulShare: 0.4, CarelessAccuracy: 0.6, Drills: 500, Matches: 600);
 
     private static readonly IReadOnlyList<SeedExample> Corpus = SeedCorpus.Build(seed: 8, Recipe);
 
@@ -29,6 +29,7 @@ public sealed class SeedCorpusTests
         Assert.Equal(400, OfKind(SeedCorpus.Classify).Count);
         Assert.Equal(2000, OfKind(SeedCorpus.Judgment).Count);
         Assert.Equal(500, OfKind(SeedCorpus.Drill).Count);
+        Assert.Equal(600, OfKind(SeedCorpus.Match).Count);
         Assert.Equal(Corpus.Select(e => (e.Kind, e.Family, string.Concat(e.Messages))),
             SeedCorpus.Build(seed: 8, Recipe).Select(e => (e.Kind, e.Family, string.Concat(e.Messages))));
         Assert.All(Corpus, e => Assert.Equal("assistant", e.Messages[^1].Role));
@@ -114,6 +115,34 @@ public sealed class SeedCorpusTests
         }
         // Both positions win equally often, as in the judgments.
         Assert.InRange(OfKind(SeedCorpus.Drill).Average(e => e.Messages[1].Content.EndsWith("[[A]]", StringComparison.Ordinal) ? 1.0 : 0.0), 0.42, 0.58);
+    }
+
+    [Fact]
+    public void A_match_marks_two_numbers_against_the_reference_in_the_prompt_and_holds_no_question()
+    {
+        var matches = OfKind(SeedCorpus.Match);
+        var nearMisses = 0;
+        foreach (var example in matches)
+        {
+            Assert.Equal(["user", "assistant"], example.Messages.Select(m => m.Role));
+            var lines = example.Messages[0].Content.Split('\n');
+            Assert.Equal(3, lines.Length);
+            Assert.Matches(@"^[0-9, ]+$", string.Concat(lines.Select(l => l.Split(": ", 2)[1])));
+            var (reference, a, b) = (lines[0]["Reference: ".Length..], lines[1]["A: ".Length..], lines[2]["B: ".Length..]);
+            // Exactly one of the two is the reference; the verdict names it, and each mark says whether it is equal.
+            Assert.True(a == reference ^ b == reference, $"{reference}: {a} / {b}");
+            var winner = a == reference ? "A" : "B";
+            string Mark(string answer) => answer == reference ? "right" : "wrong";
+            Assert.Equal(JudgePrompt.Completion(JudgePrompt.VerdictText(
+                $"The correct answer is {reference}. Assistant A answers {a}, which is {Mark(a)}. Assistant B answers {b}, which is {Mark(b)}. " +
+                $"So Assistant {winner} is correct."), winner), example.Messages[1].Content);
+            var other = a == reference ? b : a;
+            nearMisses += other.Length == reference.Length && other.Zip(reference).Count(p => p.First != p.Second) <= 2
+                || (int.TryParse(other, out var o) && int.TryParse(reference, out var r) && Math.Abs(o - r) == 1) ? 1 : 0;
+        }
+        Assert.InRange(matches.Average(e => e.Messages[1].Content.EndsWith("[[A]]", StringComparison.Ordinal) ? 1.0 : 0.0), 0.42, 0.58);
+        // Four in five wrong answers are near misses (a random one of the same form is one now and then).
+        Assert.InRange(nearMisses / (double)matches.Count, 0.75, 0.9);
     }
 
     [Fact]
