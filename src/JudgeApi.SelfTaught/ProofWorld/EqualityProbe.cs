@@ -21,15 +21,13 @@ public sealed record EqualityCase(string Reference, string A, string B, bool Nea
 /// Can the seed model's shape learn the one step a careful judgment of the proof world needs, telling whether two
 /// numbers are the same? Trains that shape (<see cref="ProofModel.Preset"/>, optionally deeper) from scratch on
 /// nothing but marking two answers against a reference given in the prompt, with numbers of up to
-/// <c>digits</c> digits (each digit a token, as in the world) whose wrong answer is mostly a near miss, then measures
+/// <c>digits</c> digits (each digit a token, as in the world) whose wrong answer is mostly a near miss
+/// (<see cref="SeedCorpus.NearMiss"/>, as in the seed corpus's matches), then measures
 /// the first mark greedily on held-out cases. This isolates the comparison from everything else the seed corpus
 /// teaches, so the training a seed needs for it can be measured in minutes instead of a whole seed run.
 /// </summary>
 public static class EqualityProbe
 {
-    /// <summary>Four in five wrong answers are near misses (<see cref="SeedCorpus.NearMiss"/>), as in the seed corpus's matches.</summary>
-    private const int NearMissesInFive = 4;
-
     public static IReadOnlyList<EqualityCase> Cases(int digits, int count, Random random)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(digits, 1);
@@ -41,7 +39,7 @@ public static class EqualityProbe
             bool nearMiss;
             do
             {
-                nearMiss = reference.Length > 1 && random.Next(5) < NearMissesInFive;
+                nearMiss = reference.Length > 1 && random.Next(5) < SeedCorpus.NearMissesInFive;
                 other = nearMiss ? SeedCorpus.NearMiss(reference, random) : random.Next(1, top).ToString(CultureInfo.InvariantCulture);
             }
             while (other == reference);

@@ -27,8 +27,8 @@ namespace JudgeApi.SelfTaught;
 /// random numbers of one to four digits or lists of three and no question, where the wrong one is mostly a near miss (a
 /// digit changed or two swapped, one more or less), so that only an exact comparison marks them right; it takes tens
 /// of thousands of them (<c>bench/run.sh equality</c>). They hold no world question, so no judgment of the labeled
-/// set's distribution. Tuned on the world's dev half (the
-/// seed judge's figures in <c>create-proof-model</c>'s report), never on the labeled test half.
+/// set's distribution. Tuned on the world's dev half (the seed judge's figures in <c>create-proof-model</c>'s report),
+/// never on the labeled test half.
 /// </summary>
 public sealed record SeedRecipe(
     int Answers = 18_000,
@@ -135,7 +135,7 @@ public static class SeedCorpus
         var reference = RandomAnswer(random);
         string other;
         do
-            other = random.Next(5) < 4 ? NearMiss(reference, random) : RandomAnswer(random);
+            other = random.Next(5) < NearMissesInFive ? NearMiss(reference, random) : RandomAnswer(random);
         while (other == reference);
         var referenceFirst = random.Next(2) == 0;
         var (a, b) = referenceFirst ? (reference, other) : (other, reference);
@@ -153,6 +153,9 @@ public static class SeedCorpus
         var top = (int)Math.Pow(10, random.Next(1, 5));
         return random.Next(top / 10, top).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>How many wrong answers in five of a match (and of the equality probe) are a near miss.</summary>
+    internal const int NearMissesInFive = 4;
 
     /// <summary>
     /// The text with one digit changed, two neighbouring digits swapped, or (a number) one more or less: the kinds of
