@@ -14,6 +14,9 @@ Arms: "selftaught" (rejection sampling, the method) and "control" (rejectionSamp
 per pair whatever its verdict, the same number of examples, so the same training steps).
 """
 import json
+import os
+import re
+import sqlite3
 import sys
 import time
 import urllib.error
@@ -198,6 +201,38 @@ def svg(selftaught, control, path):
     open(path, "w").write("\n".join(parts) + "\n")
 
 
+# How the seed's careful judgments state the answer they check against ("The correct answer is 127. Assistant A …").
+STATED_ANSWER = re.compile(r"The correct answer is (.+?)\. Assistant")
+
+
+def audit(run_dir, arm):
+    """The loop's own data against the world's answer key (pool-key.jsonl, which the service never reads): per iteration
+    and family, the pairs, how often y_w (the model's answer to x) is right, the pairs kept, and how often the kept
+    judgment states the right answer and y_w. Returns {iteration number: {family: counts}}."""
+    key = {k["instruction"]: k for k in map(json.loads, open(f"{run_dir}/world/pool-key.jsonl"))}
+    db = f"{run_dir}/{arm}-data/pipeline.db"
+    if not os.path.exists(db):
+        return {}
+    clean = lambda text: (text or "").strip().rstrip(".").strip()
+    result = {}
+    with sqlite3.connect(db) as c:
+        rows = c.execute("SELECT i.number, p.instruction, p.chosen, p.state, j.reasoning FROM pairs p JOIN iterations i ON i.id = p.iteration_id "
+                         "LEFT JOIN judgments j ON j.pair_id = p.id AND j.sample = p.kept_sample").fetchall()
+    for number, instruction, chosen, state, reasoning in rows:
+        truth = key.get(instruction)
+        if truth is None:
+            continue
+        counts = result.setdefault(number, {}).setdefault(truth["family"], dict.fromkeys(["pairs", "y_w_right", "kept", "stated_right", "stated_y_w"], 0))
+        counts["pairs"] += 1
+        counts["y_w_right"] += clean(chosen) == truth["answer"]
+        if state == "kept":
+            stated = STATED_ANSWER.search(reasoning or "")
+            counts["kept"] += 1
+            counts["stated_right"] += bool(stated) and clean(stated.group(1)) == truth["answer"]
+            counts["stated_y_w"] += bool(stated) and clean(stated.group(1)) == clean(chosen)
+    return result
+
+
 def report(size, selftaught_path, control_path, plot_path):
     selftaught = json.load(open(selftaught_path))
     control = json.load(open(control_path)) if "control" in SETTINGS[size]["arms"] else {"iterations": []}
@@ -216,6 +251,14 @@ def report(size, selftaught_path, control_path, plot_path):
             print(f"[selftaught] {name} iter{i}: kept={it['view']['progress']['kept']} selfAccuracy={it['view']['metrics']['selfAccuracy']} "
                   f"steps={(loop.get('training') or {}).get('totalSteps')} promoted={promotion.get('promoted')} p={test.get('pValue')} "
                   f"stages_s={json.dumps(it['seconds'])}", file=sys.stderr)
+    run_dir = os.path.dirname(os.path.abspath(selftaught_path))
+    audits = {arm: audit(run_dir, arm) for arm in SETTINGS[size]["arms"]}
+    json.dump(audits, open(f"{run_dir}/audit.json", "w"), indent=1)
+    for arm, iterations in audits.items():
+        for number, by_family in sorted(iterations.items()):
+            print(f"[selftaught] audit {arm} iter{number} (family: kept/pairs, y_w right, kept stating the right answer, stating y_w): "
+                  + "; ".join(f"{f} {c['kept']}/{c['pairs']} {c['y_w_right']} {c['stated_right']} {c['stated_y_w']}" for f, c in sorted(by_family.items())),
+                  file=sys.stderr)
     for family in sorted(families):
         print(f"[selftaught] {family:<15} selftaught {' '.join(f'{v:.3f}' if v is not None else 'n/a' for v in families[family])}"
               f"   control {' '.join(f'{v:.3f}' if v is not None else 'n/a' for v in control_families.get(family, []))}", file=sys.stderr)

@@ -10,7 +10,8 @@
 # Every setting is fixed in bench/selftaught.py before any run and printed with the results. Ends with one line
 #   selftaught seed_acc=<x> iter1_acc=<a> iter2_acc=<b> iter3_acc=<c> gain=<c-x> vote_acc=<v> control_gain=<g>
 # (accuracies of the seed model and of each iteration's candidate on the labeled set, both orders judged; vote_acc:
-# majority vote over N samples with the last candidate), after the wall time of every stage.
+# majority vote over N samples with the last candidate), after the wall time of every stage and an audit of each arm's
+# own pairs and kept judgments against the world's answer key (audit.json).
 # Usage: bench/run.sh selftaught          BENCH_SIZE=reduced for a quick check of the script (not a result);
 #        BENCH_SIZE=dev for one iteration judged on the world's dev half (choosing settings without the test half);
 #        BENCH_PLOT=docs/selftaught-loop.svg to also copy the plot there;

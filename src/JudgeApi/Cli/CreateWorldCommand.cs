@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using JudgeApi.Llama.IO;
 using JudgeApi.SelfTaught;
 
 namespace JudgeApi.Cli;
@@ -7,12 +10,14 @@ namespace JudgeApi.Cli;
 /// create-world: writes the proof world's unlabeled instruction pool (NDJSON for <c>POST /instructions</c>) and its
 /// labeled set (RewardBench JSONL for <c>Judge:Evaluation:LabeledSetPath</c> and <c>evaluate --data</c>), each from its own seed; the
 /// labeled set from the test half, or with <c>--half dev</c> from the dev half, where the experiment's settings are chosen.
+/// Beside them, the pool's answer key (<c>pool-key.jsonl</c>: each instruction's family and right answer), which the
+/// service never reads: it lets the experiment check the loop's own pairs and kept judgments against the truth.
 /// </summary>
 public static class CreateWorldCommand
 {
     public static Command Create()
     {
-        var outOption = new Option<DirectoryInfo>("--out") { Description = "Directory to write pool.jsonl and labeled.jsonl into.", Required = true };
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "Directory to write pool.jsonl, pool-key.jsonl and labeled.jsonl into.", Required = true };
         var poolSeed = new Option<int>("--pool-seed") { Description = "Seed of the pool.", DefaultValueFactory = _ => 1 };
         var poolSize = new Option<int>("--pool-size") { Description = "Instructions in the pool.", DefaultValueFactory = _ => 2000 };
         var labeledSeed = new Option<int>("--labeled-seed") { Description = "Seed of the labeled set (use a different one than the pool's).", DefaultValueFactory = _ => 2 };
@@ -39,6 +44,7 @@ public static class CreateWorldCommand
                 ? ProofWorld.DevSet(parse.GetValue(labeledSeed), parse.GetValue(labeledSize))
                 : ProofWorld.LabeledSet(parse.GetValue(labeledSeed), parse.GetValue(labeledSize));
             ProofWorld.WritePool(Path.Combine(dir, "pool.jsonl"), pool);
+            WriteKey(Path.Combine(dir, "pool-key.jsonl"), pool);
             ProofWorld.WriteLabeledSet(Path.Combine(dir, "labeled.jsonl"), labeled);
             Console.WriteLine($"Wrote {pool.Count} pool instructions and {labeled.Count} labeled pairs to {dir}");
             foreach (var family in labeled.GroupBy(p => p.Subset))
@@ -47,4 +53,12 @@ public static class CreateWorldCommand
         });
         return command;
     }
+
+    private static void WriteKey(string path, IEnumerable<WorldQuestion> pool) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+            foreach (var q in pool)
+                writer.WriteLine(JsonSerializer.Serialize(new { instruction = q.Instruction, family = q.Family, answer = q.Answer }));
+        });
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JudgeApi.SelfTaught;
 using JudgeApi.Tests.SelfTaught;
 
@@ -21,6 +22,19 @@ public sealed class CreateWorldCommandTests : IDisposable
         Assert.Equal(ProofWorld.LabeledSet(seed: 5, count: 40), test);
         Assert.Equal(ProofWorld.DevSet(seed: 5, count: 40), dev);
         Assert.Empty(test.Select(p => p.Prompt).Intersect(dev.Select(p => p.Prompt)));
+    }
+
+    [Fact]
+    public async Task The_pool_key_holds_each_pool_instruction_with_its_family_and_right_answer_in_pool_order()
+    {
+        await CreateWorld("keyed", "--pool-seed", "9");
+
+        var pool = File.ReadLines(Path.Combine(Dir, "keyed", "pool.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("instruction").GetString());
+        var key = File.ReadLines(Path.Combine(Dir, "keyed", "pool-key.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("instruction").GetString()!, e.GetProperty("family").GetString()!, e.GetProperty("answer").GetString()!)).ToList();
+
+        Assert.Equal(ProofWorld.Pool(seed: 9, count: 16).Select(q => (q.Instruction, q.Family, q.Answer)), key);
+        Assert.Equal(pool, key.Select(k => k.Item1));
     }
 
     [Fact]
