@@ -78,8 +78,11 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     }
 
     public void Rejected() => _rejected.Add(1);
-    public void JobStarted(TimeSpan queued) => _queueWait.Record(queued.TotalSeconds);
-    public void FirstToken(TimeSpan sinceQueued) => _timeToFirstToken.Record(sinceQueued.TotalSeconds);
+    // Tagged by priority: a live request's wait is what a client feels; background work waits by design.
+    public void JobStarted(TimeSpan queued, bool background) => _queueWait.Record(queued.TotalSeconds, Priority(background));
+    public void FirstToken(TimeSpan sinceQueued, bool background) => _timeToFirstToken.Record(sinceQueued.TotalSeconds, Priority(background));
+
+    private static KeyValuePair<string, object?> Priority(bool background) => new("priority", background ? "background" : "interactive");
 
     /// <param name="kind">"judge" or "chat".</param>
     public void RequestCompleted(string kind, TimeSpan elapsed, int generatedTokens)

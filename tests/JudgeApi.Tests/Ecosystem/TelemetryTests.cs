@@ -41,6 +41,9 @@ public sealed class TelemetryTests
         Assert.Matches("judgeapi_request_duration_seconds_count{[^}]*kind=\"judge\"[^}]*} [1-9]", text);
         Assert.Matches("judgeapi_request_duration_seconds_count{[^}]*kind=\"chat\"[^}]*} [1-9]", text);
         Assert.Matches("judgeapi_judgments_total{[^}]*} [1-9]", text);
+        // A live request's waits apart from background work's.
+        Assert.Matches("judgeapi_queue_wait_seconds_count{[^}]*priority=\"interactive\"[^}]*} [1-9]", text);
+        Assert.Matches("judgeapi_time_to_first_token_seconds_count{[^}]*priority=\"interactive\"[^}]*} [1-9]", text);
     }
 
     [Fact]
