@@ -79,10 +79,11 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
 
     public void Rejected() => _rejected.Add(1);
     // Tagged by priority: a live request's wait is what a client feels; background work waits by design.
-    public void JobStarted(TimeSpan queued, bool background) => _queueWait.Record(queued.TotalSeconds, Priority(background));
-    public void FirstToken(TimeSpan sinceQueued, bool background) => _timeToFirstToken.Record(sinceQueued.TotalSeconds, Priority(background));
+    void ISchedulerObserver.JobStarted(TimeSpan queued, SequencePriority priority) => _queueWait.Record(queued.TotalSeconds, Tag(priority));
+    internal void FirstToken(TimeSpan sinceQueued, SequencePriority priority) => _timeToFirstToken.Record(sinceQueued.TotalSeconds, Tag(priority));
 
-    private static KeyValuePair<string, object?> Priority(bool background) => new("priority", background ? "background" : "interactive");
+    private static KeyValuePair<string, object?> Tag(SequencePriority priority) =>
+        new("priority", priority == SequencePriority.Background ? "background" : "interactive");
 
     /// <param name="kind">"judge" or "chat".</param>
     public void RequestCompleted(string kind, TimeSpan elapsed, int generatedTokens)

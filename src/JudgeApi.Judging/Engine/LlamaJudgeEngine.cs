@@ -192,7 +192,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         activity?.SetTag("judgeapi.prompt_tokens", judgments.Sum(j => j.Job.Prompt.Length));
         var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue([.. judgments.Select(j => j.Job)]));
         foreach (var (job, program) in judgments.Where(j => j.Program.FirstTokenAt != 0))
-            metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt), job.Priority == SequencePriority.Background);
+            metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt), job.Priority);
         activity?.SetTag("judgeapi.generated_tokens", outcomes.Sum(o => o.GeneratedTokens));
         try
         {
@@ -288,7 +288,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             var outcomes = await Task.WhenAll(loaded.Scheduler.Enqueue([.. choices.Select(c => c.Job)]));
             var result = new CompletionResult(outcomes.Zip(choices, (outcome, c) => c.Program.Result(outcome)).ToArray(), prompt.Length);
             foreach (var (job, program) in choices.Where(c => c.Program.FirstTokenAt != 0))
-                metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt), job.Priority == SequencePriority.Background);
+                metrics.FirstToken(Stopwatch.GetElapsedTime(job.QueuedAt, program.FirstTokenAt), job.Priority);
             var generated = result.Choices.Sum(c => c.Tokens);
             metrics.RequestCompleted("chat", Stopwatch.GetElapsedTime(started), generated);
             activity?.SetTag("judgeapi.generated_tokens", generated);

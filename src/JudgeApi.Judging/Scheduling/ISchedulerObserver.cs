@@ -10,7 +10,7 @@ internal interface ISchedulerObserver
     void PromptTokensCopied(int count);
 
     /// <summary>A job got a sequence after waiting <paramref name="queued"/> since it was queued.</summary>
-    void JobStarted(TimeSpan queued, bool background)
+    void JobStarted(TimeSpan queued, SequencePriority priority)
     {
     }
 

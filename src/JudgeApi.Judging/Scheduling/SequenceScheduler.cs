@@ -101,7 +101,7 @@ internal sealed class SequenceScheduler : IDisposable
             if (slot.Job is { StartedAt: 0 } job)
             {
                 job.StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-                _observer.JobStarted(System.Diagnostics.Stopwatch.GetElapsedTime(job.QueuedAt, job.StartedAt), job.Priority == SequencePriority.Background);
+                _observer.JobStarted(System.Diagnostics.Stopwatch.GetElapsedTime(job.QueuedAt, job.StartedAt), job.Priority);
             }
         }
     }
