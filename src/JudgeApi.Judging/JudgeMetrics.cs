@@ -29,6 +29,7 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     private readonly Histogram<double> _judgmentDuration;
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _timeToFirstToken;
+    private readonly Histogram<double> _decodeDuration;
     private readonly Histogram<double> _tokensPerSecond;
     private readonly Histogram<double> _stageDuration;
     private readonly Histogram<double> _trainingLoss;
@@ -52,6 +53,8 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
         _judgmentDuration = _meter.CreateHistogram<double>("judgeapi.request.duration", "s", "Judge requests and chat completions, end to end (cache hits included)", advice: Seconds);
         _queueWait = _meter.CreateHistogram<double>("judgeapi.queue.wait", "s", "Time a sequence job waited for a free sequence", advice: Seconds);
         _timeToFirstToken = _meter.CreateHistogram<double>("judgeapi.time_to_first_token", "s", "From queueing a generating sequence to its first sampled token", advice: Seconds);
+        _decodeDuration = _meter.CreateHistogram<double>("judgeapi.decode.duration", "s",
+            "One decode step of the scheduler (by batch_tokens, and live: whether it carried interactive tokens)", advice: Seconds);
         _tokensPerSecond = _meter.CreateHistogram<double>("judgeapi.request.tokens_per_second", "{token}/s", "Tokens generated per second of one request", advice: Rates);
         _stageDuration = _meter.CreateHistogram<double>("judgeapi.iteration.stage.duration", "s", "Self-taught iteration stages, each run of one", advice: Seconds);
         _trainingLoss = _meter.CreateHistogram<double>("judgeapi.training.loss", description: "LoRA training loss per optimizer step", advice: Losses);
@@ -81,6 +84,16 @@ public sealed class JudgeMetrics : IDisposable, ISchedulerObserver
     // Tagged by priority: a live request's wait is what a client feels; background work waits by design.
     void ISchedulerObserver.JobStarted(TimeSpan queued, SequencePriority priority) => _queueWait.Record(queued.TotalSeconds, Tag(priority));
     internal void FirstToken(TimeSpan sinceQueued, SequencePriority priority) => _timeToFirstToken.Record(sinceQueued.TotalSeconds, Tag(priority));
+
+    // A step's time grows with its tokens: a live request's is the step it rides in plus the one in flight when it came.
+    void ISchedulerObserver.Decoded(TimeSpan elapsed, int tokens, bool live) =>
+        _decodeDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("batch_tokens", tokens switch
+        {
+            <= 16 => "1-16",
+            <= 64 => "17-64",
+            <= 256 => "65-256",
+            _ => "257+",
+        }), new KeyValuePair<string, object?>("live", live));
 
     private static KeyValuePair<string, object?> Tag(SequencePriority priority) =>
         new("priority", priority == SequencePriority.Background ? "background" : "interactive");

@@ -18,15 +18,19 @@ internal sealed class BatchPlanner(bool reproducibleBackground)
     private int _lastBackgroundSequence = -1;
 
     /// <summary>Clears <paramref name="batch"/> and fills it with the pending tokens of the next step's slots.</summary>
-    public void Fill(LlamaBatch batch, IReadOnlyList<Slot> slots)
+    /// <returns>Whether the batch holds interactive tokens.</returns>
+    public bool Fill(LlamaBatch batch, IReadOnlyList<Slot> slots)
     {
         batch.Clear();
+        var live = false;
         foreach (var slot in NextStep(slots))
         {
             if (batch.Count == batch.Capacity)
                 break;
+            live |= slot.Job!.Priority == SequencePriority.Interactive;
             slot.AddPendingTo(batch);
         }
+        return live;
     }
 
     private IEnumerable<Slot> NextStep(IReadOnlyList<Slot> slots)

@@ -14,6 +14,11 @@ internal interface ISchedulerObserver
     {
     }
 
+    /// <summary>One decode of <paramref name="tokens"/> tokens took <paramref name="elapsed"/>; <paramref name="live"/>: some were interactive.</summary>
+    void Decoded(TimeSpan elapsed, int tokens, bool live)
+    {
+    }
+
     /// <summary>A job's prompt started with a cached prefix of <paramref name="tokens"/> tokens, copied instead of decoded.</summary>
     void PrefixCacheHit(int tokens);
 }

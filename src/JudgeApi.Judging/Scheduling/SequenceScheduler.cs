@@ -118,13 +118,15 @@ internal sealed class SequenceScheduler : IDisposable
     /// <summary>One decode, then every slot whose logits it produced moves on.</summary>
     private void Step()
     {
-        _planner.Fill(_batch, _slots);
+        var live = _planner.Fill(_batch, _slots);
         if (_batch.Count == 0)
             return;
 
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _context.Decode(_batch);
+            _observer.Decoded(System.Diagnostics.Stopwatch.GetElapsedTime(started), _batch.Count, live);
         }
         catch (LlamaException ex)
         {

@@ -31,7 +31,7 @@ public sealed class TelemetryTests
         foreach (var histogram in new[]
                  {
                      "judgeapi_request_duration_seconds", "judgeapi_queue_wait_seconds", "judgeapi_time_to_first_token_seconds",
-                     "judgeapi_request_tokens_per_second", "http_server_request_duration_seconds",
+                     "judgeapi_request_tokens_per_second", "judgeapi_decode_duration_seconds", "http_server_request_duration_seconds",
                  })
         {
             Assert.Contains($"# TYPE {histogram} histogram", text);
@@ -44,6 +44,8 @@ public sealed class TelemetryTests
         // A live request's waits apart from background work's.
         Assert.Matches("judgeapi_queue_wait_seconds_count{[^}]*priority=\"interactive\"[^}]*} [1-9]", text);
         Assert.Matches("judgeapi_time_to_first_token_seconds_count{[^}]*priority=\"interactive\"[^}]*} [1-9]", text);
+        // Decode steps by size and by whether they carried live work: the judgment's generated tokens decode one a step.
+        Assert.Matches("judgeapi_decode_duration_seconds_count{(?=[^}]*live=\"true\")(?=[^}]*batch_tokens=\"1-16\")[^}]*} [1-9]", text);
     }
 
     [Fact]

@@ -29,8 +29,9 @@ public sealed class BatchPlannerTests
             liveGenerating = Started(3, [1], SequencePriority.Interactive, 2, generating: true);
         using var batch = new LlamaBatch(9);
 
-        new BatchPlanner(reproducibleBackground: false).Fill(batch, [backgroundGenerating, livePrompt, backgroundPrompt, liveGenerating]);
+        var live = new BatchPlanner(reproducibleBackground: false).Fill(batch, [backgroundGenerating, livePrompt, backgroundPrompt, liveGenerating]);
 
+        Assert.True(live);
         Assert.Equal(9, batch.Count);
         // Live token, live prompt, background token, then what room is left of the background prompt.
         Assert.Equal([0, 0, 0, 8], new[] { liveGenerating, livePrompt, backgroundGenerating, backgroundPrompt }.Select(s => s.PendingCount));
@@ -57,7 +58,7 @@ public sealed class BatchPlannerTests
         var planner = new BatchPlanner(reproducibleBackground: true);
         using var batch = new LlamaBatch(8);
 
-        planner.Fill(batch, [first, second]);
+        Assert.False(planner.Fill(batch, [first, second]));
         Assert.Equal((1, 0, 1), (batch.Count, first.PendingCount, second.PendingCount));
         first.Generate(8);
         planner.Fill(batch, [first, second]);
