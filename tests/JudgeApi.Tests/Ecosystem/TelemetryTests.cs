@@ -97,7 +97,8 @@ public sealed class TelemetryTests
         using var stop = new CancellationTokenSource();
         var receiving = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            // Ends only by the cancellation below, which the wait throws however late it comes.
+            while (true)
             {
                 var context = await collector.GetContextAsync().WaitAsync(stop.Token);
                 received[context.Request.Url!.AbsolutePath] = context.Request.ContentType ?? "";

@@ -134,7 +134,18 @@ internal sealed partial class ServerProcess : IAsyncDisposable
                 while (true)
                 {
                     Stop();
-                    var view = views.View(iterationId)!;
+                    IterationView view;
+                    try
+                    {
+                        view = views.View(iterationId)!;
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteProtocol)
+                    {
+                        // Stopped while it held a WAL lock (mid-commit or checkpoint), which no retry can outwait: it runs on, and we look again.
+                        Signal(SigCont);
+                        Thread.Sleep(RunSlice);
+                        continue;
+                    }
                     var timedOut = DateTime.UtcNow > deadline;
                     if (condition(view) || IterationStatus.IsFinished(view.Status) || timedOut)
                     {
@@ -153,6 +164,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             SqliteConnection.ClearAllPools();
         }
     }
+
+    private const int SqliteBusy = 5, SqliteProtocol = 15;
 
     /// <summary>SIGSTOP, then wait until every thread has stopped: kill() only queues the signal.</summary>
     private void Stop()
