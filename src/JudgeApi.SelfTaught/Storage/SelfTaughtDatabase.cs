@@ -102,14 +102,12 @@ public sealed class SelfTaughtDatabase
                 using var transaction = Dialect.BeginRead(connection);
                 return read(new Db(connection, transaction, Dialect));
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == SqliteProtocolError && attempt < 8)
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_PROTOCOL && attempt < 8)
             {
                 Thread.Sleep(attempt * 30);
             }
         }
     });
-
-    private const int SqliteProtocolError = 15;
 
     /// <summary>Writes in one transaction, which waits for other writers at its start, so it never fails halfway on another writer.</summary>
     internal T Write<T>(Func<Db, T> write) => Reaching(() =>

@@ -134,24 +134,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
                 while (true)
                 {
                     Stop();
-                    IterationView view;
-                    try
-                    {
-                        view = views.View(iterationId)!;
-                    }
-                    catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteProtocol)
-                    {
-                        // Stopped while it held a WAL lock (mid-commit or checkpoint), which no retry can outwait: it runs on, and we look again.
-                        Signal(SigCont);
-                        Thread.Sleep(RunSlice);
-                        continue;
-                    }
+                    var view = LookAt(views, iterationId);
                     var timedOut = DateTime.UtcNow > deadline;
-                    if (condition(view) || IterationStatus.IsFinished(view.Status) || timedOut)
+                    if (timedOut || view is not null && (condition(view) || IterationStatus.IsFinished(view.Status)))
                     {
                         process.Kill(entireProcessTree: true);
                         process.WaitForExit();
-                        return timedOut ? throw new TimeoutException($"The iteration is still at {view.Stage}.") : view;
+                        return timedOut ? throw new TimeoutException($"The iteration is still at {view?.Stage}.") : view!;
                     }
                     Signal(SigCont);
                     Thread.Sleep(RunSlice);
@@ -165,7 +154,21 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private const int SqliteBusy = 5, SqliteProtocol = 15;
+    /// <summary>
+    /// The iteration as the stopped server left it; null when it was stopped holding a WAL lock (mid-commit or
+    /// checkpoint), which no retry can outwait: it runs on, and the next look reads it.
+    /// </summary>
+    private static IterationView? LookAt(IterationViews views, string iterationId)
+    {
+        try
+        {
+            return views.View(iterationId) ?? throw new InvalidOperationException($"There is no iteration {iterationId}.");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_PROTOCOL)
+        {
+            return null;
+        }
+    }
 
     /// <summary>SIGSTOP, then wait until every thread has stopped: kill() only queues the signal.</summary>
     private void Stop()
