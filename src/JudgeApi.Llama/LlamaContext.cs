@@ -120,14 +120,17 @@ public sealed unsafe class LlamaContext : IDisposable
     /// The VocabSize logits of a batch index of the last <see cref="Decode"/> (which must have asked for them).
     /// The span is valid until the next Decode or Dispose.
     /// </summary>
-    public ReadOnlySpan<float> GetLogits(int batchIndex)
+    public ReadOnlySpan<float> GetLogits(int batchIndex) => new(LogitsRow(batchIndex), Model.VocabSize);
+
+    /// <summary>Where <see cref="GetLogits"/>'s row starts: VocabSize floats, valid until the next Decode or Dispose.</summary>
+    internal float* LogitsRow(int batchIndex)
     {
         EnsureLogits(batchIndex);
         using var lease = new HandleLease(_handle);
         var logits = NativeApi.llama_get_logits_ith(_handle, batchIndex);
         if (logits == null)
             throw new LlamaDecodeException($"llama.cpp has no logits for batch index {batchIndex}.");
-        return new ReadOnlySpan<float>(logits, Model.VocabSize);
+        return logits;
     }
 
     /// <summary>Empties the KV cache of every sequence.</summary>

@@ -7,7 +7,7 @@ namespace JudgeApi.Llama;
 /// top-k / top-p / min-p / temperature and a seeded random draw. Greedy without a grammar reads the argmax straight
 /// from the logits, as llama.cpp's greedy sampler picks it (the first largest), without building the vocabulary-wide
 /// candidate array each token; the other chains need every candidate (top-p normalises over the whole vocabulary).
-/// Not thread-safe.
+/// One thread at a time per sampler; different samplers may draw at once (<see cref="SampleEach"/>).
 /// </summary>
 public sealed unsafe class LlamaSampler : IDisposable
 {
@@ -15,7 +15,7 @@ public sealed unsafe class LlamaSampler : IDisposable
     private readonly LlamaModel _model;
     private readonly bool _hasGrammar;
     private readonly bool _plainGreedy;
-    private llama_token_data[]? _candidates;
+    [ThreadStatic] private static llama_token_data[]? t_candidates; // scratch for one draw at a time on each thread
 
     public LlamaSampler(LlamaModel model, SamplingOptions options)
     {
@@ -63,34 +63,88 @@ public sealed unsafe class LlamaSampler : IDisposable
     /// <exception cref="LlamaGrammarException">The grammar allows no token with a finite score (NaN or infinite logits).</exception>
     public int Sample(LlamaContext context, int batchIndex)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Model.VocabSize != _model.VocabSize)
-            throw new LlamaArgumentException(nameof(context), "The context's model has another vocabulary than the sampler's model; create the sampler for the context's model.");
-        if (_plainGreedy)
-            return FirstLargest(context.GetLogits(batchIndex));
-        context.EnsureLogits(batchIndex);
-        return _hasGrammar ? SampleChecked(context.GetLogits(batchIndex)) : NativeApi.llama_sampler_sample(_chain, context.Handle, batchIndex);
+        CheckVocabulary(context);
+        return SampleRow(context.LogitsRow(batchIndex));
     }
 
     /// <summary>
-    /// llama_sampler_sample accepts whatever the chain selects, and when the grammar allows no token with a finite
-    /// score (NaN logits from broken weights, say) the chain selects a token the grammar refused, whose acceptance
-    /// throws inside llama.cpp and aborts the process. So with a grammar the chain runs here and the choice is checked
-    /// before it is accepted.
+    /// One token for each (sampler, batch index) of the context's last decode, drawn in parallel, each as
+    /// <see cref="Sample"/> would draw it: a chain over the whole vocabulary costs milliseconds a token (top-p sorts
+    /// every candidate when the distribution is flat), and each sampler's chain is its own, so the draws do not depend
+    /// on each other or on their order. A draw that fails holds its error and leaves the others as they are.
     /// </summary>
-    private int SampleChecked(ReadOnlySpan<float> logits)
+    public static SampledToken[] SampleEach(LlamaContext context, IReadOnlyList<(LlamaSampler Sampler, int BatchIndex)> draws)
     {
-        _candidates ??= new llama_token_data[logits.Length];
+        ArgumentNullException.ThrowIfNull(draws);
+        var tokens = new SampledToken[draws.Count];
+        var rows = new IntPtr[draws.Count];
+        // llama.cpp's logits getters reorder and synchronise the context: every row is read here, on the owner's thread.
+        for (var i = 0; i < draws.Count; i++)
+        {
+            try
+            {
+                draws[i].Sampler.CheckVocabulary(context);
+                rows[i] = (IntPtr)context.LogitsRow(draws[i].BatchIndex);
+            }
+            catch (LlamaException ex)
+            {
+                tokens[i] = new SampledToken(-1, ex);
+            }
+        }
+        var toDraw = Enumerable.Range(0, draws.Count).Where(i => rows[i] != IntPtr.Zero).ToArray();
+        if (toDraw.Length == 1)
+            tokens[toDraw[0]] = draws[toDraw[0]].Sampler.TrySampleRow((float*)rows[toDraw[0]]);
+        else if (toDraw.Length > 1)
+            Parallel.ForEach(toDraw, i => tokens[i] = draws[i].Sampler.TrySampleRow((float*)rows[i]));
+        return tokens;
+    }
+
+    private SampledToken TrySampleRow(float* logits)
+    {
+        try
+        {
+            return new SampledToken(SampleRow(logits), null);
+        }
+        catch (LlamaException ex)
+        {
+            return new SampledToken(-1, ex);
+        }
+    }
+
+    private void CheckVocabulary(LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Model.VocabSize != _model.VocabSize)
+            throw new LlamaArgumentException(nameof(context), "The context's model has another vocabulary than the sampler's model; create the sampler for the context's model.");
+    }
+
+    /// <summary>
+    /// Runs the chain over one row of logits and accepts its choice, as llama_sampler_sample does, but on a candidate
+    /// array of the calling thread's own, so that samplers can draw on several threads at once. llama_sampler_sample
+    /// also accepts whatever the chain selects: when a grammar allows no token with a finite score (NaN logits from
+    /// broken weights, say) the chain selects a token the grammar refused, whose acceptance throws inside llama.cpp
+    /// and aborts the process; here the choice is checked before it is accepted.
+    /// </summary>
+    private int SampleRow(float* row)
+    {
+        var logits = new ReadOnlySpan<float>(row, _model.VocabSize);
+        if (_plainGreedy)
+            return FirstLargest(logits);
+        if (t_candidates is null || t_candidates.Length < logits.Length)
+            t_candidates = new llama_token_data[logits.Length];
         for (var i = 0; i < logits.Length; i++)
-            _candidates[i] = new llama_token_data { id = i, logit = logits[i], p = 0 };
+            t_candidates[i] = new llama_token_data { id = i, logit = logits[i], p = 0 };
         int token;
-        fixed (llama_token_data* data = _candidates)
+        fixed (llama_token_data* data = t_candidates)
         {
             var array = new llama_token_data_array { data = data, size = (nuint)logits.Length, selected = -1, sorted = false };
             using (var lease = new HandleLease(_chain))
                 NativeApi.llama_sampler_apply(_chain.DangerousGetHandle(), &array);
-            if (array.selected < 0 || (ulong)array.selected >= array.size || !float.IsFinite(array.data[array.selected].logit))
+            var chosen = array.selected >= 0 && (ulong)array.selected < array.size;
+            if (_hasGrammar && !(chosen && float.IsFinite(array.data[array.selected].logit)))
                 throw new LlamaGrammarException("No token the grammar allows has a finite score (the model's logits are NaN or infinite), so nothing can be sampled.");
+            if (!chosen)
+                throw new LlamaDecodeException($"The sampler chain selected candidate {array.selected} of {array.size}: the model's logits are NaN or infinite.");
             token = array.data[array.selected].id;
         }
         NativeApi.llama_sampler_accept(_chain, token);

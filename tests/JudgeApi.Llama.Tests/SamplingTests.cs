@@ -129,6 +129,53 @@ public class SamplingTests(TinyModelFixture fixture)
         Assert.Throws<LlamaArgumentException>(() => new LlamaSampler(Model, new SamplingOptions { TopK = -2 }));
     }
 
+    /// <summary>
+    /// Samplers that draw at once (on several threads) each draw what they draw alone, from the row they name, and a
+    /// draw that cannot be made holds its error without touching the others.
+    /// </summary>
+    [Fact]
+    public void Samplers_drawing_at_once_draw_what_each_draws_alone()
+    {
+        using var context = fixture.NewContext(sequences: 2);
+        var first = Prompt;
+        var second = Model.Tokenize("Which answer is wrong? Say it:", addSpecial: true);
+        using var batch = new LlamaBatch(first.Length + second.Length);
+        var rows = new int[2];
+        for (var i = 0; i < first.Length; i++)
+            rows[0] = batch.Add(first[i], i, 0, logits: i == first.Length - 1);
+        for (var i = 0; i < second.Length; i++)
+            rows[1] = batch.Add(second[i], i, 1, logits: i == second.Length - 1);
+        context.Decode(batch);
+        SamplingOptions Options(int i) => i % 3 == 2
+            ? new SamplingOptions { Grammar = """root ::= "A" | "B" """, Temperature = 1, Seed = (uint)i }
+            : new SamplingOptions { Temperature = 1.5f, TopP = 0.95f, MinP = 0.01f, Seed = (uint)i };
+        const int Draws = 12;
+
+        var alone = new int[Draws];
+        for (var i = 0; i < Draws; i++)
+        {
+            using var sampler = new LlamaSampler(Model, Options(i));
+            alone[i] = sampler.Sample(context, rows[i % 2]);
+        }
+        var samplers = Enumerable.Range(0, Draws + 1).Select(i => new LlamaSampler(Model, Options(i))).ToArray();
+        try
+        {
+            // The last draw names a row without logits.
+            var draws = samplers.Select((sampler, i) => (sampler, i < Draws ? rows[i % 2] : rows[1] + 1)).ToArray();
+            var together = LlamaSampler.SampleEach(context, draws);
+
+            Assert.Equal(alone, together[..Draws].Select(t => t.Token));
+            Assert.All(together[..Draws], t => Assert.Null(t.Error));
+            Assert.IsType<LlamaArgumentException>(together[Draws].Error);
+            Assert.True(alone.Distinct().Count() > 3, "the draws should differ by seed and row, or the comparison shows nothing");
+        }
+        finally
+        {
+            foreach (var sampler in samplers)
+                sampler.Dispose();
+        }
+    }
+
     [Fact]
     public void Sampling_an_index_without_logits_is_refused()
     {

@@ -115,7 +115,7 @@ internal sealed class SequenceScheduler : IDisposable
         }
     }
 
-    /// <summary>One decode, then every slot whose logits it produced moves on.</summary>
+    /// <summary>One decode; every job sampling from its logits draws at once; then every slot whose logits it produced moves on.</summary>
     private void Step()
     {
         var live = _planner.Fill(_batch, _slots);
@@ -135,7 +135,9 @@ internal sealed class SequenceScheduler : IDisposable
             return;
         }
 
-        foreach (var slot in _slots.Where(s => s.LogitsIndex >= 0))
+        var decoded = _slots.Where(s => s.LogitsIndex >= 0).ToList();
+        _advancer.SampleAll(decoded);
+        foreach (var slot in decoded)
         {
             var index = slot.TakeLogitsIndex();
             if (slot.State == SlotState.Prefilling)

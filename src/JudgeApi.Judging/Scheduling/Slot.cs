@@ -61,6 +61,9 @@ internal sealed class Slot(int sequence)
         State = SlotState.WaitingForLeader;
     }
 
+    /// <summary>Slots waiting for this one's prompt (<see cref="SlotState.WaitingForLeader"/>).</summary>
+    public IReadOnlyList<Slot> Followers => _followers;
+
     /// <summary>The followers, detached: the prompt is decoded (or abandoned) and each goes its own way.</summary>
     public List<Slot> TakeFollowers()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using JudgeApi.Llama;
 
 namespace JudgeApi.Judging.Scheduling;
@@ -10,19 +11,45 @@ namespace JudgeApi.Judging.Scheduling;
 /// </summary>
 internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver observer)
 {
-    /// <summary>The slot's pending input is decoded and its logits are at <paramref name="index"/>.</summary>
+    private readonly Dictionary<SequenceJob, SampledToken> _sampled = [];
+
+    /// <summary>
+    /// Draws the next token of every job that samples from this decode's logits, the decoded slots' and their
+    /// followers', at once (<see cref="LlamaSampler.SampleEach"/>); <see cref="Advance"/> takes each job's draw.
+    /// </summary>
+    public void SampleAll(IReadOnlyList<Slot> decoded)
+    {
+        _sampled.Clear();
+        var jobs = new List<SequenceJob>();
+        var draws = new List<(LlamaSampler, int)>();
+        foreach (var slot in decoded)
+        {
+            foreach (var sampling in slot.Followers.Prepend(slot).Where(Samples))
+            {
+                jobs.Add(sampling.Job!);
+                draws.Add((sampling.Job!.Sampler!, slot.LogitsIndex));
+            }
+        }
+        var tokens = LlamaSampler.SampleEach(context, draws);
+        for (var i = 0; i < jobs.Count; i++)
+            _sampled[jobs[i]] = tokens[i];
+    }
+
+    /// <summary>The slot's pending input is decoded, its logits are at <paramref name="index"/>, and <see cref="SampleAll"/> has drawn.</summary>
     /// <returns>The job's result once it has ended; null while it goes on.</returns>
     public SequenceResult? Advance(Slot slot, int index)
     {
         var job = slot.Job!;
-        if (slot.State == SlotState.ReadingLogits || job.Sampler is null)
+        if (!Samples(slot))
         {
             job.Program!.ReadLogits(context.GetLogits(index));
             return slot.Generated;
         }
 
         var model = context.Model;
-        var token = job.Sampler.Sample(context, index);
+        var (token, error) = _sampled[job];
+        if (error is not null)
+            ExceptionDispatchInfo.Throw(error);
         if (model.IsEndOfGeneration(token))
             return Stop(slot, slot.Generation.Count, GenerationStopReason.EndOfGeneration);
 
@@ -36,6 +63,9 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
         slot.Generate(token);
         return null;
     }
+
+    /// <summary>Whether the slot's job samples from the logits after its pending input, rather than reading them.</summary>
+    private static bool Samples(Slot slot) => slot.State != SlotState.ReadingLogits && slot.Job!.Sampler is not null;
 
     /// <summary>Generation ends with the first <paramref name="keep"/> generated tokens.</summary>
     private SequenceResult? Stop(Slot slot, int keep, GenerationStopReason reason)

@@ -39,10 +39,6 @@ internal static unsafe partial class NativeApi
     [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr llama_sampler_init_grammar(IntPtr vocab, string grammar_str, string grammar_root);
 
-    /// <summary>Samples from the logits of batch index idx and accepts the token.</summary>
-    [LibraryImport(Llama)]
-    internal static partial int llama_sampler_sample(SafeLlamaSamplerHandle smpl, SafeLlamaContextHandle ctx, int idx);
-
     [LibraryImport(Llama)]
     internal static partial void llama_sampler_accept(SafeLlamaSamplerHandle smpl, int token);
 
