@@ -165,7 +165,7 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             Poll = _options.Poll,
         });
         var scheduling = new SchedulerOptions(sequences, Math.Min(_options.ReservedInteractiveSequences, sequences - 1),
-            prefixSequences > 0 ? _options.PrefixCacheTokens : 0, _options.ReproducibleBackground);
+            prefixSequences > 0 ? _options.PrefixCacheTokens : 0, _options.ReproducibleBackground, _options.SharedPrefixTokens);
         return (context, Math.Min(perJudgment, context.SequenceContextSize), scheduling);
     }
 

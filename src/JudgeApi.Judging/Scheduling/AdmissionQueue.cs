@@ -40,7 +40,7 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
 
     /// <summary>
     /// Starts queued jobs in the idle slots, in slot order, while the next job may start: each copies its longest
-    /// cached prefix, or waits for a slot decoding its exact prompt. The queues stay locked for the whole pass, so jobs
+    /// cached prefix, or waits for a slot decoding its exact prompt or a longer prefix of it (<see cref="PromptSharing"/>). The queues stay locked for the whole pass, so jobs
     /// added together (one request's samples, both orders) start in the same step when enough sequences are free.
     /// </summary>
     public void AdmitInto(IReadOnlyList<Slot> slots)
@@ -51,10 +51,12 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
             {
                 if (NextAdmissible(slots) is not { } job)
                     return;
-                var leader = sharing.LeaderFor(job, slots);
                 // At least the prompt's last token is decoded: its logits start the job.
-                var prefix = leader is null ? cache?.CopyLongestPrefix(job.Adapter, job.Prompt, job.Prompt.Length - 1, slot.Sequence) : null;
-                slot.Start(job, leader, prefix);
+                var cached = cache?.LongestPrefixLength(job.Adapter, job.Prompt, job.Prompt.Length - 1) ?? 0;
+                if (sharing.LeaderFor(job, slots, cached) is var (leader, shared))
+                    slot.Start(job, leader, shared: shared);
+                else
+                    slot.Start(job, null, cached > 0 ? cache!.CopyLongestPrefix(job.Adapter, job.Prompt, job.Prompt.Length - 1, slot.Sequence) : null);
             }
         }
     }

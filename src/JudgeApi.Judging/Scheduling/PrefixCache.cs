@@ -38,6 +38,10 @@ internal sealed class PrefixCache(LlamaContext context, IEnumerable<int> spareSe
         return node;
     }
 
+    /// <summary>How many tokens <see cref="CopyLongestPrefix"/> would copy now.</summary>
+    public int LongestPrefixLength(LoraAdapter? adapter, int[] prompt, int maxLength) =>
+        Walk(RootFor(adapter), prompt.AsSpan(0, Math.Min(maxLength, prompt.Length))).Length;
+
     public void Unpin(Node node) => Pin(node, -1);
 
     /// <summary>

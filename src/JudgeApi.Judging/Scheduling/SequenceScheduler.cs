@@ -32,7 +32,7 @@ internal sealed class SequenceScheduler : IDisposable
         _context = context;
         _observer = observer;
         _slots = Enumerable.Range(0, options.Sequences).Select(i => new Slot(i)).ToArray();
-        _sharing = new PromptSharing(context, observer);
+        _sharing = new PromptSharing(context, observer, context.KvUnified ? options.SharedPrefixTokens : 0);
         if (options.PrefixCacheTokens > 0 && context.KvUnified && context.SequenceCount > options.Sequences)
             _prefixes = new PrefixCache(context, Enumerable.Range(options.Sequences, context.SequenceCount - options.Sequences), options.PrefixCacheTokens);
         _admission = new AdmissionQueue(new AdapterSwitch(context, appliedAdapter), _sharing, options, _prefixes,
@@ -142,9 +142,15 @@ internal sealed class SequenceScheduler : IDisposable
             var index = slot.TakeLogitsIndex();
             if (slot.State == SlotState.Prefilling)
                 PromptDecoded(slot);
-            // Followers first: the leader may finish (and drop its tokens) in its own advance.
+            // Followers first: the leader may finish (and drop its tokens) in its own advance. One that shares only a
+            // prefix decodes the rest of its prompt from the next step on.
             foreach (var follower in slot.TakeFollowers())
-                AdvanceOrFail(follower, index, () => _sharing.Copy(slot, follower));
+            {
+                if (follower.SharesWholePrompt)
+                    AdvanceOrFail(follower, index, () => _sharing.Copy(slot, follower));
+                else
+                    FailOnError(follower, () => _sharing.Copy(slot, follower));
+            }
             AdvanceOrFail(slot, index);
         }
     }
@@ -159,14 +165,19 @@ internal sealed class SequenceScheduler : IDisposable
         _prefixes.Add(slot.Job!.Adapter, slot.Job.Prompt, slot.Sequence);
     }
 
+    private void AdvanceOrFail(Slot slot, int index, Action? before = null) => FailOnError(slot, () =>
+    {
+        before?.Invoke();
+        if (_advancer.Advance(slot, index) is { } result)
+            Finish(slot, job => job.Succeed(result));
+    });
+
     /// <summary>A llama.cpp error fails only this slot's job.</summary>
-    private void AdvanceOrFail(Slot slot, int index, Action? before = null)
+    private void FailOnError(Slot slot, Action action)
     {
         try
         {
-            before?.Invoke();
-            if (_advancer.Advance(slot, index) is { } result)
-                Finish(slot, job => job.Succeed(result));
+            action();
         }
         catch (LlamaException ex)
         {

@@ -21,8 +21,14 @@ internal sealed class Slot(int sequence)
     /// <summary>Set in every state but <see cref="SlotState.Idle"/>.</summary>
     public SequenceJob? Job { get; private set; }
 
-    /// <summary>While <see cref="SlotState.WaitingForLeader"/>: the slot decoding this job's prompt, until it is decoded or abandoned.</summary>
+    /// <summary>While <see cref="SlotState.WaitingForLeader"/>: the slot decoding this job's prompt (or its first <see cref="SharedTokens"/>), until it is decoded or abandoned.</summary>
     public Slot? Leader { get; private set; }
+
+    /// <summary>While <see cref="SlotState.WaitingForLeader"/>: how many of the prompt's first tokens the leader's prompt shares.</summary>
+    public int SharedTokens { get; private set; }
+
+    /// <summary>While <see cref="SlotState.WaitingForLeader"/>: the leader decodes this exact prompt, and its logits start this job.</summary>
+    public bool SharesWholePrompt => SharedTokens == Job!.Prompt.Length;
 
     /// <summary>Tokens in the sequence: decoded, or in the batch being decoded.</summary>
     public int Position { get; private set; }
@@ -43,9 +49,10 @@ internal sealed class Slot(int sequence)
     /// <summary>KV cells this job may still add to the cache: its prompt beyond a copied prefix, its generation and forced input.</summary>
     public int ReservedCells { get; private set; }
 
-    /// <param name="leader">Decoding the same prompt: wait and copy it rather than decode it again.</param>
+    /// <param name="leader">Decoding the same prompt, or its first <paramref name="shared"/> tokens: wait and copy them rather than decode them again.</param>
     /// <param name="prefix">A cached prefix of the prompt already copied into this sequence: decoding starts after it.</param>
-    public void Start(SequenceJob job, Slot? leader, PrefixCache.Node? prefix = null)
+    /// <param name="shared">Tokens of the prompt the leader's prompt starts with; the whole prompt when omitted.</param>
+    public void Start(SequenceJob job, Slot? leader, PrefixCache.Node? prefix = null, int? shared = null)
     {
         Expect(SlotState.Idle);
         Job = job;
@@ -57,6 +64,7 @@ internal sealed class Slot(int sequence)
             return;
         }
         Leader = leader;
+        SharedTokens = shared ?? job.Prompt.Length;
         leader._followers.Add(this);
         State = SlotState.WaitingForLeader;
     }
@@ -69,7 +77,7 @@ internal sealed class Slot(int sequence)
     {
         var followers = _followers.ToList();
         _followers.Clear();
-        followers.ForEach(f => f.Leader = null);
+        followers.ForEach(f => f.Leader = null); // SharedTokens stays until the follower's copy
         return followers;
     }
 
@@ -91,6 +99,13 @@ internal sealed class Slot(int sequence)
         Expect(SlotState.WaitingForLeader);
         Position = position;
         State = SlotState.Prefilling;
+    }
+
+    /// <summary>The leader's first <paramref name="shared"/> tokens were copied into this sequence: it decodes the rest of its prompt.</summary>
+    public void PrefixCopied(int shared)
+    {
+        Expect(SlotState.WaitingForLeader);
+        Prefill(shared);
     }
 
     /// <summary>Adds as many pending tokens as the batch has room for, asking for logits only after the last pending one.</summary>
@@ -143,6 +158,7 @@ internal sealed class Slot(int sequence)
         State = SlotState.Idle;
         Job = null;
         Leader = null;
+        SharedTokens = 0;
         Prefix = null;
         ReservedCells = 0;
         SetPending([]);

@@ -24,7 +24,7 @@ internal sealed class SlotAdvancer(LlamaContext context, ISchedulerObserver obse
         var draws = new List<(LlamaSampler, int)>();
         foreach (var slot in decoded)
         {
-            foreach (var sampling in slot.Followers.Prepend(slot).Where(Samples))
+            foreach (var sampling in slot.Followers.Where(f => f.SharesWholePrompt).Prepend(slot).Where(Samples))
             {
                 jobs.Add(sampling.Job!);
                 draws.Add((sampling.Job!.Sampler!, slot.LogitsIndex));

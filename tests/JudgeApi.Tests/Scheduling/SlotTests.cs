@@ -60,6 +60,23 @@ public sealed class SlotTests
     }
 
     [Fact]
+    public void A_follower_sharing_a_prefix_copies_it_then_decodes_the_rest_of_its_prompt()
+    {
+        var leader = new Slot(0);
+        var follower = new Slot(1);
+        leader.Start(Job([1, 2, 3, 4]), leader: null);
+        follower.Start(Job([1, 2, 3, 9, 8]), leader, shared: 3);
+        Assert.Equal((SlotState.WaitingForLeader, 0, 3, false), (follower.State, follower.PendingCount, follower.SharedTokens, follower.SharesWholePrompt));
+
+        Assert.Equal([follower], leader.TakeFollowers());
+        follower.PrefixCopied(3);
+        Assert.Equal((SlotState.Prefilling, 2, 3), (follower.State, follower.PendingCount, follower.Position));
+        using var batch = new LlamaBatch(4);
+        follower.AddPendingTo(batch);
+        Assert.Equal((2, 5, 1), (batch.Count, follower.Position, follower.LogitsIndex));
+    }
+
+    [Fact]
     public void A_transition_from_the_wrong_state_throws()
     {
         var slot = new Slot(0);

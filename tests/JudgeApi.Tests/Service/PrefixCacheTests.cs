@@ -42,6 +42,37 @@ public sealed class PrefixCacheTests
         Assert.Equal((2, rubric + instruction), Counted());
     }
 
+    /// <summary>
+    /// Both orders of a pair start together; the second waits one step for the first's prompt and copies the rubric
+    /// and the instruction from it instead of decoding them, or, with Judge:SharedPrefixTokens=0, decodes all but the
+    /// cached rubric itself. P(A) does not depend on it beyond rounding (the copied cells sit elsewhere, the batches differ).
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(0)]
+    public async Task A_pairs_two_orders_judged_together_share_the_rubric_and_the_instruction(int sharedPrefixTokens)
+    {
+        await using var server = await JudgeServer.StartAsync(("Judge:SharedPrefixTokens", sharedPrefixTokens.ToString()));
+        var engine = server.Services.GetRequiredService<IJudgeEngine>();
+        using var meter = new JudgeMeter(server.Services);
+        await engine.JudgeOnceAsync(Other, WorkPriority.Interactive, CancellationToken.None);
+        var (hits, saved, copied) = (meter.Total("judgeapi.prefix_cache.hits"), meter.Total("judgeapi.prefix_cache.tokens_saved"),
+            meter.Total("judgeapi.tokens.prompt_reused"));
+
+        var together = await engine.JudgeManyAsync([Pair, Swapped], WorkPriority.Interactive, CancellationToken.None);
+
+        var rubric = SharedTokens(Pair, Other);
+        var instruction = SharedTokens(Pair, Swapped);
+        Assert.True(instruction - rubric >= 16, $"the orders share {instruction - rubric} tokens past the rubric");
+        var sharing = sharedPrefixTokens > 0;
+        Assert.Equal(sharing ? (1, rubric, instruction) : (2, 2 * rubric, 0),
+            (meter.Total("judgeapi.prefix_cache.hits") - hits, meter.Total("judgeapi.prefix_cache.tokens_saved") - saved,
+                meter.Total("judgeapi.tokens.prompt_reused") - copied));
+        await using var plain = await JudgeServer.StartAsync(("Judge:PrefixCacheTokens", "0"), ("Judge:SharedPrefixTokens", "0"));
+        var decoded = await plain.Services.GetRequiredService<IJudgeEngine>().JudgeManyAsync([Pair, Swapped], WorkPriority.Interactive, CancellationToken.None);
+        Assert.All(decoded.Zip(together), p => Assert.Equal(p.First.ProbabilityA, p.Second.ProbabilityA, 0.02));
+    }
+
     [Fact]
     public async Task With_a_kv_stream_per_sequence_nothing_is_cached_across_requests()
     {
