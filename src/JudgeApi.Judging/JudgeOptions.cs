@@ -68,7 +68,7 @@ public sealed class JudgeOptions
 
     /// <summary>Of <see cref="KvCacheTokens"/>, how many may hold prompt prefixes kept after their requests end (the rubric, an instruction, a pair); 0 turns the prefix cache off.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "must not be negative (0 turns the prefix cache off)")]
-    public int PrefixCacheTokens { get; set; } = 4096;
+    public int PrefixCacheTokens { get; set; } = 1024;
 
     /// <summary>
     /// A judgment whose prompt shares at least this many more tokens with a prompt being decoded than with any cached
