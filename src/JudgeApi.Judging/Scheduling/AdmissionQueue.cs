@@ -40,8 +40,9 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
 
     /// <summary>
     /// Starts queued jobs in the idle slots, in slot order, while the next job may start: each copies its longest
-    /// cached prefix, or waits for a slot decoding its exact prompt or a longer prefix of it (<see cref="PromptSharing"/>). The queues stay locked for the whole pass, so jobs
-    /// added together (one request's samples, both orders) start in the same step when enough sequences are free.
+    /// cached prefix, or waits for a slot decoding its exact prompt or a longer prefix of it than the cache holds
+    /// (<see cref="PromptSharing"/>). The queues stay locked for the whole pass, so jobs added together (one request's
+    /// samples, both orders) start in the same step when enough sequences are free.
     /// </summary>
     public void AdmitInto(IReadOnlyList<Slot> slots)
     {
