@@ -53,11 +53,12 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
                 if (NextAdmissible(slots) is not { } job)
                     return;
                 // At least the prompt's last token is decoded: its logits start the job.
-                var cached = cache?.LongestPrefixLength(job.Adapter, job.Prompt, job.Prompt.Length - 1) ?? 0;
+                // Only prefix sharing needs the cached length before choosing; exact sharing wins whatever is cached.
+                var cached = sharing.SharesPrefixes ? cache?.LongestPrefixLength(job.Adapter, job.Prompt, job.Prompt.Length - 1) ?? 0 : 0;
                 if (sharing.LeaderFor(job, slots, cached) is var (leader, shared))
                     slot.Start(job, leader, shared: shared);
                 else
-                    slot.Start(job, null, cached > 0 ? cache!.CopyLongestPrefix(job.Adapter, job.Prompt, job.Prompt.Length - 1, slot.Sequence) : null);
+                    slot.Start(job, null, cache?.CopyLongestPrefix(job.Adapter, job.Prompt, job.Prompt.Length - 1, slot.Sequence));
             }
         }
     }

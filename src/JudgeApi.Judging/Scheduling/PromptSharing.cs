@@ -14,6 +14,9 @@ namespace JudgeApi.Judging.Scheduling;
 /// <param name="minSharedTokens">0: only exact prompts are shared.</param>
 internal sealed class PromptSharing(LlamaContext context, ISchedulerObserver observer, int minSharedTokens = 0)
 {
+    /// <summary>Whether a job may follow a leader that shares only a prefix of its prompt.</summary>
+    public bool SharesPrefixes => minSharedTokens > 0;
+
     /// <summary>
     /// The slot whose prompt decode <paramref name="job"/> should wait for, and how many of its prompt's tokens that
     /// one shares; null: it decodes its prompt itself, after the <paramref name="cachedTokens"/> it can copy from the cache.
@@ -30,7 +33,7 @@ internal sealed class PromptSharing(LlamaContext context, ISchedulerObserver obs
             if (other.Prompt.AsSpan().SequenceEqual(job.Prompt))
                 return (slot, job.Prompt.Length);
             var shared = Math.Min(other.Prompt.AsSpan().CommonPrefixLength(job.Prompt), job.Prompt.Length - 1);
-            if (minSharedTokens > 0 && shared >= enough && shared > (best?.Item2 ?? 0))
+            if (SharesPrefixes && shared >= enough && shared > (best?.Item2 ?? 0))
                 best = (slot, shared);
         }
         return best;
