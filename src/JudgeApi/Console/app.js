@@ -13,18 +13,21 @@ const nav = document.getElementById('nav');
 const who = document.getElementById('who');
 let cleanup = null;
 let session = null;
+// Bumped by every navigation and by sign-out: a page still loading for an older one is dropped, not shown.
+let shownRoute = 0;
 
 const routes = [
-  [/^#\/iterations\/([0-9a-f]+)(?:\/pairs\/(\d+))?$/, m => iterationPage(main, m[1], m[2] ? Number(m[2]) : null), 'iterations'],
-  [/^#\/plots$/, () => plotsPage(main), 'plots'],
-  [/^#\/adapters$/, () => adaptersPage(main), 'adapters'],
-  [/^#\/playground$/, () => playgroundPage(main), 'playground'],
-  [/^#\/pool$/, () => poolPage(main), 'pool'],
-  [/^(#\/iterations)?$/, () => iterationsPage(main), 'iterations'],
+  [/^#\/iterations\/([0-9a-f]+)(?:\/pairs\/(\d+))?$/, (view, m) => iterationPage(view, m[1], m[2] ? Number(m[2]) : null), 'iterations'],
+  [/^#\/plots$/, view => plotsPage(view), 'plots'],
+  [/^#\/adapters$/, view => adaptersPage(view), 'adapters'],
+  [/^#\/playground$/, view => playgroundPage(view), 'playground'],
+  [/^#\/pool$/, view => poolPage(view), 'pool'],
+  [/^(#\/iterations)?$/, view => iterationsPage(view), 'iterations'],
 ];
 
 async function route() {
   if (cleanup) { cleanup(); cleanup = null; }
+  const ticket = ++shownRoute;
   if (!session) return;
   const hash = location.hash === '#' ? '' : location.hash;
   const found = routes.find(([pattern]) => pattern.test(hash));
@@ -35,11 +38,16 @@ async function route() {
     clear(main, notice('error', 'There is no such page.', 'Pick a page from the menu above.'));
     return;
   }
-  clear(main, h('p.muted', 'Loading…'));
+  // The page renders into a view of its own: a navigation or sign-out meanwhile replaces it in main, so a page that
+  // finishes loading late renders where nobody sees it.
+  const view = h('div.page', h('p.muted', 'Loading…'));
+  clear(main, view);
   try {
-    cleanup = await found[1](found[0].exec(hash)) || null;
+    const close = await found[1](view, found[0].exec(hash)) || null;
+    if (ticket !== shownRoute) { close?.(); return; }
+    cleanup = close;
   } catch (error) {
-    clear(main, failure(error));
+    if (ticket === shownRoute) clear(view, failure(error));
   }
   document.title = `${main.querySelector('h1')?.textContent || 'Console'} · JudgeApi`;
 }
@@ -55,6 +63,7 @@ export function failure(error) {
 }
 
 function signedOut() {
+  shownRoute++;
   session = null;
   setSession(null);
   nav.hidden = true;

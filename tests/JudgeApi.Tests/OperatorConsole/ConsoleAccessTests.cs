@@ -67,6 +67,33 @@ public sealed class ConsoleAccessTests(ConsoleBrowser browser) : IClassFixture<C
         Assert.DoesNotContain(cookies, c => c.Name == Auth.SessionCookie.CookieName);
     }
 
+    [Fact]
+    public async Task A_page_that_finishes_loading_after_sign_out_stays_hidden()
+    {
+        using var data = new TempDirectory();
+        await using var server = await ConsoleWalkTests.StartAsync(data.Path);
+        await using var tab = await ConsoleTab.OpenAsync(browser.Browser, server.Address);
+        var page = tab.Page;
+
+        // The iterations page's list is answered while signed in but reaches the page only after sign-out (CI once
+        // clicked Sign out that early and the page drew itself over the sign-in form).
+        var held = new TaskCompletionSource<(IRoute Route, IAPIResponse Answer)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/iterations", async route => held.TrySetResult((route, await route.FetchAsync())));
+        await tab.SignInAsync(ConsoleWalkTests.OperatorKey);
+        var (list, answer) = await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, answer.Status);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByLabel("Operator key")).ToBeVisibleAsync();
+
+        var delivered = page.WaitForResponseAsync(r => r.Url.EndsWith("/iterations", StringComparison.Ordinal));
+        await list.FulfillAsync(new() { Response = answer });
+        await (await delivered).FinishedAsync();
+        // Let the late page's continuation run (one macrotask after the body), then look.
+        await page.EvaluateAsync("() => new Promise(done => setTimeout(done, 200))");
+        await Expect(page.Locator("main h1")).ToHaveTextAsync("Sign in");
+        await Expect(page.Locator("#nav")).ToBeHiddenAsync();
+    }
+
     /// <summary>Presses Tab until the element is focused (at most 40 times), as a keyboard user reaches it.</summary>
     private static async Task FocusByTabAsync(IPage page, string selector)
     {
