@@ -215,11 +215,33 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
         var verdict = VerdictTokens.After(judged, JudgePrompt.VerdictLead);
         int[] prompt = [.. judged.Tokens, .. verdict.Lead];
         var program = JudgmentProgram.Direct(verdict);
-        var job = new SequenceJob(prompt, SequencePriority.Interactive, adapter, null, 0, program, cancellationToken);
-        var outcome = (await Task.WhenAll(loaded.Scheduler.Enqueue([job])))[0];
+        // In a context of its own, not the scheduler's: the keys and values a bad adapter writes (infinite, say) would
+        // stay in cells after they are freed, and the CPU's tiled attention multiplies a whole tile of cells before it
+        // masks, so one such cell beside a later judgment's makes that judgment NaN.
+        await Task.Run(() =>
+        {
+            using var context = new LlamaContext(loaded.Model, new ContextOptions
+            {
+                ContextSize = prompt.Length,
+                BatchSize = prompt.Length,
+                MicroBatchSize = prompt.Length,
+                Sequences = 1,
+                KvUnified = false,
+                Threads = _options.DecodeThreads,
+                Poll = _options.Poll,
+            });
+            context.SetLoraAdapters([(adapter, 1f)]);
+            using var batch = new LlamaBatch(prompt.Length);
+            var last = 0;
+            for (var i = 0; i < prompt.Length; i++)
+                last = batch.Add(prompt[i], i, 0, logits: i == prompt.Length - 1);
+            cancellationToken.ThrowIfCancellationRequested();
+            context.Decode(batch);
+            program.ReadLogits(context.GetLogits(last));
+        }, cancellationToken);
         try
         {
-            program.Result(outcome, prompt.Length);
+            program.Result(new SequenceResult("", 0, GenerationStopReason.EndOfGeneration), prompt.Length);
         }
         catch (JudgeOutputException e)
         {
