@@ -73,11 +73,10 @@ public sealed class JudgeOptions
     /// <summary>
     /// A judgment whose prompt shares at least this many more tokens with a prompt being decoded than with any cached
     /// prefix (a pair's other order: the rubric and the instruction) waits for that decode, one step, and copies them
-    /// instead of decoding them; 0: it never waits. Needs <see cref="KvUnified"/>. Off by default: with it on, the bad-input
-    /// corpus test got NaN verdicts (see README, "Sharing a pair's instruction").
+    /// instead of decoding them; 0: it never waits. Needs <see cref="KvUnified"/>.
     /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = "must not be negative (0: never wait for a shared prefix)")]
-    public int SharedPrefixTokens { get; set; }
+    public int SharedPrefixTokens { get; set; } = 16;
 
     /// <summary>Sequences background (self-taught) work leaves free for live requests, so these never wait for a background judgment to end (at most Sequences - 1).</summary>
     [Range(0, int.MaxValue, ErrorMessage = "must not be negative")]
