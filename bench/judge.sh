@@ -10,6 +10,8 @@
 #   p99_over_p50_64: p99 over median latency of our direct judgments with 64 clients (twice the sequences).
 # Ends with one line `judge direct_ratio_16=… reasoning_ratio_16=… tg_ratio_1=… tg_ratio_4=… tg_ratio_16=… p99_over_p50_64=…`.
 # Usage: bench/run.sh judge [model.gguf]   (default: the generated BENCH_PRESET model, smollm2-135m, q8_0)
+# Our KV cache has llama-server's layout by default here (BENCH_KV_UNIFIED=false: a stream of PER_SEQUENCE cells per
+# sequence, as its -np 32 -c 32768), the same memory as the unified cache of KvCacheTokens cells (BENCH_KV_UNIFIED=true).
 # BENCH_REQUESTS (default 2) requests per client and level in reasoning mode, 4x that in direct mode;
 # BENCH_GEN (default 128) reasoning tokens. A reduced run: BENCH_PRESET=tiny BENCH_REQUESTS=1 BENCH_GEN=16.
 set -euo pipefail
@@ -43,7 +45,8 @@ levels() { # target url: every client level in both modes
 : >"$results/judge.jsonl"
 
 start_bench_service "$results/judge-service.log" --Judge:ModelPath="$model" --Judge:Sequences=$SEQUENCES \
-    --Judge:ContextSize=$PER_SEQUENCE --Judge:KvCacheTokens=$((SEQUENCES * PER_SEQUENCE)) --Judge:BatchSize=512 --Judge:MaxQueue=256
+    --Judge:ContextSize=$PER_SEQUENCE --Judge:KvCacheTokens=$((SEQUENCES * PER_SEQUENCE)) --Judge:BatchSize=512 --Judge:MaxQueue=256 \
+    --Judge:KvUnified="${BENCH_KV_UNIFIED:-false}"
 levels ours "$service_url"
 bench_log "ours: mode=direct, 64 clients x $REQUESTS requests (latency spread)"
 load ours "$service_url" direct 64 "$REQUESTS" | tee -a "$results/judge.jsonl" >&2

@@ -145,8 +145,9 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
     /// <summary>
     /// One unified KV cache of <see cref="JudgeOptions.KvCacheTokens"/> cells for every sequence, with spare
     /// sequence ids for the prefix cache; or (Judge:KvUnified off, or reproducible background work) one KV stream of
-    /// ContextSize cells per sequence: a sequence's cells then depend on nothing else, and whole-prompt sharing is the
-    /// only reuse.
+    /// ContextSize cells per sequence: each keeps its last prompt for the next job (<see cref="KeptPrompts"/>), unless
+    /// background work must be reproducible, when a sequence's cells depend on nothing else and whole-prompt sharing
+    /// is the only reuse.
     /// </summary>
     private (LlamaContext Context, int PerJudgment, SchedulerOptions Scheduling) CreateContext(LlamaModel model)
     {
@@ -165,7 +166,8 @@ public sealed class LlamaJudgeEngine(IOptions<JudgeOptions> options, JudgeMetric
             Poll = _options.Poll,
         });
         var scheduling = new SchedulerOptions(sequences, Math.Min(_options.ReservedInteractiveSequences, sequences - 1),
-            prefixSequences > 0 ? _options.PrefixCacheTokens : 0, _options.ReproducibleBackground, _options.SharedPrefixTokens);
+            prefixSequences > 0 ? _options.PrefixCacheTokens : 0, _options.ReproducibleBackground, _options.SharedPrefixTokens,
+            KeepPrompts: !unified && !_options.ReproducibleBackground);
         return (context, Math.Min(perJudgment, context.SequenceContextSize), scheduling);
     }
 

@@ -39,24 +39,32 @@ internal sealed class AdmissionQueue(AdapterSwitch adapters, PromptSharing shari
     }
 
     /// <summary>
-    /// Starts queued jobs in the idle slots, in slot order, while the next job may start: each copies its longest
-    /// cached prefix, or waits for a slot decoding its exact prompt or a longer prefix of it than the cache holds
-    /// (<see cref="PromptSharing"/>). The queues stay locked for the whole pass, so jobs added together (one request's
-    /// samples, both orders) start in the same step when enough sequences are free.
+    /// Starts queued jobs in the idle slots while the next job may start: each copies its longest cached prefix, or
+    /// waits for a slot decoding its exact prompt or a longer prefix of it than the cache holds
+    /// (<see cref="PromptSharing"/>); with <paramref name="kept"/> (a KV stream per sequence) each goes where
+    /// <see cref="KeptPrompts.Choose"/> says, else to the first idle slot. The queues stay locked for the whole
+    /// pass, so jobs added together (one request's samples, both orders) start in the same step when enough
+    /// sequences are free.
     /// </summary>
-    public void AdmitInto(IReadOnlyList<Slot> slots)
+    public void AdmitInto(IReadOnlyList<Slot> slots, KeptPrompts? kept = null)
     {
         lock (_gate)
         {
-            foreach (var slot in slots.Where(s => s.State == SlotState.Idle))
+            var idle = slots.Where(s => s.State == SlotState.Idle).ToList();
+            while (idle.Count > 0 && NextAdmissible(slots) is { } job)
             {
-                if (NextAdmissible(slots) is not { } job)
-                    return;
                 // At least the prompt's last token is decoded: its logits start the job.
                 // Only prefix sharing needs the cached length before choosing; exact sharing wins whatever is cached.
                 var cached = sharing.SharesPrefixes ? cache?.LongestPrefixLength(job.Adapter, job.Prompt, job.Prompt.Length - 1) ?? 0 : 0;
-                if (sharing.LeaderFor(job, slots, cached) is var (leader, shared))
-                    slot.Start(job, leader, shared: shared);
+                var leader = sharing.LeaderFor(job, slots, cached);
+                var choice = kept?.Choose(slots, idle, job, copies: leader is not null) ?? new KeptPrompts.Choice(idle[0], 0, null);
+                var slot = choice.Slot;
+                idle.Remove(slot);
+                kept?.Reuse(choice);
+                if (leader is var (leading, shared))
+                    slot.Start(job, leading, shared: shared);
+                else if (kept is not null)
+                    slot.Start(job, null, reused: choice.Reused);
                 else
                     slot.Start(job, null, cache?.CopyLongestPrefix(job.Adapter, job.Prompt, job.Prompt.Length - 1, slot.Sequence));
             }

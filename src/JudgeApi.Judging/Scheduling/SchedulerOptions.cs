@@ -13,5 +13,9 @@ namespace JudgeApi.Judging.Scheduling;
 /// Background sequences are decoded alone, in chunks that depend only on their own tokens, so their results are
 /// bit-identical whatever else runs; else they fill the rest of every batch after live work.
 /// </param>
+/// <param name="KeepPrompts">
+/// With a KV stream per sequence: a sequence keeps its last prompt and a job goes to the one sharing most of its
+/// prompt (<see cref="KeptPrompts"/>); off, every job starts in an empty sequence.
+/// </param>
 internal sealed record SchedulerOptions(int Sequences, int ReservedForInteractive = 0, int PrefixCacheTokens = 0, bool ReproducibleBackground = false,
-    int SharedPrefixTokens = 0);
+    int SharedPrefixTokens = 0, bool KeepPrompts = false);

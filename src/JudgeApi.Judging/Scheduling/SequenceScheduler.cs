@@ -16,6 +16,7 @@ internal sealed class SequenceScheduler : IDisposable
     private readonly Slot[] _slots;
     private readonly PromptSharing _sharing;
     private readonly PrefixCache? _prefixes;
+    private readonly KeptPrompts? _kept;
     private readonly AdmissionQueue _admission;
     private readonly BatchPlanner _planner;
     private readonly SlotAdvancer _advancer;
@@ -35,6 +36,8 @@ internal sealed class SequenceScheduler : IDisposable
         _sharing = new PromptSharing(context, observer, context.KvUnified ? options.SharedPrefixTokens : 0);
         if (options.PrefixCacheTokens > 0 && context.KvUnified && context.SequenceCount > options.Sequences)
             _prefixes = new PrefixCache(context, Enumerable.Range(options.Sequences, context.SequenceCount - options.Sequences), options.PrefixCacheTokens);
+        if (options.KeepPrompts && !context.KvUnified)
+            _kept = new KeptPrompts(context, observer);
         _admission = new AdmissionQueue(new AdapterSwitch(context, appliedAdapter), _sharing, options, _prefixes,
             context.KvUnified ? context.ContextSize : null);
         _planner = new BatchPlanner(options.ReproducibleBackground);
@@ -79,7 +82,7 @@ internal sealed class SequenceScheduler : IDisposable
         while (!_stopping)
         {
             // Cancelled jobs go right before the step; a job admitted to wait on a cancelled one's prompt then decodes it itself.
-            _admission.AdmitInto(_slots);
+            _admission.AdmitInto(_slots, _kept);
             ReportStarted();
             DropCancelled();
             if (_slots.All(s => s.State == SlotState.Idle))
@@ -169,7 +172,7 @@ internal sealed class SequenceScheduler : IDisposable
     {
         before?.Invoke();
         if (_advancer.Advance(slot, index) is { } result)
-            Finish(slot, job => job.Succeed(result));
+            Finish(slot, job => job.Succeed(result), succeeded: true);
     });
 
     /// <summary>A llama.cpp error fails only this slot's job.</summary>
@@ -185,14 +188,22 @@ internal sealed class SequenceScheduler : IDisposable
         }
     }
 
-    /// <summary>Empties the slot's sequence, then ends its job (<paramref name="end"/> completes and releases it).</summary>
-    private void Finish(Slot slot, Action<SequenceJob> end)
+    /// <summary>
+    /// Empties the slot's sequence (or keeps a succeeded job's prompt in it, <see cref="KeptPrompts"/>), then ends its
+    /// job (<paramref name="end"/> completes and releases it).
+    /// </summary>
+    private void Finish(Slot slot, Action<SequenceJob> end, bool succeeded = false)
     {
         var job = slot.Job!;
         _sharing.Leave(slot);
         if (slot.Prefix is { } prefix)
             _prefixes!.Unpin(prefix);
-        _context.RemoveTokens(slot.Sequence);
+        if (_kept is null)
+            _context.RemoveTokens(slot.Sequence);
+        else if (succeeded)
+            _kept.Keep(slot);
+        else
+            _kept.Forget(slot);
         slot.Reset();
         end(job);
     }

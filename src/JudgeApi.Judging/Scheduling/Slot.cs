@@ -52,15 +52,16 @@ internal sealed class Slot(int sequence)
     /// <param name="leader">Decoding the same prompt, or its first <paramref name="shared"/> tokens: wait and copy them rather than decode them again.</param>
     /// <param name="prefix">A cached prefix of the prompt already copied into this sequence: decoding starts after it.</param>
     /// <param name="shared">Tokens of the prompt the leader's prompt starts with; the whole prompt when omitted.</param>
-    public void Start(SequenceJob job, Slot? leader, PrefixCache.Node? prefix = null, int? shared = null)
+    /// <param name="reused">Tokens of the prompt the sequence already holds, kept from its last job (<see cref="KeptPrompts"/>).</param>
+    public void Start(SequenceJob job, Slot? leader, PrefixCache.Node? prefix = null, int? shared = null, int reused = 0)
     {
         Expect(SlotState.Idle);
         Job = job;
         Prefix = prefix;
-        ReservedCells = job.Cells - (prefix?.End ?? 0);
+        ReservedCells = job.Cells - (prefix?.End ?? reused);
         if (leader is null)
         {
-            Prefill(prefix?.End ?? 0);
+            Prefill(prefix?.End ?? reused);
             return;
         }
         Leader = leader;

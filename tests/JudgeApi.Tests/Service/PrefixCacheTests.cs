@@ -73,19 +73,34 @@ public sealed class PrefixCacheTests
         Assert.All(decoded.Zip(together), p => Assert.Equal(p.First.ProbabilityA, p.Second.ProbabilityA, 0.02));
     }
 
+    /// <summary>
+    /// With a KV stream per sequence a sequence keeps its last prompt: the next job goes to it and decodes only what
+    /// follows the rubric; a job started beside it copies that stream (llama.cpp copies whole streams) rather than
+    /// decoding the rubric again. P(A) matches a run without any reuse to rounding.
+    /// </summary>
     [Fact]
-    public async Task With_a_kv_stream_per_sequence_nothing_is_cached_across_requests()
+    public async Task With_a_kv_stream_per_sequence_a_kept_prompt_is_reused_in_place_or_copied_whole()
     {
         await using var server = await JudgeServer.StartAsync(("Judge:KvUnified", "false"));
         var engine = server.Services.GetRequiredService<IJudgeEngine>();
         using var meter = new JudgeMeter(server.Services);
+        (long Hits, long Saved, long Copied) Counted() => (meter.Total("judgeapi.prefix_cache.hits"),
+            meter.Total("judgeapi.prefix_cache.tokens_saved"), meter.Total("judgeapi.tokens.prompt_reused"));
 
         await engine.JudgeOnceAsync(Pair, WorkPriority.Interactive, CancellationToken.None);
-        var swapped = await engine.JudgeOnceAsync(Swapped, WorkPriority.Interactive, CancellationToken.None);
+        Assert.Equal((0, 0, 0), Counted());
+        await engine.JudgeOnceAsync(Other, WorkPriority.Interactive, CancellationToken.None);
+        var rubric = SharedTokens(Pair, Other);
+        Assert.Equal((1, rubric, 0), Counted());
 
-        Assert.InRange(swapped.ProbabilityA, 0, 1);
-        Assert.Equal(0, meter.Total("judgeapi.prefix_cache.hits"));
+        // The first order reuses the sequence holding Other's prompt; the second copies that sequence's rubric.
+        var together = await engine.JudgeManyAsync([Pair, Swapped], WorkPriority.Interactive, CancellationToken.None);
+        Assert.Equal((2, 2 * rubric, rubric), Counted());
         Assert.Equal(1024, engine.Model.ContextSize);
+
+        await using var plain = await JudgeServer.StartAsync(("Judge:PrefixCacheTokens", "0"), ("Judge:SharedPrefixTokens", "0"));
+        var decoded = await plain.Services.GetRequiredService<IJudgeEngine>().JudgeManyAsync([Pair, Swapped], WorkPriority.Interactive, CancellationToken.None);
+        Assert.All(decoded.Zip(together), p => Assert.Equal(p.First.ProbabilityA, p.Second.ProbabilityA, 0.02));
     }
 
     /// <remarks>
