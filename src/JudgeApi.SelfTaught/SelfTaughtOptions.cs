@@ -43,6 +43,13 @@ public sealed partial class SelfTaughtOptions : IValidatableObject
     public float SynthesisTemperature { get; set; } = 0.7f;
 
     /// <summary>
+    /// How many times x' is asked for when the model writes the instruction itself back (each attempt with its own
+    /// derived seed, so a resumed iteration asks the same); a pair whose every attempt is a copy is discarded.
+    /// </summary>
+    [Range(1, 16, ErrorMessage = "must be 1-16")]
+    public int ModifyAttempts { get; set; } = 3;
+
+    /// <summary>
     /// Items (classifications, pairs) worked on at once. Each is still recorded on its own as it finishes; more in
     /// flight lets the engine batch their sequences together. Evaluation items take at least <c>Judge:Sequences</c> / 2.
     /// </summary>

@@ -45,7 +45,7 @@ public sealed class HeldOutSet(SelfTaughtDatabase database, IIterationModel mode
         // At most half of what is still unused, so later iterations keep fresh instructions to train on.
         var size = Math.Min(options.Value.HeldOutPairs, unused.Count / 2);
         var picked = unused.OrderBy(i => SeedDerivation.Derive(Seed, i.Id, "heldout", 0)).Take(size).ToList();
-        var synthesizer = new PairSynthesizer(model, selfTaught.Value.MaxResponseTokens, selfTaught.Value.SynthesisTemperature);
+        var synthesizer = new PairSynthesizer(model, selfTaught.Value.MaxResponseTokens, selfTaught.Value.SynthesisTemperature, selfTaught.Value.ModifyAttempts);
         var pairs = await Task.WhenAll(picked.Select(async instruction =>
             (Instruction: instruction, Synthesis: await synthesizer.SynthesizeAsync(Seed, instruction.Id, instruction.Text, instruction.FollowUps,
                 cancellationToken))));

@@ -6,9 +6,11 @@ namespace JudgeApi.SelfTaught;
 /// Makes one synthetic preference pair: y_w answers x, x' is a related but different instruction, y_l answers x'.
 /// y_l is a plausible answer to the wrong question, so y_w is better for x without any human label. For a multi-turn
 /// instruction (follow-ups) the generator first answers each earlier turn in order; that conversation is shared by
-/// both responses, and x is the last user turn.
+/// both responses, and x is the last user turn. A model that writes x itself back as x' is asked again, with the next
+/// derived seed, up to <paramref name="modifyAttempts"/> times: a small model copies its instruction often, and each
+/// copy would cost the pair.
 /// </summary>
-public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float temperature)
+public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float temperature, int modifyAttempts)
 {
     public async Task<PairSynthesis> SynthesizeAsync(long iterationSeed, long instructionId, string instruction, IReadOnlyList<string>? followUps,
         CancellationToken cancellationToken)
@@ -26,7 +28,7 @@ public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float 
         var writers = new List<GeneratorIdentity>();
 
         // x' depends on nothing else: ask for it at once so a batching engine overlaps it with the answers.
-        var modifiedTask = GenerateAsync([new ChatMessage("user", IterationPrompts.ModifyInstruction(judged))], provenance.ModifySeed, cancellationToken);
+        var modifiedTask = ModifyAsync(iterationSeed, instructionId, judged, cancellationToken);
         var conversation = new List<ChatMessage>();
         var history = new List<HistoryTurn>();
         for (var i = 0; i < historySeeds.Length; i++)
@@ -41,12 +43,14 @@ public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float 
         var kept = history.Count == 0 ? null : history;
         if (history.Any(t => t.Assistant.Length == 0))
         {
-            var unused = await modifiedTask;
-            return new(unused.Text, "", "", DiscardReason.EmptyOutput, provenance with { Generators = [.. writers.Append(unused.By).Distinct()] }, kept);
+            var (unused, unusedSeed) = await modifiedTask;
+            return new(unused.Text, "", "", DiscardReason.EmptyOutput,
+                provenance with { ModifySeed = unusedSeed, Generators = [.. writers.Append(unused.By).Distinct()] }, kept);
         }
 
         var chosen = await GenerateAsync([.. conversation, Ask(judged)], provenance.ChosenSeed, cancellationToken);
-        var modified = await modifiedTask;
+        var (modified, modifySeed) = await modifiedTask;
+        provenance = provenance with { ModifySeed = modifySeed };
         var rejected = modified.Text.Length == 0
             ? null
             : await GenerateAsync([.. conversation, Ask(modified.Text)], provenance.RejectedSeed, cancellationToken);
@@ -64,6 +68,18 @@ public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float 
         if (InstructionText.Normalize(chosen) == InstructionText.Normalize(rejected))
             return DiscardReason.IdenticalResponses;
         return null;
+    }
+
+    /// <summary>x' and the seed that wrote it: the first attempt that is not x itself, or the last attempt.</summary>
+    private async Task<(GeneratedText Text, uint Seed)> ModifyAsync(long iterationSeed, long instructionId, string instruction, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var seed = SeedDerivation.Derive(iterationSeed, instructionId, "modify", attempt);
+            var modified = await GenerateAsync([new ChatMessage("user", IterationPrompts.ModifyInstruction(instruction))], seed, cancellationToken);
+            if (attempt + 1 >= modifyAttempts || InstructionText.Normalize(modified.Text) != InstructionText.Normalize(instruction))
+                return (modified, seed);
+        }
     }
 
     /// <summary>The user turn that asks for an answer to <paramref name="instruction"/>.</summary>

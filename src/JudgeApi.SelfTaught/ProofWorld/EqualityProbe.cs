@@ -1,7 +1,6 @@
 using System.Globalization;
 using JudgeApi.Judging;
 using JudgeApi.Llama;
-using JudgeApi.Llama.Gguf;
 using JudgeApi.Training;
 
 namespace JudgeApi.SelfTaught;
@@ -48,15 +47,12 @@ public static class EqualityProbe
     }
 
     /// <summary>Trains the probe model into <paramref name="outPath"/>; the vocabulary and the initial weights are the seed model's for <paramref name="seed"/>.</summary>
-    public static async Task<TrainingResult> TrainAsync(string outPath, int digits, int examples, int layers, int batchSize, int seed, int threads,
-        string work, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<TrainingResult> TrainAsync(string outPath, int digits, int examples, int layers, int batchSize, float learningRate, int seed,
+        int threads, string work, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var vocabPath = Path.Combine(work, "vocab.gguf");
-        ProofVocabulary.Learn(seed).WriteVocabFile(vocabPath);
-        var initial = Path.Combine(work, "initial.gguf");
-        TestModelWriter.Write(ProofModel.Preset(vocabPath) with { LayerCount = layers }, new TestModelSpec(Seed: seed), initial);
+        var initial = ProofModel.WriteInitialModel(work, seed, layers);
         var cases = Cases(digits, examples, new Random(seed));
-        var options = ProofModel.TrainerOptions(seed, threads) with { BatchSize = batchSize, MaxSequenceLength = 128 };
+        var options = ProofModel.TrainerOptions(seed, threads) with { BatchSize = batchSize, LearningRate = learningRate, MaxSequenceLength = 128 };
         return await new FullParameterTrainer(options).TrainAsync(initial,
             cases.Select(c => new TrainingExample([.. c.Prompt, new ChatMessage("assistant", c.Completion)])), outPath, progress, cancellationToken);
     }

@@ -41,6 +41,17 @@ public static class ProofModel
         Threads = threads,
     };
 
+    /// <summary>The seed model's vocabulary and random initial weights for <paramref name="seed"/> (optionally another depth), written into <paramref name="work"/>: where the probes start.</summary>
+    public static string WriteInitialModel(string work, int seed, int? layers = null)
+    {
+        var vocabPath = Path.Combine(work, "vocab.gguf");
+        ProofVocabulary.Learn(seed).WriteVocabFile(vocabPath);
+        var initial = Path.Combine(work, "initial.gguf");
+        var preset = Preset(vocabPath);
+        TestModelWriter.Write(preset with { LayerCount = layers ?? preset.LayerCount }, new TestModelSpec(Seed: seed), initial);
+        return initial;
+    }
+
     /// <summary>
     /// Learns the vocabulary, writes a model with random weights over it, renders the corpus and trains every weight
     /// on it into <paramref name="outPath"/> (F32). <paramref name="work"/> holds the intermediate files.

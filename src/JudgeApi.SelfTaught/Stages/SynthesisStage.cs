@@ -9,7 +9,7 @@ namespace JudgeApi.SelfTaught;
 public sealed class SynthesisStage(IIterationModel model, PairStore pairs, ItemLeases leases, IterationEvents events, IOptions<SelfTaughtOptions> options)
     : ItemStage<PairRecord>(leases, events, options)
 {
-    private readonly PairSynthesizer synthesizer = new(model, options.Value.MaxResponseTokens, options.Value.SynthesisTemperature);
+    private readonly PairSynthesizer synthesizer = new(model, options.Value.MaxResponseTokens, options.Value.SynthesisTemperature, options.Value.ModifyAttempts);
 
     public override string Name => IterationStage.Synthesize;
 

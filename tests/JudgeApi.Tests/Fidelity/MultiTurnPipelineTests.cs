@@ -64,7 +64,7 @@ public sealed class MultiTurnPipelineTests : IDisposable
         var asked = new ConcurrentQueue<IReadOnlyList<ChatMessage>>();
         var model = new ScriptedPipelineModel { OnGenerate = asked.Enqueue };
 
-        var synthesis = await new PairSynthesizer(model, 64, 0.7f).SynthesizeAsync(5, 11, "Question?", ["Follow-up."], CancellationToken.None);
+        var synthesis = await new PairSynthesizer(model, 64, 0.7f, modifyAttempts: 1).SynthesizeAsync(5, 11, "Question?", ["Follow-up."], CancellationToken.None);
 
         Assert.Null(synthesis.DiscardReason);
         Assert.Equal([new HistoryTurn("Question?", "Answer to: Question?")], synthesis.History);

@@ -45,7 +45,7 @@ public sealed class IterationPipelineTests : IDisposable
     {
         fixture.ImportThirty();
         var iteration = fixture.Queue(instructions: 9, judgmentsPerPair: 2);
-        var model = new ScriptedPipelineModel { ModifiedInstruction = x => x.Contains("story") ? x : null };
+        var model = new ScriptedPipelineModel { ModifiedInstruction = (x, _) => x.Contains("story") ? x : null };
 
         await fixture.RunAsync(model, iteration.Id);
 
@@ -53,6 +53,26 @@ public sealed class IterationPipelineTests : IDisposable
         Assert.Equal(3, view.Metrics.DiscardReasons[DiscardReason.SameInstruction]);
         Assert.Equal(12, view.Progress.Judgments);
         Assert.Equal(9, view.Progress.Kept + view.Progress.Discarded);
+    }
+
+    [Fact]
+    public async Task A_copied_instruction_is_asked_for_again_with_the_next_seed_which_the_pair_records()
+    {
+        var firstSeed = SeedDerivation.Derive(5, 11, "modify", 0);
+        var asked = new List<uint>();
+        var model = new ScriptedPipelineModel { ModifiedInstruction = (x, seed) => { lock (asked) asked.Add(seed); return seed == firstSeed ? x : null; } };
+
+        var once = await new PairSynthesizer(model, 64, 0.7f, modifyAttempts: 1).SynthesizeAsync(5, 11, "Write a story.", null, CancellationToken.None);
+        asked.Clear();
+        var retried = await new PairSynthesizer(model, 64, 0.7f, modifyAttempts: 3).SynthesizeAsync(5, 11, "Write a story.", null, CancellationToken.None);
+
+        Assert.Equal(DiscardReason.SameInstruction, once.DiscardReason);
+        Assert.Null(retried.DiscardReason);
+        Assert.Equal("Variant of: Write a story.", retried.ModifiedInstruction);
+        // The second attempt wrote x' and no third was asked for; replaying that seed gives the same x'.
+        Assert.Equal([firstSeed, SeedDerivation.Derive(5, 11, "modify", 1)], asked);
+        Assert.Equal(asked[1], retried.Provenance.ModifySeed);
+        Assert.Equal(once.Provenance.ChosenSeed, retried.Provenance.ChosenSeed);
     }
 
     [Fact]

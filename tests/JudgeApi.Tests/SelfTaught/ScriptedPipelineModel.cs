@@ -16,8 +16,8 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
     /// <summary>Decides, per judged pair and seed, whether the judge picks the rejected response.</summary>
     public Func<PairToJudge, uint, bool> JudgeIsWrong { get; init; } = (_, seed) => seed % 4 == 0;
 
-    /// <summary>Replaces the modified instruction for an original (to script degenerate pairs).</summary>
-    public Func<string, string?> ModifiedInstruction { get; init; } = _ => null;
+    /// <summary>Replaces the modified instruction for an original and a seed (to script degenerate pairs).</summary>
+    public Func<string, uint, string?> ModifiedInstruction { get; init; } = (_, _) => null;
 
     /// <summary>Throws <see cref="SimulatedCrashException"/> on the judge call with this 1-based number.</summary>
     public int? CrashOnJudgeCall { get; init; }
@@ -47,11 +47,11 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
         await Gate.WaitAsync(cancellationToken);
         Interlocked.Increment(ref generateCalls);
         OnGenerate?.Invoke(messages);
-        return new GeneratedText(Reply(messages[^1].Content), Identity);
+        return new GeneratedText(Reply(messages[^1].Content, settings.Seed), Identity);
     }
 
     /// <summary>The scripted reply to the last user turn (earlier turns do not change it).</summary>
-    private string Reply(string userPrompt)
+    private string Reply(string userPrompt, uint seed)
     {
         if (userPrompt.StartsWith("Which category fits", StringComparison.Ordinal))
         {
@@ -61,7 +61,7 @@ internal sealed partial class ScriptedPipelineModel : IIterationModel
         if (userPrompt.Contains("Write a different instruction", StringComparison.Ordinal))
         {
             var instruction = Embedded(userPrompt);
-            return ModifiedInstruction(instruction) ?? $"Variant of: {instruction}";
+            return ModifiedInstruction(instruction, seed) ?? $"Variant of: {instruction}";
         }
         return $"Answer to: {userPrompt}";
     }
