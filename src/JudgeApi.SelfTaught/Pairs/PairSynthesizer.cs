@@ -63,12 +63,14 @@ public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float 
     {
         if (chosen.Length == 0 || modified.Length == 0 || rejected.Length == 0)
             return DiscardReason.EmptyOutput;
-        if (InstructionText.Normalize(modified) == InstructionText.Normalize(instruction))
+        if (SameText(modified, instruction))
             return DiscardReason.SameInstruction;
-        if (InstructionText.Normalize(chosen) == InstructionText.Normalize(rejected))
+        if (SameText(chosen, rejected))
             return DiscardReason.IdenticalResponses;
         return null;
     }
+
+    private static bool SameText(string a, string b) => InstructionText.Normalize(a) == InstructionText.Normalize(b);
 
     /// <summary>x' and the seed that wrote it: the first attempt that is not x itself, or the last attempt.</summary>
     private async Task<(GeneratedText Text, uint Seed)> ModifyAsync(long iterationSeed, long instructionId, string instruction, CancellationToken cancellationToken)
@@ -77,7 +79,7 @@ public sealed class PairSynthesizer(IIterationModel model, int maxTokens, float 
         {
             var seed = SeedDerivation.Derive(iterationSeed, instructionId, "modify", attempt);
             var modified = await GenerateAsync([new ChatMessage("user", IterationPrompts.ModifyInstruction(instruction))], seed, cancellationToken);
-            if (attempt + 1 >= modifyAttempts || InstructionText.Normalize(modified.Text) != InstructionText.Normalize(instruction))
+            if (attempt + 1 >= modifyAttempts || !SameText(modified.Text, instruction))
                 return (modified, seed);
         }
     }
