@@ -23,7 +23,7 @@ public static class AnswerProbe
     public static async Task<TrainingResult> TrainAsync(string outPath, IReadOnlyList<WorldFamily> families, int examples, int epochs, float learningRate,
         int seed, int threads, string work, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var initial = ProofModel.WriteInitialModel(work, seed);
+        var (initial, _) = ProofModel.WriteInitialModel(work, seed);
         var options = ProofModel.TrainerOptions(seed, threads) with { Epochs = epochs, LearningRate = learningRate, MaxSequenceLength = 128 };
         return await new FullParameterTrainer(options).TrainAsync(initial, Examples(families, examples, new Random(seed)), outPath, progress, cancellationToken);
     }

@@ -50,7 +50,7 @@ public static class EqualityProbe
     public static async Task<TrainingResult> TrainAsync(string outPath, int digits, int examples, int layers, int batchSize, float learningRate, int seed,
         int threads, string work, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var initial = ProofModel.WriteInitialModel(work, seed, layers);
+        var (initial, _) = ProofModel.WriteInitialModel(work, seed, layers: layers);
         var cases = Cases(digits, examples, new Random(seed));
         var options = ProofModel.TrainerOptions(seed, threads) with { BatchSize = batchSize, LearningRate = learningRate, MaxSequenceLength = 128 };
         return await new FullParameterTrainer(options).TrainAsync(initial,

@@ -41,15 +41,19 @@ public static class ProofModel
         Threads = threads,
     };
 
-    /// <summary>The seed model's vocabulary and random initial weights for <paramref name="seed"/> (optionally another depth), written into <paramref name="work"/>: where the probes start.</summary>
-    public static string WriteInitialModel(string work, int seed, int? layers = null)
+    /// <summary>
+    /// The seed model's vocabulary and random initial weights for <paramref name="seed"/> (optionally another depth),
+    /// written into <paramref name="work"/>: where the seed model and the probes start. Returns the model's path and the vocabulary's size.
+    /// </summary>
+    public static (string Path, int VocabularySize) WriteInitialModel(string work, int seed, bool reduced = false, int? layers = null)
     {
         var vocabPath = Path.Combine(work, "vocab.gguf");
-        ProofVocabulary.Learn(seed).WriteVocabFile(vocabPath);
+        var bpe = ProofVocabulary.Learn(seed);
+        bpe.WriteVocabFile(vocabPath);
         var initial = Path.Combine(work, "initial.gguf");
-        var preset = Preset(vocabPath);
+        var preset = Preset(vocabPath, reduced);
         TestModelWriter.Write(preset with { LayerCount = layers ?? preset.LayerCount }, new TestModelSpec(Seed: seed), initial);
-        return initial;
+        return (initial, bpe.Tokens.Count);
     }
 
     /// <summary>
@@ -60,15 +64,11 @@ public static class ProofModel
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var vocabPath = Path.Combine(work, "vocab.gguf");
-        var bpe = ProofVocabulary.Learn(seed);
-        bpe.WriteVocabFile(vocabPath);
-        var initial = Path.Combine(work, "initial.gguf");
-        TestModelWriter.Write(Preset(vocabPath, reduced), new TestModelSpec(Seed: seed), initial);
+        var (initial, vocabularySize) = WriteInitialModel(work, seed, reduced);
         var corpus = SeedCorpus.Build(seed, reduced ? SeedRecipe.Reduced : new SeedRecipe());
         var prepared = clock.Elapsed;
         var training = await new FullParameterTrainer(TrainerOptions(seed, threads, reduced))
             .TrainAsync(initial, corpus.Select(e => e.ToTrainingExample()), outPath, progress, cancellationToken);
-        return new ProofModelBuild(training, bpe.Tokens.Count, corpus.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()), prepared);
+        return new ProofModelBuild(training, vocabularySize, corpus.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()), prepared);
     }
 }
